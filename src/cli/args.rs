@@ -1,0 +1,219 @@
+//! Flag definitions. Parsing only: turning them into options happens in `command`.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "postie",
+    version,
+    about = "Run Postman collections from the command line: a fast, proxy-aware replacement for `newman run`.",
+    after_help = "Exit codes: 0 all passed; 1 a request, script or assertion failed; 2 bad usage or input; 3 the run could not proceed (e.g. a report cannot be written)."
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Run a collection (the `newman run` replacement).
+    Run(Box<RunArgs>),
+    /// Proxy tools.
+    Proxy {
+        #[command(subcommand)]
+        command: ProxyCommand,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum ProxyCommand {
+    /// Show which route (direct or which proxy) each URL takes, and why.
+    Explain(Box<ExplainArgs>),
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum, Default)]
+pub enum ColorChoice {
+    #[default]
+    Auto,
+    On,
+    Off,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum, Default)]
+pub enum ParallelUnit {
+    /// One lane per iteration.
+    #[default]
+    Iteration,
+    /// One lane per top-level folder per iteration.
+    Folder,
+    /// Every request its own lane.
+    Request,
+}
+
+/// Where requests' proxies come from (highest first: --no-proxy, custom proxy, the
+/// collection's proxy objects, the system proxy from the environment).
+#[derive(Args, Debug, Clone, Default)]
+#[command(next_help_heading = "Proxy")]
+pub struct ProxyArgs {
+    /// Custom proxy: [SCHEME://][USER:PASS@]HOST:PORT (schemes http, https, socks5, socks5h, socks4, socks4a).
+    #[arg(long, value_name = "URL")]
+    pub proxy: Option<String>,
+    /// Which request schemes use the custom proxy (Postman's "proxy type").
+    #[arg(long, value_name = "http|https|both")]
+    pub proxy_scheme: Option<String>,
+    /// Proxy credentials USER[:PASS]; without :PASS the password is read from POSTIE_PROXY_PASSWORD.
+    #[arg(long, value_name = "USER[:PASS]")]
+    pub proxy_user: Option<String>,
+    /// Bypass list for the custom proxy (comma-separated hosts, domains, IPs, CIDRs, globs; `*` for all).
+    #[arg(long, value_name = "LIST")]
+    pub noproxy: Option<String>,
+    /// Send every request directly, ignoring every proxy setting.
+    #[arg(long)]
+    pub no_proxy: bool,
+    /// Ignore HTTP_PROXY / HTTPS_PROXY / ALL_PROXY / NO_PROXY (Postman's "use system proxy" off).
+    #[arg(long)]
+    pub no_env_proxy: bool,
+    /// Ignore the `proxy` objects of the collection's requests.
+    #[arg(long)]
+    pub ignore_collection_proxy: bool,
+    /// Config file (TOML) with a [proxy] table; default ./postie.toml, then $XDG_CONFIG_HOME/postie/config.toml.
+    #[arg(long, value_name = "PATH")]
+    pub config: Option<PathBuf>,
+}
+
+#[derive(Args, Debug)]
+pub struct RunArgs {
+    /// The collection file (Postman v2.0 or v2.1 JSON).
+    pub collection: PathBuf,
+
+    /// Environment file (Postman export).
+    #[arg(short = 'e', long, value_name = "PATH")]
+    pub environment: Option<PathBuf>,
+    /// Globals file (Postman export).
+    #[arg(short = 'g', long, value_name = "PATH")]
+    pub globals: Option<PathBuf>,
+    /// Iteration data: CSV with a header row, or a JSON array of objects.
+    #[arg(short = 'd', long = "iteration-data", value_name = "PATH")]
+    pub iteration_data: Option<PathBuf>,
+    /// Number of iterations (default: the data file's row count, else 1).
+    #[arg(short = 'n', long = "iteration-count", value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+    pub iteration_count: Option<u64>,
+    /// Run only this folder or request (name or id); repeatable.
+    #[arg(long, value_name = "NAME")]
+    pub folder: Vec<String>,
+    /// Set an environment variable (overrides the file); repeatable.
+    #[arg(long = "env-var", value_name = "KEY=VALUE")]
+    pub env_var: Vec<String>,
+    /// Set a global variable (overrides the file); repeatable.
+    #[arg(long = "global-var", value_name = "KEY=VALUE")]
+    pub global_var: Vec<String>,
+    /// Write the final environment here.
+    #[arg(long, value_name = "PATH")]
+    pub export_environment: Option<PathBuf>,
+    /// Write the final globals here.
+    #[arg(long, value_name = "PATH")]
+    pub export_globals: Option<PathBuf>,
+
+    /// Stop after the first failing request (`--bail` or `--bail failure`).
+    #[arg(long, value_name = "failure", num_args = 0..=1, default_missing_value = "failure")]
+    pub bail: Option<String>,
+    /// Wait this long between requests (ms).
+    #[arg(long, value_name = "MS")]
+    pub delay_request: Option<u64>,
+    /// Per-request timeout (ms; 0 = none).
+    #[arg(long, value_name = "MS")]
+    pub timeout_request: Option<u64>,
+    /// Whole-run timeout (ms; 0 = none). Reports are still written.
+    #[arg(long, value_name = "MS")]
+    pub timeout: Option<u64>,
+    /// Per-script timeout (ms; 0 = none).
+    #[arg(long, value_name = "MS")]
+    pub timeout_script: Option<u64>,
+    /// Do not follow redirects.
+    #[arg(long)]
+    pub ignore_redirects: bool,
+    /// Do not verify TLS certificates.
+    #[arg(short = 'k', long)]
+    pub insecure: bool,
+    /// Exit 0 even when requests or assertions fail.
+    #[arg(short = 'x', long)]
+    pub suppress_exit_code: bool,
+    /// Base folder for relative file paths in the collection (form-data files, file bodies).
+    #[arg(long, value_name = "PATH")]
+    pub working_dir: Option<PathBuf>,
+
+    /// Reporters to use, comma-separated: cli, junit, json.
+    #[arg(short = 'r', long, value_name = "LIST", default_value = "cli", value_delimiter = ',')]
+    pub reporters: Vec<String>,
+    /// JUnit report path (a folder gets a timestamped file name).
+    #[arg(long, value_name = "PATH")]
+    pub reporter_junit_export: Option<PathBuf>,
+    /// JSON report path (a folder gets a timestamped file name).
+    #[arg(long, value_name = "PATH")]
+    pub reporter_json_export: Option<PathBuf>,
+    /// Largest response body kept in the JSON report, in bytes.
+    #[arg(long, value_name = "BYTES", default_value_t = 65536)]
+    pub reporter_json_body_limit: usize,
+    /// CLI reporter: no summary table.
+    #[arg(long)]
+    pub reporter_cli_no_summary: bool,
+    /// CLI reporter: no failure list.
+    #[arg(long)]
+    pub reporter_cli_no_failures: bool,
+    /// CLI reporter: no assertion lines.
+    #[arg(long)]
+    pub reporter_cli_no_assertions: bool,
+    /// CLI reporter: no console output of scripts.
+    #[arg(long)]
+    pub reporter_cli_no_console: bool,
+    /// Write secrets into reports as they are (masking is on by default).
+    #[arg(long)]
+    pub reporter_no_redact: bool,
+    /// No terminal output.
+    #[arg(long)]
+    pub silent: bool,
+    /// ASCII marks instead of Unicode symbols.
+    #[arg(long)]
+    pub disable_unicode: bool,
+    /// Colour output (NO_COLOR is honoured under auto).
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+    /// No progress bar.
+    #[arg(long)]
+    pub no_progress: bool,
+    /// Print each request's route and details.
+    #[arg(long)]
+    pub verbose: bool,
+
+    /// Lanes run at once.
+    #[arg(long, value_name = "N", default_value_t = 1, value_parser = clap::value_parser!(u64).range(1..=1024), help_heading = "Concurrency")]
+    pub jobs: u64,
+    /// What one lane holds.
+    #[arg(long, value_enum, default_value_t = ParallelUnit::Iteration, help_heading = "Concurrency")]
+    pub parallel: ParallelUnit,
+    /// Idle keep-alive connections kept per host.
+    #[arg(long, value_name = "N", help_heading = "Concurrency")]
+    pub max_connections_per_host: Option<usize>,
+
+    #[command(flatten)]
+    pub proxy: ProxyArgs,
+}
+
+#[derive(Args, Debug)]
+pub struct ExplainArgs {
+    /// URLs to explain.
+    pub urls: Vec<String>,
+    /// Explain every request of this collection (after variables are resolved).
+    #[arg(short = 'c', long, value_name = "PATH")]
+    pub collection: Option<PathBuf>,
+    /// Environment file used to resolve the collection's variables.
+    #[arg(short = 'e', long, value_name = "PATH")]
+    pub environment: Option<PathBuf>,
+    /// Set an environment variable; repeatable.
+    #[arg(long = "env-var", value_name = "KEY=VALUE")]
+    pub env_var: Vec<String>,
+    #[command(flatten)]
+    pub proxy: ProxyArgs,
+}

@@ -1,0 +1,25 @@
+//! Why a collection could not be loaded, worded for the person who has to fix the file.
+
+use std::path::PathBuf;
+
+#[derive(Debug, thiserror::Error)]
+pub enum LoadError {
+    #[error("cannot read collection file {}: {source}", file.display())]
+    Io {
+        file: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error(
+        "{}:{line}:{column}: not valid JSON: {message}. Export the collection again from Postman (Collection v2.1) or fix the JSON at that place.",
+        file.display()
+    )]
+    Syntax { file: PathBuf, line: usize, column: usize, message: String },
+    #[error("{}: at `{path}`: {message}", file.display())]
+    Shape { file: PathBuf, path: String, message: String },
+    #[error(
+        "{}: unsupported collection schema `{schema}`; postie reads Postman collections v2.0 and v2.1. {hint}",
+        file.display()
+    )]
+    Schema { file: PathBuf, schema: String, hint: &'static str },
+}

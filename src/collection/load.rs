@@ -1,0 +1,348 @@
+//! Reading a collection file into the model, with diagnostics naming file and JSON path.
+
+use std::path::Path;
+
+use serde_json::{Map, Value};
+
+use super::auth::parse_auth;
+use super::body::parse_body;
+use super::url_spec::{UrlSpec, parse_url};
+use super::{Collection, Event, Folder, Header, Item, Listen, LoadError, Node, ProxyConfig, Request, SchemaVersion};
+
+/// Reads and parses a collection file (a UTF-8 byte-order mark is allowed).
+pub fn load_file(path: &Path) -> Result<Collection, LoadError> {
+    let text = std::fs::read_to_string(path).map_err(|source| LoadError::Io { file: path.to_path_buf(), source })?;
+    parse_str(&text, path)
+}
+
+/// Parses collection JSON; `file` is only used in messages.
+pub fn parse_str(text: &str, file: &Path) -> Result<Collection, LoadError> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    let raw: Value = serde_json::from_str(text).map_err(|e| LoadError::Syntax {
+        file: file.to_path_buf(),
+        line: e.line(),
+        column: e.column(),
+        message: e.to_string().split(" at line").next().unwrap_or_default().to_string(),
+    })?;
+    Loader { file, warnings: Vec::new(), next_id: 0 }.collection(raw)
+}
+
+struct Loader<'a> {
+    file: &'a Path,
+    warnings: Vec<String>,
+    next_id: usize,
+}
+
+impl Loader<'_> {
+    fn shape(&self, path: &str, message: impl Into<String>) -> LoadError {
+        LoadError::Shape { file: self.file.to_path_buf(), path: path.to_string(), message: message.into() }
+    }
+
+    fn collection(mut self, raw: Value) -> Result<Collection, LoadError> {
+        let root = raw.as_object().ok_or_else(|| {
+            self.shape("$", "expected a JSON object with `info` and `item`; is this a Postman collection export?")
+        })?;
+        // Postman API wrapper: {"collection": {...}}
+        if let (Some(inner @ Value::Object(_)), None) = (root.get("collection"), root.get("info")) {
+            let inner = inner.clone();
+            return self.collection_inner(inner.as_object().cloned().unwrap_or_default(), raw, "$.collection");
+        }
+        let root = root.clone();
+        self.collection_inner(root, raw, "$")
+    }
+
+    fn collection_inner(&mut self, root: Map<String, Value>, raw: Value, at: &str) -> Result<Collection, LoadError> {
+        if root.contains_key("requests") && root.contains_key("order") && !root.contains_key("info") {
+            return Err(LoadError::Schema {
+                file: self.file.to_path_buf(),
+                schema: "v1".into(),
+                hint: "Open it in Postman and export it again as Collection v2.1.",
+            });
+        }
+        if root.contains_key("values") && !root.contains_key("item") {
+            return Err(self.shape(
+                at,
+                "this looks like an environment or globals file, not a collection; pass it with -e/--environment or -g/--globals",
+            ));
+        }
+        let info = match root.get("info") {
+            Some(Value::Object(info)) => info,
+            Some(_) => return Err(self.shape(&format!("{at}.info"), "expected an object with `name` and `schema`")),
+            None => return Err(self.shape(at, "missing required field `info`; is this a Postman collection export?")),
+        };
+        let schema = match info.get("schema").and_then(Value::as_str) {
+            Some(s) if s.contains("v2.1") => SchemaVersion::V2_1,
+            Some(s) if s.contains("v2.0") => SchemaVersion::V2_0,
+            Some(s) => {
+                return Err(LoadError::Schema {
+                    file: self.file.to_path_buf(),
+                    schema: s.to_string(),
+                    hint: if s.contains("v1") {
+                        "Open it in Postman and export it again as Collection v2.1."
+                    } else {
+                        "Export it from Postman as Collection v2.1."
+                    },
+                });
+            }
+            None => {
+                self.warnings.push(format!("{}: `info.schema` is missing; reading it as v2.1", self.file.display()));
+                SchemaVersion::V2_1
+            }
+        };
+        let name = info.get("name").and_then(Value::as_str).unwrap_or("").to_string();
+        let id = info
+            .get("_postman_id")
+            .or_else(|| info.get("id"))
+            .and_then(Value::as_str)
+            .map(str::to_string)
+            .unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
+        let items = match root.get("item") {
+            Some(Value::Array(items)) => self.nodes(items, &format!("{at}.item"))?,
+            Some(_) => return Err(self.shape(&format!("{at}.item"), "expected an array of requests and folders")),
+            None => return Err(self.shape(at, "missing required field `item` (the requests and folders)")),
+        };
+        let events = self.events(root.get("event"), &format!("{at}.event"))?;
+        let variables = root.get("variable").and_then(Value::as_array).cloned().unwrap_or_default();
+        let auth = self.auth(root.get("auth"), &format!("{at}.auth"))?;
+        Ok(Collection {
+            name,
+            id,
+            schema,
+            items,
+            events,
+            variables,
+            auth,
+            protocol_profile: profile(root.get("protocolProfileBehavior")),
+            warnings: std::mem::take(&mut self.warnings),
+            raw,
+        })
+    }
+
+    fn nodes(&mut self, items: &[Value], at: &str) -> Result<Vec<Node>, LoadError> {
+        let mut nodes = Vec::with_capacity(items.len());
+        for (i, item) in items.iter().enumerate() {
+            let here = format!("{at}[{i}]");
+            let obj = item.as_object().ok_or_else(|| self.shape(&here, "expected a request or folder object"))?;
+            let name = obj.get("name").and_then(Value::as_str).unwrap_or("").to_string();
+            let id = self.id_of(obj);
+            let events = self.events(obj.get("event"), &format!("{here}.event"))?;
+            let protocol_profile = profile(obj.get("protocolProfileBehavior"));
+            if let Some(children) = obj.get("item") {
+                let children = children
+                    .as_array()
+                    .ok_or_else(|| self.shape(&format!("{here}.item"), "expected an array of requests and folders"))?;
+                let items = self.nodes(children, &format!("{here}.item"))?;
+                let auth = self.auth(obj.get("auth"), &format!("{here}.auth"))?;
+                nodes.push(Node::Folder(Folder { id, name, items, events, auth, protocol_profile }));
+            } else {
+                let request = match obj.get("request") {
+                    Some(r) => self.request(r, &format!("{here}.request"))?,
+                    None => {
+                        return Err(self.shape(
+                            &here,
+                            format!("item `{name}` has neither `request` nor `item`; give it a request or remove it"),
+                        ));
+                    }
+                };
+                nodes.push(Node::Item(Item { id, name, request, events, protocol_profile }));
+            }
+        }
+        Ok(nodes)
+    }
+
+    fn id_of(&mut self, obj: &Map<String, Value>) -> String {
+        match obj.get("id").or_else(|| obj.get("_postman_id")).and_then(Value::as_str) {
+            Some(id) => id.to_string(),
+            None => {
+                // Stable within one load so `--folder` by id and report ids agree.
+                self.next_id += 1;
+                format!("item-{}", self.next_id)
+            }
+        }
+    }
+
+    fn request(&mut self, value: &Value, at: &str) -> Result<Request, LoadError> {
+        let obj = match value {
+            Value::String(url) => {
+                return Ok(Request {
+                    method: "GET".into(),
+                    url: UrlSpec::from_raw(url),
+                    headers: Vec::new(),
+                    body: None,
+                    auth: Default::default(),
+                    proxy: None,
+                });
+            }
+            Value::Object(obj) => obj,
+            _ => return Err(self.shape(at, "expected a request object or a URL string")),
+        };
+        let method = match obj.get("method") {
+            Some(Value::String(m)) if !m.trim().is_empty() => m.trim().to_uppercase(),
+            None | Some(Value::Null) | Some(Value::String(_)) => "GET".to_string(),
+            Some(_) => return Err(self.shape(&format!("{at}.method"), "expected an HTTP method such as \"GET\"")),
+        };
+        let url = parse_url(obj.get("url").unwrap_or(&Value::Null)).map_err(|m| self.shape(&format!("{at}.url"), m))?;
+        let headers = headers(obj.get("header")).map_err(|m| self.shape(&format!("{at}.header"), m))?;
+        let body =
+            parse_body(obj.get("body").unwrap_or(&Value::Null)).map_err(|m| self.shape(&format!("{at}.body"), m))?;
+        let auth = self.auth(obj.get("auth"), &format!("{at}.auth"))?;
+        let proxy = obj.get("proxy").and_then(Value::as_object).map(|p| ProxyConfig {
+            match_pattern: p.get("match").and_then(Value::as_str).unwrap_or("http+https://*/*").to_string(),
+            host: p.get("host").and_then(Value::as_str).unwrap_or("").to_string(),
+            port: p
+                .get("port")
+                .and_then(|v| v.as_u64().or_else(|| v.as_str().and_then(|s| s.parse().ok())))
+                .and_then(|p| u16::try_from(p).ok())
+                .unwrap_or(8080),
+            tunnel: p.get("tunnel").and_then(Value::as_bool).unwrap_or(false),
+            disabled: p.get("disabled").and_then(Value::as_bool).unwrap_or(false),
+        });
+        Ok(Request { method, url, headers, body, auth, proxy })
+    }
+
+    fn auth(&mut self, value: Option<&Value>, at: &str) -> Result<super::AuthSetting, LoadError> {
+        parse_auth(value.unwrap_or(&Value::Null)).map_err(|m| self.shape(at, m))
+    }
+
+    fn events(&mut self, value: Option<&Value>, at: &str) -> Result<Vec<Event>, LoadError> {
+        let Some(value) = value else { return Ok(Vec::new()) };
+        let Some(list) = value.as_array() else {
+            return Err(self.shape(at, "expected an array of {listen, script} objects"));
+        };
+        let mut events = Vec::new();
+        for (i, ev) in list.iter().enumerate() {
+            let listen = match ev.get("listen").and_then(Value::as_str) {
+                Some("prerequest") => Listen::PreRequest,
+                Some("test") => Listen::Test,
+                other => {
+                    self.warnings.push(format!(
+                        "{}: {at}[{i}]: event `{}` is not run (only prerequest and test are)",
+                        self.file.display(),
+                        other.unwrap_or("?")
+                    ));
+                    continue;
+                }
+            };
+            let code = match ev.get("script").and_then(|s| s.get("exec")) {
+                Some(Value::String(s)) => s.clone(),
+                Some(Value::Array(lines)) => {
+                    lines.iter().map(|l| l.as_str().unwrap_or_default()).collect::<Vec<_>>().join("\n")
+                }
+                _ => String::new(),
+            };
+            let disabled = ev.get("disabled").and_then(Value::as_bool).unwrap_or(false);
+            events.push(Event { listen, code, disabled });
+        }
+        Ok(events)
+    }
+}
+
+fn profile(value: Option<&Value>) -> Map<String, Value> {
+    value.and_then(Value::as_object).cloned().unwrap_or_default()
+}
+
+/// Headers as an array of `{key, value, disabled}` or as one raw `Key: value` text.
+fn headers(value: Option<&Value>) -> Result<Vec<Header>, String> {
+    match value {
+        None | Some(Value::Null) => Ok(Vec::new()),
+        Some(Value::String(text)) => Ok(text
+            .lines()
+            .filter_map(|line| {
+                let (k, v) = line.split_once(':')?;
+                let key = k.trim();
+                let (key, disabled) = match key.strip_prefix("//") {
+                    Some(rest) => (rest.trim(), true),
+                    None => (key, false),
+                };
+                (!key.is_empty()).then(|| Header { key: key.to_string(), value: v.trim().to_string(), disabled })
+            })
+            .collect()),
+        Some(Value::Array(items)) => Ok(items
+            .iter()
+            .filter_map(|h| {
+                let key = h.get("key")?.as_str()?.to_string();
+                let value = match h.get("value") {
+                    Some(Value::String(s)) => s.clone(),
+                    None | Some(Value::Null) => String::new(),
+                    Some(other) => other.to_string(),
+                };
+                let disabled = h.get("disabled").and_then(Value::as_bool).unwrap_or(false);
+                Some(Header { key, value, disabled })
+            })
+            .collect()),
+        Some(_) => Err("expected an array of {key, value} objects or a `Key: value` text".into()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::collection::{AuthSetting, Body};
+
+    fn parse(text: &str) -> Result<Collection, LoadError> {
+        parse_str(text, Path::new("c.json"))
+    }
+
+    const V21: &str = "https://schema.getpostman.com/json/collection/v2.1.0/collection.json";
+    const V20: &str = "https://schema.getpostman.com/json/collection/v2.0.0/collection.json";
+
+    #[test]
+    fn loads_nested_folders_in_order_with_bom() {
+        let text = format!(
+            "\u{feff}{{\"info\":{{\"name\":\"n\",\"schema\":\"{V21}\"}},\"item\":[
+              {{\"name\":\"F\",\"item\":[{{\"name\":\"a\",\"request\":\"http://x/a\"}},{{\"name\":\"G\",\"item\":[{{\"name\":\"b\",\"request\":{{\"method\":\"post\",\"url\":\"http://x/b\"}}}}]}}]}},
+              {{\"name\":\"c\",\"request\":{{\"url\":{{\"host\":[\"x\"],\"path\":[\"c\"]}}}}}}]}}"
+        );
+        let c = parse(&text).unwrap();
+        let walk: Vec<(usize, &str, &str)> =
+            c.walk().iter().map(|(p, i)| (p.len(), i.name.as_str(), i.request.method.as_str())).collect();
+        assert_eq!(walk, vec![(1, "a", "GET"), (2, "b", "POST"), (0, "c", "GET")]);
+        assert_eq!(c.schema, SchemaVersion::V2_1);
+    }
+
+    #[test]
+    fn v20_auth_and_raw_headers() {
+        let text = format!(
+            r#"{{"info":{{"name":"n","schema":"{V20}"}},"auth":{{"type":"basic","basic":{{"username":"u","password":"p"}}}},
+              "item":[{{"name":"a","request":{{"url":"http://x","header":"A: 1\n//B: 2\nbad line","body":{{"mode":"raw","raw":"x"}}}}}}]}}"#
+        );
+        let c = parse(&text).unwrap();
+        assert_eq!(c.schema, SchemaVersion::V2_0);
+        let AuthSetting::Auth(a) = &c.auth else { panic!() };
+        assert_eq!(a.text("username"), "u");
+        let (_, item) = &c.walk()[0];
+        assert_eq!(item.request.headers.len(), 2);
+        assert!(item.request.headers[1].disabled);
+        assert!(matches!(item.request.body, Some(Body::Raw { .. })));
+    }
+
+    #[test]
+    fn diagnostics_name_the_place() {
+        let cases: &[(&str, &str)] = &[
+            ("{\"info\": ", "c.json:1:"),
+            ("[1]", "at `$`"),
+            ("{\"item\":[]}", "missing required field `info`"),
+            (&format!("{{\"info\":{{\"schema\":\"{V21}\"}}}}"), "missing required field `item`"),
+            (
+                &format!("{{\"info\":{{\"schema\":\"{V21}\"}},\"item\":[{{\"name\":\"x\"}}]}}"),
+                "at `$.item[0]`: item `x` has neither",
+            ),
+            (
+                &format!(
+                    "{{\"info\":{{\"schema\":\"{V21}\"}},\"item\":[{{\"name\":\"x\",\"request\":{{\"url\":5}}}}]}}"
+                ),
+                "at `$.item[0].request.url`",
+            ),
+            (
+                "{\"info\":{\"schema\":\"https://schema.getpostman.com/json/collection/v3.0.0/\"},\"item\":[]}",
+                "unsupported collection schema",
+            ),
+            ("{\"requests\":[],\"order\":[]}", "export it again as Collection v2.1"),
+            ("{\"values\":[]}", "environment or globals file"),
+        ];
+        for (text, expected) in cases {
+            let err = parse(text).unwrap_err().to_string();
+            assert!(err.contains(expected), "{text}: {err}");
+        }
+    }
+}

@@ -1,0 +1,60 @@
+//! Loading what a command needs from disk: collection, scopes, data, config and the proxy
+//! policy, each failure turned into an exit-2 message that names the file.
+
+use std::path::Path;
+
+use crate::cli::ProxyArgs;
+use crate::collection::{self, Collection};
+use crate::config::{self, PolicyBuild, ProxyFlags};
+use crate::vars::{self, Scopes, VariableScope};
+
+use super::{Failure, process_env};
+
+pub fn load_collection(path: &Path) -> Result<Collection, Failure> {
+    collection::load_file(path).map_err(Failure::input)
+}
+
+/// Scopes at run start: files first, then `--env-var` / `--global-var` on top.
+pub fn load_scopes(
+    collection: &Collection,
+    environment: Option<&Path>,
+    globals: Option<&Path>,
+    env_vars: &[String],
+    global_vars: &[String],
+) -> Result<Scopes, Failure> {
+    let mut scopes =
+        Scopes { collection: VariableScope::from_collection_variables(&collection.variables), ..Scopes::default() };
+    if let Some(path) = environment {
+        scopes.environment = vars::load_scope_file(path, "environment").map_err(Failure::input)?;
+    }
+    if let Some(path) = globals {
+        scopes.globals = vars::load_scope_file(path, "globals").map_err(Failure::input)?;
+    }
+    for text in env_vars {
+        let (k, v) = vars::parse_assignment("--env-var", text).map_err(Failure::input)?;
+        scopes.environment.set(&k, serde_json::Value::String(v));
+    }
+    for text in global_vars {
+        let (k, v) = vars::parse_assignment("--global-var", text).map_err(Failure::input)?;
+        scopes.globals.set(&k, serde_json::Value::String(v));
+    }
+    Ok(scopes)
+}
+
+pub fn proxy_policy(args: &ProxyArgs) -> Result<PolicyBuild, Failure> {
+    let config_path = config::discover(args.config.as_deref(), &process_env);
+    let file = match &config_path {
+        Some(p) => Some(config::load(p).map_err(Failure::input)?),
+        None => None,
+    };
+    let flags = ProxyFlags {
+        proxy: args.proxy.clone(),
+        proxy_scheme: args.proxy_scheme.clone(),
+        proxy_user: args.proxy_user.clone(),
+        noproxy: args.noproxy.clone(),
+        no_proxy: args.no_proxy,
+        no_env_proxy: args.no_env_proxy,
+        ignore_collection_proxy: args.ignore_collection_proxy,
+    };
+    config::build_policy(&flags, file.as_ref(), &process_env).map_err(Failure::input)
+}

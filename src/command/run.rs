@@ -1,0 +1,138 @@
+//! `postie run`: load, plan, run, report, export; the exit code follows DESIGN.md §7.
+
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
+
+use super::inputs::{load_collection, load_scopes, proxy_policy};
+use super::{Failure, Outcome, process_env};
+use crate::cli::{ColorChoice, ParallelUnit, RunArgs};
+use crate::plan::{self, LaneUnit};
+use crate::report::{CliOptions, CliReporter, Dispatcher, Redactor, Reporter};
+use crate::run::{Cancel, RunOptions};
+use crate::vars;
+
+const KNOWN_REPORTERS: &[&str] = &["cli"];
+
+fn millis(ms: Option<u64>) -> Option<Duration> {
+    ms.filter(|&m| m > 0).map(Duration::from_millis)
+}
+
+pub fn run(args: RunArgs) -> Result<Outcome, Failure> {
+    let collection = load_collection(&args.collection)?;
+    let scopes = load_scopes(
+        &collection,
+        args.environment.as_deref(),
+        args.globals.as_deref(),
+        &args.env_var,
+        &args.global_var,
+    )?;
+    let data = match &args.iteration_data {
+        Some(path) => vars::load_iteration_data(path).map_err(Failure::input)?,
+        None => Vec::new(),
+    };
+    let plan = plan::build(&collection, &args.folder).map_err(Failure::input)?;
+    let policy = proxy_policy(&args.proxy)?;
+
+    let mut redactor = Redactor::new(!args.reporter_no_redact);
+    for (user, pass) in &policy.secrets {
+        redactor.add_credentials(user, pass);
+    }
+    for secret in scopes.secret_values() {
+        redactor.add(&secret);
+    }
+
+    let names: Vec<String> = args.reporters.iter().map(|r| r.trim().to_lowercase()).filter(|r| !r.is_empty()).collect();
+    if let Some(unknown) = names.iter().find(|n| !KNOWN_REPORTERS.contains(&n.as_str())) {
+        return Err(Failure::input(format!(
+            "unknown reporter `{unknown}` in -r/--reporters; available: {}",
+            KNOWN_REPORTERS.join(", ")
+        )));
+    }
+    let mut reporters: Vec<Box<dyn Reporter>> = Vec::new();
+    if names.iter().any(|n| n == "cli") && !args.silent {
+        let color = match args.color {
+            ColorChoice::On => true,
+            ColorChoice::Off => false,
+            ColorChoice::Auto => {
+                std::io::stdout().is_terminal() && process_env("NO_COLOR").is_none_or(|v| v.is_empty())
+            }
+        };
+        reporters.push(Box::new(CliReporter::new(
+            Box::new(std::io::stdout()),
+            CliOptions {
+                color,
+                unicode: !args.disable_unicode,
+                no_summary: args.reporter_cli_no_summary,
+                no_failures: args.reporter_cli_no_failures,
+                no_assertions: args.reporter_cli_no_assertions,
+                no_console: args.reporter_cli_no_console,
+                verbose: args.verbose,
+            },
+        )));
+    }
+    check_export(args.export_environment.as_deref(), "--export-environment")?;
+    check_export(args.export_globals.as_deref(), "--export-globals")?;
+
+    let mut dispatcher = Dispatcher::new(reporters, redactor);
+    for w in collection.warnings.iter().chain(&policy.warnings) {
+        dispatcher.handle(crate::report::Event::Warning(w.clone()));
+    }
+    let options = RunOptions {
+        iterations: args.iteration_count.map(|n| n as usize),
+        data,
+        bail: args.bail.is_some(),
+        delay_request: millis(args.delay_request),
+        timeout_request: millis(args.timeout_request),
+        timeout_run: millis(args.timeout),
+        timeout_script: millis(args.timeout_script),
+        follow_redirects: !args.ignore_redirects,
+        insecure: args.insecure,
+        working_dir: args.working_dir.clone().unwrap_or_else(|| PathBuf::from(".")),
+        verbose: args.verbose,
+        jobs: args.jobs as usize,
+        parallel: match args.parallel {
+            ParallelUnit::Iteration => LaneUnit::Iteration,
+            ParallelUnit::Folder => LaneUnit::Folder,
+            ParallelUnit::Request => LaneUnit::Request,
+        },
+        max_connections_per_host: args.max_connections_per_host,
+    };
+    let cancel = Cancel::default();
+    let output =
+        crate::run::run(&collection, Arc::new(plan), scopes, Arc::new(policy.policy), options, dispatcher, cancel)
+            .map_err(|e| Failure::aborted(format!("cannot start the run: {e}")))?;
+    let mut dispatcher = output.dispatcher;
+    if let Some(path) = &args.export_environment {
+        write_json(path, &output.scopes.environment.to_postman_json("environment"), "--export-environment")?;
+    }
+    if let Some(path) = &args.export_globals {
+        write_json(path, &output.scopes.globals.to_postman_json("globals"), "--export-globals")?;
+    }
+    let errors = dispatcher.take_errors();
+    if let Some(first) = errors.first() {
+        return Err(Failure::aborted(dispatcher.redactor().text(&first.to_string())));
+    }
+    if output.summary.failed() && !args.suppress_exit_code { Ok(Outcome::Failed) } else { Ok(Outcome::Passed) }
+}
+
+/// An export that cannot be written must fail before the run, not after it.
+fn check_export(path: Option<&Path>, flag: &str) -> Result<(), Failure> {
+    let Some(path) = path else { return Ok(()) };
+    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+        std::fs::create_dir_all(parent)
+            .map_err(|e| Failure::aborted(format!("{flag}: cannot create folder {}: {e}", parent.display())))?;
+    }
+    std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(path)
+        .map(|_| ())
+        .map_err(|e| Failure::aborted(format!("{flag}: cannot write {}: {e}", path.display())))
+}
+
+fn write_json(path: &Path, value: &serde_json::Value, flag: &str) -> Result<(), Failure> {
+    let text = serde_json::to_string_pretty(value).map_err(|e| Failure::aborted(format!("{flag}: {e}")))?;
+    std::fs::write(path, text).map_err(|e| Failure::aborted(format!("{flag}: cannot write {}: {e}", path.display())))
+}

@@ -1,0 +1,14 @@
+//! HTTP: building the request to send (`prepare`), the per-route client pool (`pool`),
+//! sending and capturing the response (`send`), and readable transport errors (`diagnose`).
+
+mod diagnose;
+mod pool;
+mod prepare;
+mod send;
+
+pub use pool::{ClientKey, ClientPool, PoolError, PoolOptions};
+pub use prepare::{
+    MultipartPart, MultipartValue, PrepareError, PreparedBody, PreparedRequest, parse_url, prepare, resolve_url,
+    strip_json_comments,
+};
+pub use send::{SendOptions, send};

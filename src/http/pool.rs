@@ -1,0 +1,94 @@
+//! `ClientPool`: one reqwest `Client` per (route, TLS and redirect settings), shared by
+//! every lane so keep-alive connections and CONNECT tunnels are reused.
+//!
+//! reqwest's own pool key ignores the proxy, so routing through one client with
+//! `Proxy::custom` would reuse a proxied connection for a direct request: hence a client
+//! per route, each built with an explicit `.proxy(..)` or `.no_proxy()`.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use crate::proxy::Route;
+
+/// Settings that change how a client connects; requests differing in these need their own client.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct ClientKey {
+    pub route: Route,
+    pub insecure: bool,
+    /// `None`: do not follow redirects; `Some(n)`: follow up to n.
+    pub max_redirects: Option<usize>,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct PoolOptions {
+    /// Idle keep-alive connections kept per host; `None` = reqwest's default.
+    pub max_idle_per_host: Option<usize>,
+    pub connect_timeout: Option<Duration>,
+}
+
+#[derive(Debug, thiserror::Error)]
+#[error("cannot set up an HTTP client for route {route}: {message}")]
+pub struct PoolError {
+    pub route: String,
+    pub message: String,
+}
+
+pub struct ClientPool {
+    clients: Mutex<HashMap<ClientKey, reqwest::Client>>,
+    jar: Arc<reqwest::cookie::Jar>,
+    options: PoolOptions,
+}
+
+impl ClientPool {
+    pub fn new(options: PoolOptions) -> Self {
+        ClientPool { clients: Mutex::new(HashMap::new()), jar: Arc::new(reqwest::cookie::Jar::default()), options }
+    }
+
+    /// The client for `key`, built on first use.
+    pub fn client(&self, key: &ClientKey) -> Result<reqwest::Client, PoolError> {
+        let mut clients = self.clients.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(c) = clients.get(key) {
+            return Ok(c.clone());
+        }
+        let client = self.build(key)?;
+        clients.insert(key.clone(), client.clone());
+        Ok(client)
+    }
+
+    /// How many distinct clients (routes × settings) the run needed.
+    pub fn len(&self) -> usize {
+        self.clients.lock().map(|c| c.len()).unwrap_or(0)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    fn build(&self, key: &ClientKey) -> Result<reqwest::Client, PoolError> {
+        let fail = |message: String| PoolError { route: key.route.to_string(), message };
+        let mut b = reqwest::Client::builder()
+            .cookie_provider(self.jar.clone())
+            .http1_title_case_headers()
+            .http1_only()
+            .redirect(match key.max_redirects {
+                None => reqwest::redirect::Policy::none(),
+                Some(n) => reqwest::redirect::Policy::limited(n),
+            })
+            .tls_danger_accept_invalid_certs(key.insecure);
+        if let Some(n) = self.options.max_idle_per_host {
+            b = b.pool_max_idle_per_host(n);
+        }
+        if let Some(t) = self.options.connect_timeout {
+            b = b.connect_timeout(t);
+        }
+        b = match &key.route {
+            Route::Direct => b.no_proxy(),
+            Route::Proxy(endpoint) => {
+                let proxy = reqwest::Proxy::all(endpoint.url_with_credentials()).map_err(|e| fail(e.to_string()))?;
+                b.proxy(proxy)
+            }
+        };
+        b.build().map_err(|e| fail(e.to_string()))
+    }
+}

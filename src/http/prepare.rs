@@ -1,0 +1,415 @@
+//! Turning a planned request and the variable scopes into the exact request to send:
+//! variables resolved everywhere, path variables, implicit headers, body pruning, auth.
+
+use std::path::Path;
+
+use base64::Engine;
+use url::Url;
+
+use crate::collection::{Auth, Body, FormPart};
+use crate::plan::PlannedRequest;
+use crate::vars::Scopes;
+
+/// Methods whose body Postman drops unless `disableBodyPruning` is set.
+const PRUNED_METHODS: &[&str] = &["GET", "HEAD", "COPY", "PURGE", "UNLOCK"];
+
+#[derive(Clone, Debug)]
+pub enum MultipartValue {
+    Text(String),
+    File { file_name: String, bytes: Vec<u8> },
+}
+
+#[derive(Clone, Debug)]
+pub struct MultipartPart {
+    pub name: String,
+    pub value: MultipartValue,
+    pub content_type: Option<String>,
+}
+
+#[derive(Clone, Debug, Default)]
+pub enum PreparedBody {
+    #[default]
+    None,
+    Text(String),
+    Bytes(Vec<u8>),
+    Multipart(Vec<MultipartPart>),
+}
+
+impl PreparedBody {
+    /// What reports show of the body.
+    pub fn describe(&self) -> Option<String> {
+        match self {
+            PreparedBody::None => None,
+            PreparedBody::Text(t) => Some(t.clone()),
+            PreparedBody::Bytes(b) => Some(format!("<{} bytes>", b.len())),
+            PreparedBody::Multipart(parts) => Some(
+                parts
+                    .iter()
+                    .map(|p| match &p.value {
+                        MultipartValue::Text(t) => format!("{}={t}", p.name),
+                        MultipartValue::File { file_name, bytes } => {
+                            format!("{}=<file {file_name}, {} bytes>", p.name, bytes.len())
+                        }
+                    })
+                    .collect::<Vec<_>>()
+                    .join("&"),
+            ),
+        }
+    }
+}
+
+/// Digest auth needs the server's challenge first; these are its resolved parameters.
+#[derive(Clone, Debug)]
+pub struct DigestCredentials {
+    pub username: String,
+    pub password: String,
+}
+
+#[derive(Clone, Debug)]
+pub struct PreparedRequest {
+    pub method: String,
+    pub url: Url,
+    /// In the order they go on the wire, names as written.
+    pub headers: Vec<(String, String)>,
+    pub body: PreparedBody,
+    pub digest: Option<DigestCredentials>,
+    /// Resolved secrets (auth passwords, tokens) for the redactor.
+    pub secrets: Vec<String>,
+    pub warnings: Vec<String>,
+}
+
+impl PreparedRequest {
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
+    }
+
+    pub fn set_header(&mut self, name: &str, value: String) {
+        match self.headers.iter_mut().find(|(k, _)| k.eq_ignore_ascii_case(name)) {
+            Some(slot) => slot.1 = value,
+            None => self.headers.push((name.to_string(), value)),
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum PrepareError {
+    #[error("invalid URL `{url}`: {reason}{hint}")]
+    InvalidUrl { url: String, reason: String, hint: String },
+    #[error("cannot read file `{}` for the request body: {source}", path.display())]
+    File {
+        path: std::path::PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+/// Resolves the URL text: variables, path variables (`:id`), and a default `http://`.
+pub fn resolve_url(req: &PlannedRequest, scopes: &Scopes) -> Result<Url, PrepareError> {
+    let spec = &req.request.url;
+    let mut text = scopes.replace_in(&spec.template());
+    if !spec.variables.is_empty() {
+        text = replace_path_variables(&text, &spec.variables, scopes);
+    }
+    parse_url(text.trim())
+}
+
+pub fn parse_url(text: &str) -> Result<Url, PrepareError> {
+    let with_scheme = if text.contains("://") { text.to_string() } else { format!("http://{text}") };
+    let parsed = Url::parse(&with_scheme).and_then(|u| match u.host_str() {
+        // `{` is legal in a WHATWG host, so an unresolved `{{base}}` would otherwise parse
+        Some(h) if h.contains("{{") || h.contains("}}") => Err(url::ParseError::InvalidDomainCharacter),
+        _ => Ok(u),
+    });
+    parsed.map_err(|e| {
+        let hint = match text.find("{{") {
+            Some(start) => {
+                let name = text[start + 2..].split("}}").next().unwrap_or_default();
+                format!(" (the variable `{name}` is not defined: set it in the environment, with --env-var, or in the collection)")
+            }
+            None if text.is_empty() => " (the request has no URL)".to_string(),
+            None => String::new(),
+        };
+        PrepareError::InvalidUrl { url: text.to_string(), reason: e.to_string(), hint }
+    })
+}
+
+fn replace_path_variables(url: &str, vars: &[(String, String)], scopes: &Scopes) -> String {
+    // Only the path is searched, so `http://host:8080` is never read as a variable.
+    let (head, rest) = match url.find("://") {
+        Some(i) => {
+            let after = &url[i + 3..];
+            let path_start = after.find('/').map(|p| i + 3 + p).unwrap_or(url.len());
+            url.split_at(path_start)
+        }
+        None => ("", url),
+    };
+    let (path, tail) = match rest.find(['?', '#']) {
+        Some(i) => rest.split_at(i),
+        None => (rest, ""),
+    };
+    let path: Vec<String> = path
+        .split('/')
+        .map(|seg| match seg.strip_prefix(':') {
+            Some(name) => match vars.iter().rev().find(|(k, _)| k == name) {
+                Some((_, v)) => scopes.replace_in(v),
+                None => seg.to_string(),
+            },
+            None => seg.to_string(),
+        })
+        .collect();
+    format!("{head}{}{tail}", path.join("/"))
+}
+
+/// Builds the request. `working_dir` anchors relative file paths of form-data and file bodies.
+pub fn prepare(req: &PlannedRequest, scopes: &Scopes, working_dir: &Path) -> Result<PreparedRequest, PrepareError> {
+    let mut url = resolve_url(req, scopes)?;
+    let method = scopes.replace_in(&req.request.method).to_uppercase();
+    let mut headers: Vec<(String, String)> = req
+        .request
+        .headers
+        .iter()
+        .filter(|h| !h.disabled)
+        .map(|h| (scopes.replace_in(&h.key), scopes.replace_in(&h.value)))
+        .filter(|(k, _)| !k.is_empty())
+        .collect();
+    let prune = PRUNED_METHODS.contains(&method.as_str()) && req.profile_bool("disableBodyPruning") != Some(true);
+    let body_spec = if prune { None } else { req.request.body.as_ref() };
+    let has = |headers: &[(String, String)], name: &str| headers.iter().any(|(k, _)| k.eq_ignore_ascii_case(name));
+    if let Some(ct) = body_spec.and_then(Body::implicit_content_type)
+        && !has(&headers, "content-type")
+    {
+        headers.push(("Content-Type".to_string(), ct.to_string()));
+    }
+    let body = match body_spec {
+        None => PreparedBody::None,
+        Some(b) => build_body(b, scopes, working_dir)?,
+    };
+    let mut prepared = PreparedRequest {
+        method,
+        url: url.clone(),
+        headers,
+        body,
+        digest: None,
+        secrets: Vec::new(),
+        warnings: Vec::new(),
+    };
+    if let Some(auth) = &req.auth {
+        apply_auth(auth, scopes, &mut prepared, &mut url);
+        prepared.url = url;
+    }
+    for (name, value) in implicit_headers() {
+        if !has(&prepared.headers, name) {
+            prepared.headers.push((name.to_string(), value));
+        }
+    }
+    Ok(prepared)
+}
+
+/// Headers Newman's runtime adds unless the request sets them.
+fn implicit_headers() -> [(&'static str, String); 4] {
+    [
+        ("User-Agent", format!("postie/{}", env!("CARGO_PKG_VERSION"))),
+        ("Accept", "*/*".to_string()),
+        ("Cache-Control", "no-cache".to_string()),
+        ("Postman-Token", uuid::Uuid::new_v4().to_string()),
+    ]
+}
+
+fn build_body(body: &Body, scopes: &Scopes, working_dir: &Path) -> Result<PreparedBody, PrepareError> {
+    Ok(match body {
+        Body::Raw { text, language } => {
+            let text = scopes.replace_in(text);
+            if language.as_deref() == Some("json") {
+                PreparedBody::Text(strip_json_comments(&text))
+            } else {
+                PreparedBody::Text(text)
+            }
+        }
+        Body::UrlEncoded(pairs) => PreparedBody::Text(
+            url::form_urlencoded::Serializer::new(String::new())
+                .extend_pairs(
+                    pairs
+                        .iter()
+                        .filter(|p| !p.disabled)
+                        .map(|p| (scopes.replace_in(&p.key), scopes.replace_in(&p.value))),
+                )
+                .finish(),
+        ),
+        Body::FormData(parts) => {
+            let mut out = Vec::new();
+            for part in parts {
+                match part {
+                    FormPart::Text { key, value, content_type } => out.push(MultipartPart {
+                        name: scopes.replace_in(key),
+                        value: MultipartValue::Text(scopes.replace_in(value)),
+                        content_type: content_type.clone(),
+                    }),
+                    FormPart::File { key, src, content_type } => {
+                        for s in src {
+                            let path = working_dir.join(scopes.replace_in(s));
+                            let bytes = std::fs::read(&path)
+                                .map_err(|source| PrepareError::File { path: path.clone(), source })?;
+                            let file_name =
+                                path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+                            out.push(MultipartPart {
+                                name: scopes.replace_in(key),
+                                value: MultipartValue::File { file_name, bytes },
+                                content_type: content_type.clone(),
+                            });
+                        }
+                    }
+                }
+            }
+            PreparedBody::Multipart(out)
+        }
+        Body::File { src: Some(src) } => {
+            let path = working_dir.join(scopes.replace_in(src));
+            PreparedBody::Bytes(std::fs::read(&path).map_err(|source| PrepareError::File { path, source })?)
+        }
+        Body::File { src: None } => PreparedBody::None,
+        Body::GraphQl { query, variables } => {
+            let variables = scopes.replace_in(variables);
+            let variables: serde_json::Value = if variables.trim().is_empty() {
+                serde_json::Value::Object(Default::default())
+            } else {
+                serde_json::from_str(&variables).unwrap_or(serde_json::Value::String(variables))
+            };
+            PreparedBody::Text(
+                serde_json::json!({"query": scopes.replace_in(query), "variables": variables}).to_string(),
+            )
+        }
+    })
+}
+
+/// Newman 6 strips `//` and `/* */` comments from raw JSON bodies; strings are left alone.
+pub fn strip_json_comments(text: &str) -> String {
+    if !text.contains("//") && !text.contains("/*") {
+        return text.to_string();
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars().peekable();
+    let mut in_string = false;
+    while let Some(c) = chars.next() {
+        if in_string {
+            out.push(c);
+            if c == '\\' {
+                if let Some(n) = chars.next() {
+                    out.push(n);
+                }
+            } else if c == '"' {
+                in_string = false;
+            }
+            continue;
+        }
+        match (c, chars.peek()) {
+            ('"', _) => {
+                in_string = true;
+                out.push(c);
+            }
+            ('/', Some('/')) => {
+                for n in chars.by_ref() {
+                    if n == '\n' {
+                        out.push('\n');
+                        break;
+                    }
+                }
+            }
+            ('/', Some('*')) => {
+                chars.next();
+                let mut prev = ' ';
+                for n in chars.by_ref() {
+                    if prev == '*' && n == '/' {
+                        break;
+                    }
+                    prev = n;
+                }
+            }
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+fn apply_auth(auth: &Auth, scopes: &Scopes, req: &mut PreparedRequest, url: &mut Url) {
+    let get = |key: &str| scopes.replace_in(&auth.text(key));
+    match auth.kind.as_str() {
+        "basic" => {
+            let (user, pass) = (get("username"), get("password"));
+            let token = base64::engine::general_purpose::STANDARD.encode(format!("{user}:{pass}"));
+            req.secrets.push(pass);
+            req.set_header("Authorization", format!("Basic {token}"));
+        }
+        "bearer" => {
+            let token = get("token");
+            req.secrets.push(token.clone());
+            req.set_header("Authorization", format!("Bearer {token}"));
+        }
+        "apikey" => {
+            let (key, value) = (get("key"), get("value"));
+            req.secrets.push(value.clone());
+            let key = if key.is_empty() { "x-api-key".to_string() } else { key };
+            if get("in") == "query" {
+                url.query_pairs_mut().append_pair(&key, &value);
+            } else {
+                req.set_header(&key, value);
+            }
+        }
+        "oauth2" => {
+            // Newman only uses a stored token; it never fetches one.
+            let token = get("accessToken");
+            if token.is_empty() {
+                req.warnings.push("oauth2 auth has no stored access token; the request is sent without one".into());
+                return;
+            }
+            req.secrets.push(token.clone());
+            if get("addTokenTo") == "queryParams" {
+                url.query_pairs_mut().append_pair("access_token", &token);
+            } else {
+                let prefix = get("headerPrefix");
+                let prefix = if prefix.is_empty() { "Bearer".to_string() } else { prefix };
+                req.set_header("Authorization", format!("{prefix} {token}"));
+            }
+        }
+        "digest" => {
+            let password = get("password");
+            req.secrets.push(password.clone());
+            req.digest = Some(DigestCredentials { username: get("username"), password });
+        }
+        other => req.warnings.push(format!(
+            "auth type `{other}` is not supported by postie yet; the request is sent without authentication"
+        )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn json_comments_are_stripped_outside_strings() {
+        let cases = [
+            ("{\"a\": 1 // note\n}", "{\"a\": 1 \n}"),
+            ("{/* c */\"a\": \"http://x\"}", "{\"a\": \"http://x\"}"),
+            ("{\"s\": \"a /* not */ b\"}", "{\"s\": \"a /* not */ b\"}"),
+            ("{\"e\": \"q\\\"//x\"}", "{\"e\": \"q\\\"//x\"}"),
+        ];
+        for (input, expected) in cases {
+            assert_eq!(strip_json_comments(input), expected, "{input}");
+        }
+    }
+
+    #[test]
+    fn path_variables_only_in_the_path() {
+        let scopes = Scopes::default();
+        let vars = vec![("id".to_string(), "7".to_string()), ("8080".to_string(), "no".to_string())];
+        assert_eq!(replace_path_variables("http://h:8080/u/:id?x=:id", &vars, &scopes), "http://h:8080/u/7?x=:id");
+        assert_eq!(replace_path_variables("http://h/:missing", &vars, &scopes), "http://h/:missing");
+    }
+
+    #[test]
+    fn unresolved_variable_hint() {
+        let err = parse_url("{{baseUrl}}/x").unwrap_err().to_string();
+        assert!(err.contains("`baseUrl` is not defined"), "{err}");
+        assert!(parse_url("localhost:3000/x").is_ok());
+    }
+}

@@ -1,0 +1,160 @@
+//! Sending a prepared request through the pooled client for its route, answering digest
+//! challenges, and capturing the response (or classifying the failure).
+
+use std::time::{Duration, Instant};
+
+use super::diagnose::{classify, proxy_status_error};
+use super::pool::{ClientKey, ClientPool};
+use super::prepare::{MultipartValue, PreparedBody, PreparedRequest};
+use crate::report::{RequestError, ResponseRecord};
+
+/// Bodies are read up to this size; beyond it the request fails rather than exhausting memory.
+const MAX_BODY_BYTES: usize = 256 * 1024 * 1024;
+
+#[derive(Clone, Debug, Default)]
+pub struct SendOptions {
+    pub timeout: Option<Duration>,
+}
+
+fn make_part(value: &MultipartValue) -> reqwest::multipart::Part {
+    match value {
+        MultipartValue::Text(t) => reqwest::multipart::Part::text(t.clone()),
+        MultipartValue::File { file_name, bytes } => {
+            reqwest::multipart::Part::bytes(bytes.clone()).file_name(file_name.clone())
+        }
+    }
+}
+
+fn to_reqwest_body(body: &PreparedBody, builder: reqwest::RequestBuilder) -> reqwest::RequestBuilder {
+    match body {
+        PreparedBody::None => builder,
+        PreparedBody::Text(t) => builder.body(t.clone()),
+        PreparedBody::Bytes(b) => builder.body(b.clone()),
+        PreparedBody::Multipart(parts) => {
+            let mut form = reqwest::multipart::Form::new();
+            for p in parts {
+                let part = match &p.content_type {
+                    // an unparsable content type is dropped rather than failing the request
+                    Some(ct) => make_part(&p.value).mime_str(ct).unwrap_or_else(|_| make_part(&p.value)),
+                    None => make_part(&p.value),
+                };
+                form = form.part(p.name.clone(), part);
+            }
+            builder.multipart(form)
+        }
+    }
+}
+
+fn build(
+    client: &reqwest::Client,
+    req: &PreparedRequest,
+    extra: Option<(&str, String)>,
+    opts: &SendOptions,
+) -> Result<reqwest::RequestBuilder, RequestError> {
+    let method = reqwest::Method::from_bytes(req.method.as_bytes()).map_err(|_| RequestError {
+        kind: "InvalidMethod".into(),
+        message: format!("`{}` is not a valid HTTP method", req.method),
+    })?;
+    let mut b = client.request(method, req.url.clone());
+    for (k, v) in &req.headers {
+        b = b.header(k.as_str(), v.as_str());
+    }
+    if let Some((k, v)) = extra {
+        b = b.header(k, v);
+    }
+    if let Some(t) = opts.timeout {
+        b = b.timeout(t);
+    }
+    Ok(to_reqwest_body(&req.body, b))
+}
+
+/// Sends `req` and reads the whole response.
+pub async fn send(
+    pool: &ClientPool,
+    key: &ClientKey,
+    req: &PreparedRequest,
+    opts: &SendOptions,
+) -> Result<ResponseRecord, RequestError> {
+    let client = pool.client(key).map_err(|e| RequestError { kind: "ClientSetup".into(), message: e.to_string() })?;
+    let started = Instant::now();
+    let response = build(&client, req, None, opts)?.send().await;
+    let mut response = match response {
+        Ok(r) => r,
+        Err(e) => return Err(classify(&e, &key.route, &req.url).await),
+    };
+    if let Some(digest) = &req.digest
+        && response.status() == reqwest::StatusCode::UNAUTHORIZED
+        && let Some(challenge) = response.headers().get(reqwest::header::WWW_AUTHENTICATE).and_then(|v| v.to_str().ok())
+        && challenge.trim_start().to_ascii_lowercase().starts_with("digest")
+    {
+        let answer = digest_answer(challenge, req, &digest.username, &digest.password)?;
+        response = build(&client, req, Some(("Authorization", answer)), opts)?
+            .send()
+            .await
+            .map_err(|e| RequestError { kind: "RequestFailed".into(), message: e.to_string() })?;
+    }
+    let code = response.status().as_u16();
+    let reason = response.status().canonical_reason().unwrap_or("").to_string();
+    let http_version = format!("{:?}", response.version());
+    let headers: Vec<(String, String)> = response
+        .headers()
+        .iter()
+        .map(|(k, v)| (title_case(k.as_str()), String::from_utf8_lossy(v.as_bytes()).into_owned()))
+        .collect();
+    if let Some(err) = proxy_status_error(code, &headers, &key.route) {
+        return Err(err);
+    }
+    let mut body = Vec::new();
+    loop {
+        match response.chunk().await {
+            Ok(Some(chunk)) => {
+                if body.len() + chunk.len() > MAX_BODY_BYTES {
+                    return Err(RequestError {
+                        kind: "ResponseTooLarge".into(),
+                        message: format!("the response body is larger than {} MB", MAX_BODY_BYTES / (1024 * 1024)),
+                    });
+                }
+                body.extend_from_slice(&chunk);
+            }
+            Ok(None) => break,
+            Err(e) => return Err(classify(&e, &key.route, &req.url).await),
+        }
+    }
+    let time = started.elapsed();
+    let size = body.len() as u64;
+    Ok(ResponseRecord { code, reason, headers, body, time, size, http_version })
+}
+
+fn digest_answer(challenge: &str, req: &PreparedRequest, user: &str, pass: &str) -> Result<String, RequestError> {
+    let fail = |m: String| RequestError { kind: "DigestAuth".into(), message: m };
+    let mut prompt =
+        digest_auth::parse(challenge).map_err(|e| fail(format!("cannot read the server's digest challenge: {e}")))?;
+    let mut uri = req.url.path().to_string();
+    if let Some(q) = req.url.query() {
+        uri.push('?');
+        uri.push_str(q);
+    }
+    let method = digest_auth::HttpMethod::from(req.method.as_str());
+    let body = match &req.body {
+        PreparedBody::Text(t) => Some(t.as_bytes()),
+        PreparedBody::Bytes(b) => Some(b.as_slice()),
+        _ => None,
+    };
+    let ctx = digest_auth::AuthContext::new_with_method(user, pass, &uri, body, method);
+    let answer = prompt.respond(&ctx).map_err(|e| fail(format!("cannot answer the digest challenge: {e}")))?;
+    Ok(answer.to_header_string())
+}
+
+/// `content-type` → `Content-Type`, as Newman shows response headers.
+fn title_case(name: &str) -> String {
+    name.split('-')
+        .map(|part| {
+            let mut c = part.chars();
+            match c.next() {
+                Some(first) => first.to_ascii_uppercase().to_string() + c.as_str(),
+                None => String::new(),
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("-")
+}

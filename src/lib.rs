@@ -1,0 +1,15 @@
+//! postie: run Postman collections from the command line, the way `newman run` does, built
+//! for CI behind corporate proxies. The pipeline is load → plan → run → report
+//! (see `../shared/DESIGN.md`); each module below is one room of it.
+
+pub mod cli;
+pub mod collection;
+pub mod command;
+pub mod config;
+pub mod http;
+pub mod plan;
+pub mod proxy;
+pub mod report;
+pub mod run;
+pub mod secret;
+pub mod vars;

@@ -1,0 +1,38 @@
+//! Proxy decisions: which route (direct or which proxy) each request takes, and why.
+//!
+//! Pure: no sockets, no DNS, no async, no `std::env` (the environment comes in through a
+//! lookup function). The HTTP layer asks `ProxyPolicy::route` per request and builds one
+//! client per route; `explain` gives the same answer with reasons. The rules are
+//! `/work/shared/PROXY.md` and DESIGN.md §3.
+//!
+//! - `endpoint`: proxy URLs (parse, print masked)
+//! - `bypass`, `entry`, `target`, `glob`: `NO_PROXY`-style lists and host matching
+//! - `env`: the system proxy from environment variables
+//! - `pattern`: Chrome-style match patterns of collection `proxy` objects
+//! - `sources`: routes and the configured sources; `policy`: their precedence;
+//!   `explain`: the decision's story
+
+mod bypass;
+mod endpoint;
+mod entry;
+mod env;
+mod error;
+mod explain;
+mod glob;
+mod pattern;
+mod percent;
+mod policy;
+mod sources;
+mod target;
+
+#[cfg(test)]
+mod tests;
+
+pub use bypass::BypassList;
+pub use endpoint::{Credentials, ProxyEndpoint, ProxyScheme};
+pub use env::EnvProxy;
+pub use error::ProxyError;
+pub use explain::Decision;
+pub use pattern::MatchPattern;
+pub use policy::ProxyPolicy;
+pub use sources::{CollectionProxy, CustomProxy, Route, SchemeSelection, Source};

@@ -1,0 +1,155 @@
+//! Run totals in Newman's `run.stats` / `run.timings` shape, accumulated execution by
+//! execution so nothing but counters is kept.
+
+use std::time::SystemTime;
+
+use super::event::{AssertionStatus, Execution};
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize)]
+pub struct Counter {
+    pub total: u64,
+    pub pending: u64,
+    pub failed: u64,
+}
+
+impl Counter {
+    fn add(&mut self, failed: bool) {
+        self.total += 1;
+        if failed {
+            self.failed += 1;
+        }
+    }
+}
+
+#[derive(Clone, Debug, Default, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Stats {
+    pub iterations: Counter,
+    pub items: Counter,
+    pub scripts: Counter,
+    pub prerequests: Counter,
+    pub requests: Counter,
+    pub tests: Counter,
+    pub assertions: Counter,
+    pub test_scripts: Counter,
+    pub prerequest_scripts: Counter,
+}
+
+/// One line of the failure list: what failed, and where.
+#[derive(Clone, Debug)]
+pub struct FailureRecord {
+    pub iteration: usize,
+    pub position: usize,
+    pub full_name: String,
+    /// `assertion`, `request`, `prerequest-script`, `test-script`.
+    pub at: String,
+    pub name: String,
+    pub message: String,
+}
+
+#[derive(Clone, Debug)]
+pub struct Summary {
+    pub stats: Stats,
+    pub started: SystemTime,
+    pub completed: SystemTime,
+    pub response_count: u64,
+    pub response_total_ms: f64,
+    pub response_min_ms: f64,
+    pub response_max_ms: f64,
+    response_sq_sum: f64,
+    /// Bytes of response bodies received.
+    pub transfer_total: u64,
+    pub failures: Vec<FailureRecord>,
+    /// Why the run stopped early, if it did (timeout, interrupt, a fatal error).
+    pub error: Option<String>,
+}
+
+impl Summary {
+    pub fn new(started: SystemTime) -> Self {
+        Summary {
+            stats: Stats::default(),
+            started,
+            completed: started,
+            response_count: 0,
+            response_total_ms: 0.0,
+            response_min_ms: 0.0,
+            response_max_ms: 0.0,
+            response_sq_sum: 0.0,
+            transfer_total: 0,
+            failures: Vec::new(),
+            error: None,
+        }
+    }
+
+    pub fn response_average_ms(&self) -> f64 {
+        if self.response_count == 0 { 0.0 } else { self.response_total_ms / self.response_count as f64 }
+    }
+
+    /// Population standard deviation, as Newman reports it.
+    pub fn response_sd_ms(&self) -> f64 {
+        if self.response_count == 0 {
+            return 0.0;
+        }
+        let mean = self.response_average_ms();
+        (self.response_sq_sum / self.response_count as f64 - mean * mean).max(0.0).sqrt()
+    }
+
+    pub fn failed(&self) -> bool {
+        !self.failures.is_empty() || self.error.is_some()
+    }
+
+    pub fn record(&mut self, e: &Execution) {
+        let s = &mut self.stats;
+        s.items.add(e.failed());
+        if !e.skipped {
+            s.requests.add(e.error.is_some());
+        }
+        let pre_failed = e.script_errors.iter().any(|x| x.phase == super::ScriptPhase::PreRequest);
+        let test_failed = e.script_errors.iter().any(|x| x.phase == super::ScriptPhase::Test);
+        if e.ran_prerequest {
+            s.prerequests.add(pre_failed);
+            s.prerequest_scripts.add(pre_failed);
+            s.scripts.add(pre_failed);
+        }
+        if e.ran_test {
+            s.tests.add(test_failed);
+            s.test_scripts.add(test_failed);
+            s.scripts.add(test_failed);
+        }
+        for a in &e.assertions {
+            s.assertions.add(a.status == AssertionStatus::Failed);
+        }
+        if let Some(r) = &e.response {
+            let ms = r.time.as_secs_f64() * 1000.0;
+            if self.response_count == 0 || ms < self.response_min_ms {
+                self.response_min_ms = ms;
+            }
+            if ms > self.response_max_ms {
+                self.response_max_ms = ms;
+            }
+            self.response_count += 1;
+            self.response_total_ms += ms;
+            self.response_sq_sum += ms * ms;
+            self.transfer_total += r.size;
+        }
+        let base = |at: &str, name: &str, message: &str| FailureRecord {
+            iteration: e.cursor.iteration,
+            position: e.cursor.position,
+            full_name: e.full_name.clone(),
+            at: at.to_string(),
+            name: name.to_string(),
+            message: message.to_string(),
+        };
+        for x in &e.script_errors {
+            let at = format!("{}-script", x.phase.as_str());
+            self.failures.push(base(&at, &x.name, &x.message));
+        }
+        if let Some(err) = &e.error {
+            self.failures.push(base("request", &err.kind, &err.message));
+        }
+        for a in e.assertions.iter().filter(|a| a.status == AssertionStatus::Failed) {
+            let message = a.error.as_ref().map(|(_, m)| m.as_str()).unwrap_or_default();
+            self.failures.push(FailureRecord { name: a.name.clone(), ..base("assertion", "AssertionError", message) });
+        }
+    }
+}

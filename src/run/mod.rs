@@ -1,0 +1,209 @@
+//! Running a plan: lanes on worker threads (at most `--jobs` at once), one Tokio runtime
+//! for the network, and one reporter thread that receives everything in plan order.
+//!
+//! Lanes run on plain threads because the script engine is not `Send`; their network
+//! calls are driven on the shared runtime with `Handle::block_on`.
+
+mod cancel;
+mod lane;
+mod order;
+
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, mpsc};
+use std::time::{Duration, SystemTime};
+
+use serde_json::{Map, Value};
+
+pub use cancel::Cancel;
+use lane::{LaneContext, LaneRunner};
+use order::{LaneMsg, Orderer};
+
+use crate::collection::Collection;
+use crate::http::{ClientPool, PoolOptions};
+use crate::plan::{LaneUnit, Plan};
+use crate::proxy::ProxyPolicy;
+use crate::report::{Dispatcher, Event, RunInfo, Summary};
+use crate::vars::{Scopes, VariableScope};
+
+#[derive(Clone, Debug)]
+pub struct RunOptions {
+    pub iterations: Option<usize>,
+    pub data: Vec<Map<String, Value>>,
+    pub bail: bool,
+    pub delay_request: Option<Duration>,
+    pub timeout_request: Option<Duration>,
+    pub timeout_run: Option<Duration>,
+    pub timeout_script: Option<Duration>,
+    pub follow_redirects: bool,
+    pub insecure: bool,
+    pub working_dir: PathBuf,
+    pub verbose: bool,
+    pub jobs: usize,
+    pub parallel: LaneUnit,
+    pub max_connections_per_host: Option<usize>,
+}
+
+impl Default for RunOptions {
+    fn default() -> Self {
+        RunOptions {
+            iterations: None,
+            data: Vec::new(),
+            bail: false,
+            delay_request: None,
+            timeout_request: None,
+            timeout_run: None,
+            timeout_script: None,
+            follow_redirects: true,
+            insecure: false,
+            working_dir: PathBuf::from("."),
+            verbose: false,
+            jobs: 1,
+            parallel: LaneUnit::Iteration,
+            max_connections_per_host: None,
+        }
+    }
+}
+
+pub struct RunOutput {
+    pub summary: Summary,
+    /// Scopes after the run (lanes merged in plan order), for `--export-environment`.
+    pub scopes: Scopes,
+    pub dispatcher: Dispatcher,
+}
+
+/// Runs the plan to the end (or until `cancel` / `--timeout` / `--bail`), reporting as it goes.
+pub fn run(
+    collection: &Collection,
+    plan: Arc<Plan>,
+    scopes: Scopes,
+    policy: Arc<ProxyPolicy>,
+    options: RunOptions,
+    mut dispatcher: Dispatcher,
+    cancel: Cancel,
+) -> std::io::Result<RunOutput> {
+    let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build()?;
+    let iterations = options.iterations.unwrap_or(if options.data.is_empty() { 1 } else { options.data.len() });
+    let started = SystemTime::now();
+    dispatcher.handle(Event::Start(RunInfo {
+        collection_name: collection.name.clone(),
+        collection_id: collection.id.clone(),
+        started,
+        iterations,
+        planned: plan.requests.len(),
+    }));
+    if let Some(limit) = options.timeout_run {
+        let cancel = cancel.clone();
+        runtime.spawn(async move {
+            tokio::time::sleep(limit).await;
+            cancel.abort(format!("the run timed out after {} ms (--timeout)", limit.as_millis()));
+        });
+    }
+    let lanes = plan.lanes(iterations, options.parallel);
+    let jobs = options.jobs.max(1).min(lanes.len().max(1));
+    let (tx, rx) = mpsc::channel::<LaneMsg>();
+    let reporter = std::thread::spawn(move || {
+        let mut orderer = Orderer::default();
+        for msg in rx {
+            for event in orderer.push(msg) {
+                dispatcher.handle(event);
+            }
+        }
+        for event in orderer.drain() {
+            dispatcher.handle(event);
+        }
+        dispatcher
+    });
+    let pool = Arc::new(ClientPool::new(PoolOptions {
+        max_idle_per_host: options.max_connections_per_host,
+        connect_timeout: None,
+    }));
+    let ctx = Arc::new(LaneContext {
+        plan,
+        policy,
+        pool,
+        options: options.clone(),
+        handle: runtime.handle().clone(),
+        cancel: cancel.clone(),
+    });
+    let start_scopes = scopes.clone();
+    let next = Arc::new(AtomicUsize::new(0));
+    let lanes = Arc::new(lanes);
+    let results: Arc<Mutex<Vec<Option<Scopes>>>> = Arc::new(Mutex::new(vec![None; lanes.len()]));
+    let shared = Arc::new(Mutex::new(scopes));
+    let mut workers = Vec::new();
+    for _ in 0..jobs {
+        let (ctx, lanes, next, results, shared, tx) =
+            (ctx.clone(), lanes.clone(), next.clone(), results.clone(), shared.clone(), tx.clone());
+        let snapshot = start_scopes.clone();
+        workers.push(std::thread::spawn(move || {
+            let mut runner = LaneRunner::new(ctx.clone());
+            loop {
+                if ctx.cancel.stopping() {
+                    break;
+                }
+                let index = next.fetch_add(1, Ordering::SeqCst);
+                let Some(lane) = lanes.get(index) else { break };
+                // One job: each lane continues from the scopes the previous one left (Newman).
+                // Several: each lane starts from the snapshot taken at run start.
+                let scopes =
+                    if jobs == 1 { shared.lock().map(|s| s.clone()).unwrap_or_default() } else { snapshot.clone() };
+                let end = runner.run_lane(index, lane, scopes, &|event| {
+                    let _ = tx.send(LaneMsg::Event(index, event));
+                });
+                let _ = tx.send(LaneMsg::Done(index));
+                if jobs == 1
+                    && let Ok(mut s) = shared.lock()
+                {
+                    *s = end.clone();
+                }
+                if let Ok(mut r) = results.lock() {
+                    r[index] = Some(end);
+                }
+            }
+        }));
+    }
+    drop(tx);
+    for w in workers {
+        let _ = w.join();
+    }
+    let mut dispatcher = reporter.join().map_err(|_| std::io::Error::other("the reporter thread panicked"))?;
+    let final_scopes = if jobs == 1 {
+        shared.lock().map(|s| s.clone()).unwrap_or(start_scopes)
+    } else {
+        let results = results.lock().map(|r| r.clone()).unwrap_or_default();
+        merge_lanes(&start_scopes, results.into_iter().flatten())
+    };
+    let mut summary = dispatcher.summary().cloned().unwrap_or_else(|| Summary::new(started));
+    summary.stats.iterations.total = iterations as u64;
+    summary.completed = SystemTime::now();
+    summary.error = cancel.reason();
+    dispatcher.handle(Event::Done(Box::new(summary.clone())));
+    runtime.shutdown_timeout(Duration::from_millis(100));
+    Ok(RunOutput { summary, scopes: final_scopes, dispatcher })
+}
+
+/// Applies each lane's changes to the start scopes, in plan order: a later lane's write wins.
+fn merge_lanes(start: &Scopes, lanes: impl Iterator<Item = Scopes>) -> Scopes {
+    let mut merged = start.clone();
+    for lane in lanes {
+        apply_diff(&mut merged.environment, &start.environment, &lane.environment);
+        apply_diff(&mut merged.globals, &start.globals, &lane.globals);
+        apply_diff(&mut merged.collection, &start.collection, &lane.collection);
+    }
+    merged
+}
+
+fn apply_diff(target: &mut VariableScope, before: &VariableScope, after: &VariableScope) {
+    let (b, a) = (before.to_object(), after.to_object());
+    for (k, v) in &a {
+        if b.get(k) != Some(v) {
+            target.set(k, v.clone());
+        }
+    }
+    for k in b.keys() {
+        if !a.contains_key(k) {
+            target.unset(k);
+        }
+    }
+}

@@ -1,0 +1,26 @@
+//! Variables: scopes, `{{var}}` templates, dynamic `$variables`, environment/globals files and
+//! iteration data. Pure: no network, no async; the only I/O is reading the files named on the
+//! command line.
+//!
+//! Rooms: `scope` (one layer), `scopes` (the five layers and resolution), `template` (the
+//! `{{…}}` engine), `dynamic` (`$guid` & co.), `postman_json` (Postman's scope JSON),
+//! `files` (`-e`/`-g` files, `--env-var`), `data` + `csv_text` (`-d` files), `error`.
+
+mod csv_text;
+mod data;
+pub mod dynamic;
+mod error;
+mod files;
+mod postman_json;
+mod scope;
+mod scopes;
+pub mod template;
+
+#[cfg(test)]
+mod tests;
+
+pub use data::load_iteration_data;
+pub use error::VarsError;
+pub use files::{load_scope_file, parse_assignment};
+pub use scope::{SECRET_TYPE, Variable, VariableScope};
+pub use scopes::{Scopes, value_text};
