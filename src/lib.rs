@@ -12,4 +12,6 @@ pub mod proxy;
 pub mod report;
 pub mod run;
 pub mod secret;
+#[cfg(feature = "testkit")]
+pub mod testkit;
 pub mod vars;

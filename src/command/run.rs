@@ -9,11 +9,14 @@ use super::inputs::{load_collection, load_scopes, proxy_policy};
 use super::{Failure, Outcome, process_env};
 use crate::cli::{ColorChoice, ParallelUnit, RunArgs};
 use crate::plan::{self, LaneUnit};
-use crate::report::{CliOptions, CliReporter, Dispatcher, Redactor, Reporter};
+use crate::report::{
+    CliOptions, CliReporter, Dispatcher, Event, JsonReporter, JunitReporter, Redactor, Reporter, export_path,
+    redact_json,
+};
 use crate::run::{Cancel, RunOptions};
 use crate::vars;
 
-const KNOWN_REPORTERS: &[&str] = &["cli"];
+const KNOWN_REPORTERS: &[&str] = &["cli", "junit", "json"];
 
 fn millis(ms: Option<u64>) -> Option<Duration> {
     ms.filter(|&m| m > 0).map(Duration::from_millis)
@@ -72,12 +75,27 @@ pub fn run(args: RunArgs) -> Result<Outcome, Failure> {
             },
         )));
     }
+    let started = std::time::SystemTime::now();
+    if names.iter().any(|n| n == "junit") {
+        let path = report_path(args.reporter_junit_export.as_deref(), "junit", "xml", started)?;
+        reporters.push(Box::new(JunitReporter::new(&path).map_err(|e| Failure::aborted(e.to_string()))?));
+    }
+    let mut final_scopes = None;
+    if names.iter().any(|n| n == "json") {
+        let path = report_path(args.reporter_json_export.as_deref(), "json", "json", started)?;
+        let mut raw = collection.raw.clone();
+        redact_json(&redactor, &mut raw);
+        let json = JsonReporter::new(&path, &raw, args.reporter_json_body_limit)
+            .map_err(|e| Failure::aborted(e.to_string()))?;
+        final_scopes = Some(json.final_scopes());
+        reporters.push(Box::new(json));
+    }
     check_export(args.export_environment.as_deref(), "--export-environment")?;
     check_export(args.export_globals.as_deref(), "--export-globals")?;
 
     let mut dispatcher = Dispatcher::new(reporters, redactor);
     for w in collection.warnings.iter().chain(&policy.warnings) {
-        dispatcher.handle(crate::report::Event::Warning(w.clone()));
+        dispatcher.handle(Event::Warning(w.clone()));
     }
     let options = RunOptions {
         iterations: args.iteration_count.map(|n| n as usize),
@@ -104,6 +122,14 @@ pub fn run(args: RunArgs) -> Result<Outcome, Failure> {
         crate::run::run(&collection, Arc::new(plan), scopes, Arc::new(policy.policy), options, dispatcher, cancel)
             .map_err(|e| Failure::aborted(format!("cannot start the run: {e}")))?;
     let mut dispatcher = output.dispatcher;
+    if let Some(scopes) = final_scopes {
+        let mut env = output.scopes.environment.to_postman_json("environment");
+        let mut globals = output.scopes.globals.to_postman_json("globals");
+        redact_json(dispatcher.redactor(), &mut env);
+        redact_json(dispatcher.redactor(), &mut globals);
+        scopes.set(env, globals);
+    }
+    dispatcher.handle(Event::Done(Box::new(output.summary.clone())));
     if let Some(path) = &args.export_environment {
         write_json(path, &output.scopes.environment.to_postman_json("environment"), "--export-environment")?;
     }
@@ -115,6 +141,25 @@ pub fn run(args: RunArgs) -> Result<Outcome, Failure> {
         return Err(Failure::aborted(dispatcher.redactor().text(&first.to_string())));
     }
     if output.summary.failed() && !args.suppress_exit_code { Ok(Outcome::Failed) } else { Ok(Outcome::Passed) }
+}
+
+/// Without an export path, reports go to `./postie/` with a timestamped name (as Newman's `./newman/`).
+fn report_path(
+    given: Option<&Path>,
+    reporter: &str,
+    ext: &str,
+    started: std::time::SystemTime,
+) -> Result<PathBuf, Failure> {
+    let path = match given {
+        Some(p) => p.to_path_buf(),
+        None => {
+            let dir = PathBuf::from("postie");
+            std::fs::create_dir_all(&dir)
+                .map_err(|e| Failure::aborted(format!("cannot create the report folder {}: {e}", dir.display())))?;
+            dir
+        }
+    };
+    Ok(export_path(&path, reporter, ext, started))
 }
 
 /// An export that cannot be written must fail before the run, not after it.

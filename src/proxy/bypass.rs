@@ -60,10 +60,7 @@ impl BypassList {
 
     /// `*` wins wherever it stands, so it is looked for first; otherwise list order.
     pub(crate) fn matching_entry(&self, target: &Target<'_>) -> Option<&Entry> {
-        self.entries
-            .iter()
-            .find(|e| e.is_any())
-            .or_else(|| self.entries.iter().find(|e| e.matches(target)))
+        self.entries.iter().find(|e| e.is_any()).or_else(|| self.entries.iter().find(|e| e.matches(target)))
     }
 
     /// Prefixes every warning with where the list came from (`NO_PROXY`, `--noproxy`).
@@ -81,15 +78,10 @@ impl BypassList {
                 "surrounding quotes removed from bypass list {trimmed} (a common mistake with Windows `set`)"
             ));
         }
-        for token in unquoted
-            .split(|c: char| c == ',' || c == ';' || c.is_whitespace())
-            .filter(|t| !t.is_empty())
-        {
+        for token in unquoted.split(|c: char| c == ',' || c == ';' || c.is_whitespace()).filter(|t| !t.is_empty()) {
             match Entry::parse(token) {
                 Ok(entry) => self.entries.push(entry),
-                Err(why) => self
-                    .warnings
-                    .push(format!("bypass entry `{token}` ignored: {why}")),
+                Err(why) => self.warnings.push(format!("bypass entry `{token}` ignored: {why}")),
             }
         }
     }

@@ -34,8 +34,7 @@ impl ProxyScheme {
             ProxyScheme::Socks5,
             ProxyScheme::Socks5h,
         ];
-        ALL.into_iter()
-            .find(|s| s.as_str().eq_ignore_ascii_case(name))
+        ALL.into_iter().find(|s| s.as_str().eq_ignore_ascii_case(name))
     }
 
     pub fn as_str(self) -> &'static str {
@@ -77,10 +76,7 @@ impl Credentials {
     /// percent-decoding (the shell already delivered the literal text).
     pub fn from_user_pass(text: &str) -> Credentials {
         let (username, password) = text.split_once(':').unwrap_or((text, ""));
-        Credentials {
-            username: username.to_string(),
-            password: Secret::new(password),
-        }
+        Credentials { username: username.to_string(), password: Secret::new(password) }
     }
 }
 
@@ -103,9 +99,7 @@ impl ProxyEndpoint {
     pub fn parse(input: &str, origin: &str) -> Result<(ProxyEndpoint, Vec<String>), ProxyError> {
         let input = input.trim();
         if input.is_empty() {
-            return Err(ProxyError::Empty {
-                origin: origin.to_string(),
-            });
+            return Err(ProxyError::Empty { origin: origin.to_string() });
         }
         let (scheme, rest) = split_scheme(input, origin)?;
         // Every scheme is parsed as http so that hosts are normalised the same way
@@ -115,22 +109,15 @@ impl ProxyEndpoint {
                 origin: origin.to_string(),
                 detail: "not a number from 0 to 65535".to_string(),
             },
-            url::ParseError::EmptyHost => ProxyError::MissingHost {
-                origin: origin.to_string(),
-            },
-            other => ProxyError::Unparsable {
-                origin: origin.to_string(),
-                reason: other.to_string(),
-            },
+            url::ParseError::EmptyHost => ProxyError::MissingHost { origin: origin.to_string() },
+            other => ProxyError::Unparsable { origin: origin.to_string(), reason: other.to_string() },
         })?;
         let host = match parsed.host() {
             Some(url::Host::Domain(d)) if !d.is_empty() => d.to_string(),
             Some(url::Host::Ipv4(ip)) => ip.to_string(),
             Some(url::Host::Ipv6(ip)) => ip.to_string(),
             _ => {
-                return Err(ProxyError::MissingHost {
-                    origin: origin.to_string(),
-                });
+                return Err(ProxyError::MissingHost { origin: origin.to_string() });
             }
         };
 
@@ -142,40 +129,24 @@ impl ProxyEndpoint {
             (None, true) => 80,
             (None, false) => {
                 let p = scheme.default_port();
-                warnings.push(format!(
-                    "{origin}: the proxy URL has no port; using {p}, the default for {scheme} proxies"
-                ));
+                warnings
+                    .push(format!("{origin}: the proxy URL has no port; using {p}, the default for {scheme} proxies"));
                 p
             }
         };
         if port == 0 {
-            return Err(ProxyError::InvalidPort {
-                origin: origin.to_string(),
-                detail: "port 0".to_string(),
-            });
+            return Err(ProxyError::InvalidPort { origin: origin.to_string(), detail: "port 0".to_string() });
         }
         if parsed.path() != "/" || parsed.query().is_some() || parsed.fragment().is_some() {
-            warnings.push(format!(
-                "{origin}: the path, query or fragment after the proxy's host and port is ignored"
-            ));
+            warnings.push(format!("{origin}: the path, query or fragment after the proxy's host and port is ignored"));
         }
 
         let username = decode_utf8(parsed.username(), origin)?;
         let password = decode_utf8(parsed.password().unwrap_or(""), origin)?;
-        let credentials = (!username.is_empty() || !password.is_empty()).then(|| Credentials {
-            username,
-            password: Secret::new(password),
-        });
+        let credentials = (!username.is_empty() || !password.is_empty())
+            .then(|| Credentials { username, password: Secret::new(password) });
 
-        Ok((
-            ProxyEndpoint {
-                scheme,
-                host,
-                port,
-                credentials,
-            },
-            warnings,
-        ))
+        Ok((ProxyEndpoint { scheme, host, port, credentials }, warnings))
     }
 
     /// `scheme://user:pass@host:port` with user and password percent-encoded. Only for
@@ -236,18 +207,13 @@ fn split_scheme<'a>(input: &'a str, origin: &str) -> Result<(ProxyScheme, &'a st
         return Ok((ProxyScheme::Http, input));
     };
     let looks_like_scheme = name.starts_with(|c: char| c.is_ascii_alphabetic())
-        && name
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'));
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'));
     if !looks_like_scheme {
         return Ok((ProxyScheme::Http, input));
     }
     match ProxyScheme::from_name(name) {
         Some(scheme) => Ok((scheme, rest)),
-        None => Err(ProxyError::UnknownScheme {
-            origin: origin.to_string(),
-            scheme: name.to_string(),
-        }),
+        None => Err(ProxyError::UnknownScheme { origin: origin.to_string(), scheme: name.to_string() }),
     }
 }
 
@@ -259,13 +225,10 @@ fn has_explicit_port(rest: &str) -> bool {
         Some(bracketed) => bracketed.split_once(']').map_or("", |(_, tail)| tail),
         None => host_port,
     };
-    after_host
-        .rsplit_once(':')
-        .is_some_and(|(_, port)| !port.is_empty() && port.bytes().all(|b| b.is_ascii_digit()))
+    after_host.rsplit_once(':').is_some_and(|(_, port)| !port.is_empty() && port.bytes().all(|b| b.is_ascii_digit()))
 }
 
 fn decode_utf8(encoded: &str, origin: &str) -> Result<String, ProxyError> {
-    String::from_utf8(percent::decode(encoded)).map_err(|_| ProxyError::CredentialsNotUtf8 {
-        origin: origin.to_string(),
-    })
+    String::from_utf8(percent::decode(encoded))
+        .map_err(|_| ProxyError::CredentialsNotUtf8 { origin: origin.to_string() })
 }

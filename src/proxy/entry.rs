@@ -39,11 +39,7 @@ impl Entry {
     /// Classifies one token (already trimmed, non-empty). `Err` holds why it is malformed.
     pub fn parse(token: &str) -> Result<Entry, String> {
         let (kind, port) = classify(&token.to_lowercase())?;
-        Ok(Entry {
-            text: token.to_string(),
-            kind,
-            port,
-        })
+        Ok(Entry { text: token.to_string(), kind, port })
     }
 
     /// `*` without a port: every host, every port.
@@ -59,8 +55,7 @@ impl Entry {
             Kind::Any => true,
             Kind::Ip(net) => target.ip.is_some_and(|ip| net_contains(net, ip)),
             Kind::Domain(d) => {
-                target.ip.is_none()
-                    && (target.host.eq_ignore_ascii_case(d) || ends_with_label(target.host, d))
+                target.ip.is_none() && (target.host.eq_ignore_ascii_case(d) || ends_with_label(target.host, d))
             }
             Kind::Glob(g) => glob::matches(g, target.host, true),
             Kind::Local => target.ip.is_none() && !target.host.contains('.'),
@@ -130,9 +125,7 @@ fn classify(token: &str) -> Result<(Kind, Option<u16>), String> {
     if host.contains(':') || host.contains('/') {
         return Err("not a valid IP address or CIDR range".to_string());
     }
-    if host.starts_with(|c: char| c.is_ascii_digit())
-        && host.bytes().all(|b| b.is_ascii_digit() || b == b'.')
-    {
+    if host.starts_with(|c: char| c.is_ascii_digit()) && host.bytes().all(|b| b.is_ascii_digit() || b == b'.') {
         return Err("not a valid IPv4 address".to_string());
     }
     domain_or_glob(host).map(|kind| (kind, port))
@@ -172,9 +165,7 @@ fn split_port(token: &str) -> Result<(&str, Option<u16>), String> {
 fn parse_port(text: &str) -> Result<u16, String> {
     match text.parse::<u16>() {
         Ok(p) if p != 0 && text.bytes().all(|b| b.is_ascii_digit()) => Ok(p),
-        _ => Err(format!(
-            "invalid port `{text}`; use a number from 1 to 65535"
-        )),
+        _ => Err(format!("invalid port `{text}`; use a number from 1 to 65535")),
     }
 }
 
@@ -213,10 +204,7 @@ fn domain_or_glob(host: &str) -> Result<Kind, String> {
             _ => return Err("not a valid international domain name".to_string()),
         }
     };
-    if let Some(c) = ascii
-        .chars()
-        .find(|c| !(c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.')))
-    {
+    if let Some(c) = ascii.chars().find(|c| !(c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))) {
         return Err(format!("`{c}` cannot appear in a host name"));
     }
     if ascii.split('.').any(str::is_empty) {
@@ -226,10 +214,7 @@ fn domain_or_glob(host: &str) -> Result<Kind, String> {
 }
 
 fn glob_entry(glob: &str) -> Result<Kind, String> {
-    if let Some(c) = glob
-        .chars()
-        .find(|c| !(c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | '*')))
-    {
+    if let Some(c) = glob.chars().find(|c| !(c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | '*'))) {
         return Err(format!("`{c}` cannot appear in a host name pattern"));
     }
     Ok(Kind::Glob(glob.to_string()))

@@ -28,9 +28,7 @@ impl EnvProxy {
     /// `|k| std::env::var(k).ok()`). Lower case wins; empty or only-quotes means unset;
     /// `HTTP_PROXY` is ignored under CGI (httpoxy). A proxy URL that cannot be used is an
     /// error naming its variable. The warnings are meant to be shown once at start-up.
-    pub fn from_lookup(
-        lookup: &dyn Fn(&str) -> Option<String>,
-    ) -> Result<(EnvProxy, Vec<String>), ProxyError> {
+    pub fn from_lookup(lookup: &dyn Fn(&str) -> Option<String>) -> Result<(EnvProxy, Vec<String>), ProxyError> {
         let mut warnings = Vec::new();
         let cgi = lookup("REQUEST_METHOD").is_some();
         let mut proxy = |lower, upper| -> Result<Option<Named>, ProxyError> {
@@ -47,28 +45,17 @@ impl EnvProxy {
         let https = proxy("https_proxy", "HTTPS_PROXY")?;
         let all = proxy("all_proxy", "ALL_PROXY")?;
 
-        let (no_proxy, no_proxy_var) =
-            match read_pair(lookup, "no_proxy", "NO_PROXY", cgi, &mut warnings) {
-                Some((value, name)) => {
-                    let mut list = BypassList::parse(&value);
-                    list.prefix_warnings(name);
-                    warnings.extend(list.warnings().iter().cloned());
-                    (list, Some(name))
-                }
-                None => (BypassList::default(), None),
-            };
+        let (no_proxy, no_proxy_var) = match read_pair(lookup, "no_proxy", "NO_PROXY", cgi, &mut warnings) {
+            Some((value, name)) => {
+                let mut list = BypassList::parse(&value);
+                list.prefix_warnings(name);
+                warnings.extend(list.warnings().iter().cloned());
+                (list, Some(name))
+            }
+            None => (BypassList::default(), None),
+        };
 
-        Ok((
-            EnvProxy {
-                http,
-                https,
-                all,
-                no_proxy,
-                no_proxy_var,
-                https_falls_back_to_http: false,
-            },
-            warnings,
-        ))
+        Ok((EnvProxy { http, https, all, no_proxy, no_proxy_var, https_falls_back_to_http: false }, warnings))
     }
 
     /// True when no variable names a proxy (a `NO_PROXY` alone changes nothing).
@@ -137,9 +124,7 @@ fn read_pair(
         (Some(l), Some(u)) => {
             if l != u {
                 // Values are not printed: they may hold a password.
-                warnings.push(format!(
-                    "{lower} and {upper} differ; using {lower} (lower case wins)"
-                ));
+                warnings.push(format!("{lower} and {upper} differ; using {lower} (lower case wins)"));
             }
             Some((l, lower))
         }
@@ -161,9 +146,7 @@ fn clean(value: Option<String>, name: &str, warnings: &mut Vec<String>) -> Optio
             ));
             return None;
         }
-        warnings.push(format!(
-            "surrounding quotes removed from {name} (a common mistake with Windows `set`)"
-        ));
+        warnings.push(format!("surrounding quotes removed from {name} (a common mistake with Windows `set`)"));
     }
     (!unquoted.is_empty()).then(|| unquoted.to_string())
 }

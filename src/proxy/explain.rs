@@ -26,12 +26,7 @@ impl ProxyPolicy {
     pub fn explain(&self, url: &url::Url, request_proxy: Option<&CollectionProxy>) -> Decision {
         let mut recorder = Recorder::default();
         let (route, source) = self.decide(url, request_proxy, &mut recorder);
-        Decision {
-            route,
-            source,
-            reasons: recorder.reasons,
-            warnings: recorder.warnings,
-        }
+        Decision { route, source, reasons: recorder.reasons, warnings: recorder.warnings }
     }
 }
 

@@ -7,11 +7,7 @@
 pub(crate) fn matches(pattern: &str, text: &str, ignore_case: bool) -> bool {
     let (p, t) = (pattern.as_bytes(), text.as_bytes());
     let eq = |a: u8, b: u8| {
-        if ignore_case {
-            a.eq_ignore_ascii_case(&b)
-        } else {
-            a == b
-        }
+        if ignore_case { a.eq_ignore_ascii_case(&b) } else { a == b }
     };
     let (mut pi, mut ti) = (0, 0);
     // Position of the last `*` seen and the text position it currently absorbs up to.
@@ -42,20 +38,10 @@ mod tests {
     fn glob_table() {
         // (pattern, text, ignore case, expected)
         let cases = [
-            (
-                "internal-gateway*",
-                "internal-gateway-test.corp.com",
-                true,
-                true,
-            ),
+            ("internal-gateway*", "internal-gateway-test.corp.com", true, true),
             ("internal-gateway*", "my-internal-gateway", true, false),
             ("*-sandbox.corp.com", "pay-sandbox.CORP.com", true, true),
-            (
-                "*-sandbox.corp.com",
-                "pay-sandbox.corp.com.evil",
-                true,
-                false,
-            ),
+            ("*-sandbox.corp.com", "pay-sandbox.corp.com.evil", true, false),
             ("a*b*c", "aXXbYYc", true, true),
             ("a*b*c", "aXXbYY", true, false),
             ("*", "", true, true),
@@ -67,11 +53,7 @@ mod tests {
             ("**a", "bba", false, true),
         ];
         for (pattern, text, ignore_case, want) in cases {
-            assert_eq!(
-                matches(pattern, text, ignore_case),
-                want,
-                "{pattern:?} vs {text:?}"
-            );
+            assert_eq!(matches(pattern, text, ignore_case), want, "{pattern:?} vs {text:?}");
         }
     }
 }

@@ -11,8 +11,7 @@ use std::net::IpAddr;
 use super::glob;
 use super::target::{Target, ends_with_label, strip_brackets};
 
-const SHAPE: &str =
-    "expected PROTOCOLS://HOST[:PORT]/PATH (e.g. `http+https://*.example.com/*`) or <all_urls>";
+const SHAPE: &str = "expected PROTOCOLS://HOST[:PORT]/PATH (e.g. `http+https://*.example.com/*`) or <all_urls>";
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct MatchPattern {
@@ -82,49 +81,31 @@ impl<'a> Parts<'a> {
         };
         let protocol_ok = |p: &str| {
             p.starts_with(|c: char| c.is_ascii_alphabetic())
-                && p.chars()
-                    .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '.')
+                && p.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '.')
         };
         if protocols != "*" && !protocols.split('+').all(protocol_ok) {
-            return Err(format!(
-                "invalid protocols `{protocols}`: use `*` or names joined by `+`"
-            ));
+            return Err(format!("invalid protocols `{protocols}`: use `*` or names joined by `+`"));
         }
         let Some(slash) = rest.find('/') else {
             return Err("missing path: add `/*` to match every path".to_string());
         };
         let (host_port, path) = rest.split_at(slash);
         let (host, port) = split_host_port(host_port)?;
-        Ok(Parts::Pattern {
-            protocols,
-            host: parse_host(host)?,
-            port,
-            path,
-        })
+        Ok(Parts::Pattern { protocols, host: parse_host(host)?, port, path })
     }
 
     fn matches(&self, url: &url::Url) -> bool {
-        let Parts::Pattern {
-            protocols,
-            host,
-            port,
-            path,
-        } = self
-        else {
+        let Parts::Pattern { protocols, host, port, path } = self else {
             return true;
         };
-        let scheme_ok = *protocols == "*"
-            || protocols
-                .split('+')
-                .any(|p| p.eq_ignore_ascii_case(url.scheme()));
+        let scheme_ok = *protocols == "*" || protocols.split('+').any(|p| p.eq_ignore_ascii_case(url.scheme()));
         let Some(target) = Target::from_url(url) else {
             return false;
         };
         let host_ok = match host {
             Host::Any => true,
             Host::Domain(d) => {
-                target.ip.is_none()
-                    && (target.host.eq_ignore_ascii_case(d) || ends_with_label(target.host, d))
+                target.ip.is_none() && (target.host.eq_ignore_ascii_case(d) || ends_with_label(target.host, d))
             }
             Host::Exact(h) => match (h.parse::<IpAddr>(), target.ip) {
                 (Ok(want), Some(got)) => want == got,
@@ -158,9 +139,7 @@ fn split_host_port(host_port: &str) -> Result<(&str, Port), String> {
         other => match other.strip_prefix(':').map(str::parse::<u16>) {
             Some(Ok(n)) if n != 0 => Port::Exact(n),
             _ => {
-                return Err(format!(
-                    "invalid port `{other}`: use `:*` or a number from 1 to 65535"
-                ));
+                return Err(format!("invalid port `{other}`: use `:*` or a number from 1 to 65535"));
             }
         },
     };
@@ -180,9 +159,7 @@ fn parse_host(host: &str) -> Result<Host<'_>, String> {
     };
     let domain = domain.strip_suffix('.').unwrap_or(domain);
     if domain.is_empty() || domain.contains('*') {
-        return Err(format!(
-            "host `{host}`: `*` may only be the whole host or a leading `*.`"
-        ));
+        return Err(format!("host `{host}`: `*` may only be the whole host or a leading `*.`"));
     }
     let domain = if domain.is_ascii() {
         Cow::Borrowed(domain)
@@ -192,9 +169,5 @@ fn parse_host(host: &str) -> Result<Host<'_>, String> {
             _ => return Err(format!("host `{host}` is not a valid domain name")),
         }
     };
-    Ok(if is_suffix {
-        Host::Domain(domain)
-    } else {
-        Host::Exact(domain)
-    })
+    Ok(if is_suffix { Host::Domain(domain) } else { Host::Exact(domain) })
 }

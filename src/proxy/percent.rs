@@ -11,10 +11,8 @@ pub(crate) fn decode(input: &str) -> Vec<u8> {
     let mut i = 0;
     while i < bytes.len() {
         if bytes[i] == b'%'
-            && let (Some(hi), Some(lo)) = (
-                bytes.get(i + 1).and_then(|b| hex_value(*b)),
-                bytes.get(i + 2).and_then(|b| hex_value(*b)),
-            )
+            && let (Some(hi), Some(lo)) =
+                (bytes.get(i + 1).and_then(|b| hex_value(*b)), bytes.get(i + 2).and_then(|b| hex_value(*b)))
         {
             out.push(hi * 16 + lo);
             i += 3;
@@ -71,11 +69,7 @@ mod tests {
         }
         for raw in ["p@ss:w/rd", "é ü", "plain-._~", "%41"] {
             let encoded = encode_userinfo(raw);
-            assert!(
-                encoded
-                    .bytes()
-                    .all(|b| b.is_ascii_alphanumeric() || b"-._~%".contains(&b))
-            );
+            assert!(encoded.bytes().all(|b| b.is_ascii_alphanumeric() || b"-._~%".contains(&b)));
             assert_eq!(decode(&encoded), raw.as_bytes(), "round trip of {raw:?}");
         }
     }

@@ -30,13 +30,7 @@ pub struct ProxyPolicy {
 impl Default for ProxyPolicy {
     /// Nothing configured: collection proxies honoured, no system proxy read yet.
     fn default() -> Self {
-        ProxyPolicy {
-            force_direct: false,
-            custom: None,
-            use_collection: true,
-            system: None,
-            system_credentials: None,
-        }
+        ProxyPolicy { force_direct: false, custom: None, use_collection: true, system: None, system_credentials: None }
     }
 }
 
@@ -70,16 +64,9 @@ impl ProxyPolicy {
     ) -> (Route, Source) {
         let target = Target::from_url(url);
         let decided = self.choose(url, target.as_ref(), request_proxy, t);
-        if matches!(decided.1, Source::NoProxyFlag | Source::Custom)
-            && request_proxy.is_some_and(|p| !p.disabled)
-        {
+        if matches!(decided.1, Source::NoProxyFlag | Source::Custom) && request_proxy.is_some_and(|p| !p.disabled) {
             // Users expect a collection's proxy to win; say why it did not.
-            t.reason(|| {
-                format!(
-                    "the request's collection proxy was not consulted: {} decides first",
-                    decided.1
-                )
-            });
+            t.reason(|| format!("the request's collection proxy was not consulted: {} decides first", decided.1));
         }
         if let (Route::Proxy(endpoint), Some(target)) = (&decided.0, &target)
             && target.is_loopback()
@@ -110,10 +97,7 @@ impl ProxyPolicy {
         if let Some(custom) = &self.custom
             && custom.bypass.matches_everything()
         {
-            t.reason(|| {
-                "the custom bypass list holds `*` (--noproxy '*'): every request goes direct"
-                    .to_string()
-            });
+            t.reason(|| "the custom bypass list holds `*` (--noproxy '*'): every request goes direct".to_string());
             return (Route::Direct, Source::Custom);
         }
         let scheme = url.scheme();
@@ -134,12 +118,7 @@ impl ProxyPolicy {
         (Route::Direct, Source::Default)
     }
 
-    fn try_custom<T: Trace>(
-        &self,
-        scheme: &str,
-        target: &Target<'_>,
-        t: &mut T,
-    ) -> Option<(Route, Source)> {
+    fn try_custom<T: Trace>(&self, scheme: &str, target: &Target<'_>, t: &mut T) -> Option<(Route, Source)> {
         let Some(custom) = &self.custom else {
             t.reason(|| "custom proxy: none configured (--proxy, config [proxy])".to_string());
             return None;
@@ -166,9 +145,7 @@ impl ProxyPolicy {
             });
             return Some((Route::Direct, Source::Custom));
         }
-        t.reason(|| {
-            format!("custom proxy {endpoint} serves {scheme} requests and its bypass list does not match")
-        });
+        t.reason(|| format!("custom proxy {endpoint} serves {scheme} requests and its bypass list does not match"));
         t.reason(|| transport(endpoint, scheme, target));
         Some((Route::Proxy(endpoint.clone()), Source::Custom))
     }
@@ -198,9 +175,7 @@ impl ProxyPolicy {
         match matches_text(pattern, url) {
             Err(why) => {
                 t.warn(|| format!("collection proxy match pattern `{pattern}` is invalid and never matches: {why}"));
-                t.reason(|| {
-                    format!("collection proxy skipped: its match pattern `{pattern}` is invalid")
-                });
+                t.reason(|| format!("collection proxy skipped: its match pattern `{pattern}` is invalid"));
                 return None;
             }
             Ok(false) => {
@@ -218,9 +193,7 @@ impl ProxyPolicy {
             t.reason(|| "collection proxy skipped: unusable host or port".to_string());
             return None;
         };
-        t.reason(|| {
-            format!("collection proxy {endpoint} applies: match pattern `{pattern}` matches")
-        });
+        t.reason(|| format!("collection proxy {endpoint} applies: match pattern `{pattern}` matches"));
         if proxy.tunnel && url.scheme() == "http" {
             t.warn(|| {
                 "the collection proxy asks for `tunnel: true`, which cannot be honoured for an \
@@ -232,12 +205,7 @@ impl ProxyPolicy {
         Some((Route::Proxy(endpoint), Source::Collection))
     }
 
-    fn try_system<T: Trace>(
-        &self,
-        scheme: &str,
-        target: &Target<'_>,
-        t: &mut T,
-    ) -> Option<(Route, Source)> {
+    fn try_system<T: Trace>(&self, scheme: &str, target: &Target<'_>, t: &mut T) -> Option<(Route, Source)> {
         let Some(env) = &self.system else {
             t.reason(|| "system proxy: off (--no-env-proxy)".to_string());
             return None;
@@ -269,9 +237,7 @@ impl ProxyPolicy {
             (None, Some(credentials)) => {
                 let mut with = endpoint.clone();
                 with.credentials = Some(credentials.clone());
-                t.reason(|| {
-                    format!("system proxy {with} from {var}, credentials from --proxy-user")
-                });
+                t.reason(|| format!("system proxy {with} from {var}, credentials from --proxy-user"));
                 with
             }
             _ => {
@@ -288,22 +254,17 @@ impl ProxyPolicy {
 fn transport(endpoint: &ProxyEndpoint, scheme: &str, target: &Target<'_>) -> String {
     let port = target.port.unwrap_or(0);
     match (endpoint.scheme, scheme) {
-        (ProxyScheme::Http | ProxyScheme::Https, "https") => format!(
-            "the proxy is asked to CONNECT {}:{port} and TLS runs through that tunnel",
-            target.host
-        ),
+        (ProxyScheme::Http | ProxyScheme::Https, "https") => {
+            format!("the proxy is asked to CONNECT {}:{port} and TLS runs through that tunnel", target.host)
+        }
         (ProxyScheme::Http | ProxyScheme::Https, _) => {
             "the request goes to the proxy as an absolute-form request".to_string()
         }
         (ProxyScheme::Socks4a | ProxyScheme::Socks5h, _) => {
-            format!(
-                "the SOCKS proxy resolves {} and connects to port {port}",
-                target.host
-            )
+            format!("the SOCKS proxy resolves {} and connects to port {port}", target.host)
         }
-        (ProxyScheme::Socks4 | ProxyScheme::Socks5, _) => format!(
-            "postie resolves {} itself and the SOCKS proxy connects to port {port}",
-            target.host
-        ),
+        (ProxyScheme::Socks4 | ProxyScheme::Socks5, _) => {
+            format!("postie resolves {} itself and the SOCKS proxy connects to port {port}", target.host)
+        }
     }
 }

@@ -55,9 +55,7 @@ impl FromStr for SchemeSelection {
             "http" => Ok(SchemeSelection::Http),
             "https" => Ok(SchemeSelection::Https),
             "both" => Ok(SchemeSelection::Both),
-            _ => Err(ProxyError::InvalidSchemeSelection {
-                value: s.to_string(),
-            }),
+            _ => Err(ProxyError::InvalidSchemeSelection { value: s.to_string() }),
         }
     }
 }
@@ -100,18 +98,13 @@ impl CollectionProxy {
     /// the host is empty or not a plain name or IP address, or the port is 0.
     pub fn endpoint(&self) -> Option<ProxyEndpoint> {
         let host = self.host.trim();
-        let host = host
-            .get(..7)
-            .filter(|p| p.eq_ignore_ascii_case("http://"))
-            .map_or(host, |_| &host[7..]);
+        let host = host.get(..7).filter(|p| p.eq_ignore_ascii_case("http://")).map_or(host, |_| &host[7..]);
         let host = strip_brackets(host.strip_suffix('/').unwrap_or(host));
         let host = if host.parse::<Ipv6Addr>().is_ok() {
             host.to_ascii_lowercase()
         } else if host.is_ascii() {
-            let plain = !host.is_empty()
-                && host
-                    .chars()
-                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '.' | '_'));
+            let plain =
+                !host.is_empty() && host.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '.' | '_'));
             plain.then(|| host.to_ascii_lowercase())?
         } else {
             match url::Host::parse(host) {

@@ -32,29 +32,21 @@ impl<'a> Target<'a> {
         if host.is_empty() {
             return None;
         }
-        Some(Target {
-            host,
-            ip,
-            port: url.port_or_known_default(),
-        })
+        Some(Target { host, ip, port: url.port_or_known_default() })
     }
 
     /// `localhost`, `*.localhost`, 127.0.0.0/8, `::1` (and `::ffff:127.x.y.z`).
     pub fn is_loopback(&self) -> bool {
         match self.ip {
             Some(IpAddr::V4(v4)) => v4.is_loopback(),
-            Some(IpAddr::V6(v6)) => {
-                v6.is_loopback() || v6.to_ipv4_mapped().is_some_and(|v4| v4.is_loopback())
-            }
+            Some(IpAddr::V6(v6)) => v6.is_loopback() || v6.to_ipv4_mapped().is_some_and(|v4| v4.is_loopback()),
             None => is_localhost_name(self.host),
         }
     }
 }
 
 pub(crate) fn strip_brackets(host: &str) -> &str {
-    host.strip_prefix('[')
-        .and_then(|h| h.strip_suffix(']'))
-        .unwrap_or(host)
+    host.strip_prefix('[').and_then(|h| h.strip_suffix(']')).unwrap_or(host)
 }
 
 /// `localhost` or a name under it, case-insensitively.
@@ -65,9 +57,7 @@ pub(crate) fn is_localhost_name(host: &str) -> bool {
 /// Whether `host` ends with `"." + suffix`, ASCII case-insensitively (`suffix` lower case).
 pub(crate) fn ends_with_label(host: &str, suffix: &str) -> bool {
     let (h, s) = (host.as_bytes(), suffix.as_bytes());
-    h.len() > s.len()
-        && h[h.len() - s.len() - 1] == b'.'
-        && h[h.len() - s.len()..].eq_ignore_ascii_case(s)
+    h.len() > s.len() && h[h.len() - s.len() - 1] == b'.' && h[h.len() - s.len()..].eq_ignore_ascii_case(s)
 }
 
 #[cfg(test)]
@@ -78,44 +68,14 @@ mod tests {
     fn normalises_host_and_port() {
         // (url, host, is ip, port, loopback)
         let cases: &[(&str, &str, bool, Option<u16>, bool)] = &[
-            (
-                "http://www.EXAMPLE.com./",
-                "www.example.com",
-                false,
-                Some(80),
-                false,
-            ),
-            (
-                "https://example.com:8443/x",
-                "example.com",
-                false,
-                Some(8443),
-                false,
-            ),
+            ("http://www.EXAMPLE.com./", "www.example.com", false, Some(80), false),
+            ("https://example.com:8443/x", "example.com", false, Some(8443), false),
             ("http://[::1]:8080/", "::1", true, Some(8080), true),
             ("http://127.0.0.2/", "127.0.0.2", true, Some(80), true),
-            (
-                "http://api.localhost/",
-                "api.localhost",
-                false,
-                Some(80),
-                true,
-            ),
-            (
-                "http://[::ffff:127.0.0.1]/",
-                "::ffff:7f00:1",
-                true,
-                Some(80),
-                true,
-            ),
+            ("http://api.localhost/", "api.localhost", false, Some(80), true),
+            ("http://[::ffff:127.0.0.1]/", "::ffff:7f00:1", true, Some(80), true),
             ("foo://10.0.0.1/", "10.0.0.1", true, None, false),
-            (
-                "http://bücher.example/",
-                "xn--bcher-kva.example",
-                false,
-                Some(80),
-                false,
-            ),
+            ("http://bücher.example/", "xn--bcher-kva.example", false, Some(80), false),
         ];
         for &(u, host, is_ip, port, loopback) in cases {
             let url = url::Url::parse(u).expect("test URL");

@@ -3,11 +3,19 @@
 
 mod cli;
 mod event;
+mod export;
+mod json;
+mod junit;
 mod redact;
 mod stats;
+#[cfg(test)]
+mod testdata;
 
 pub use cli::{CliOptions, CliReporter};
 pub use event::*;
+pub use export::export_path;
+pub use json::{FinalScopes, JsonReporter, redact_json};
+pub use junit::JunitReporter;
 pub use redact::Redactor;
 pub use stats::{Counter, FailureRecord, Stats, Summary};
 

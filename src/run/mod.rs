@@ -65,6 +65,7 @@ impl Default for RunOptions {
     }
 }
 
+/// The caller sends `Event::Done` (after handing final scopes to the reporters that want them).
 pub struct RunOutput {
     pub summary: Summary,
     /// Scopes after the run (lanes merged in plan order), for `--export-environment`.
@@ -167,7 +168,7 @@ pub fn run(
     for w in workers {
         let _ = w.join();
     }
-    let mut dispatcher = reporter.join().map_err(|_| std::io::Error::other("the reporter thread panicked"))?;
+    let dispatcher = reporter.join().map_err(|_| std::io::Error::other("the reporter thread panicked"))?;
     let final_scopes = if jobs == 1 {
         shared.lock().map(|s| s.clone()).unwrap_or(start_scopes)
     } else {
@@ -178,7 +179,6 @@ pub fn run(
     summary.stats.iterations.total = iterations as u64;
     summary.completed = SystemTime::now();
     summary.error = cancel.reason();
-    dispatcher.handle(Event::Done(Box::new(summary.clone())));
     runtime.shutdown_timeout(Duration::from_millis(100));
     Ok(RunOutput { summary, scopes: final_scopes, dispatcher })
 }

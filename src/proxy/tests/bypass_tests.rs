@@ -30,11 +30,7 @@ fn proxy_md_test_vectors() {
         ("[::1]", "http://[::1]:8080/", true),
         ("::1", "http://[::1]/", true),
         ("10.*", "http://10.9.9.9/", true),
-        (
-            "internal-gateway*",
-            "https://internal-gateway-test.corp.com/",
-            true,
-        ),
+        ("internal-gateway*", "https://internal-gateway-test.corp.com/", true),
         (" a , , b ", "http://b/", true),
     ]);
 }
@@ -81,11 +77,7 @@ fn entry_kinds() {
         ("10.*", "http://10.example.com/", false),
         // globs, anchored and case-insensitive
         ("*-sandbox.corp.com", "https://pay-SANDBOX.corp.com/", true),
-        (
-            "*-sandbox.corp.com",
-            "https://pay-sandbox.corp.com.evil/",
-            false,
-        ),
+        ("*-sandbox.corp.com", "https://pay-sandbox.corp.com.evil/", false),
         ("internal-gateway*", "https://my-internal-gateway/", false),
         ("*.*.corp", "http://a.b.corp/", true),
         ("*.*.corp", "http://b.corp/", false),
@@ -126,11 +118,7 @@ fn effective_port_is_the_scheme_default_when_absent() {
 fn malformed_entries_are_warned_and_ignored() {
     // (list, how many usable entries, warning fragments in order)
     let cases: &[(&str, usize, &[&str])] = &[
-        (
-            "example.com:http",
-            0,
-            &["`example.com:http` ignored: invalid port `http`"],
-        ),
+        ("example.com:http", 0, &["`example.com:http` ignored: invalid port `http`"]),
         ("example.com:0", 0, &["invalid port"]),
         ("10.0.0.0/33", 0, &["not a valid IP address or CIDR range"]),
         ("999.1.1.1", 0, &["not a valid IPv4 address"]),
@@ -148,17 +136,9 @@ fn malformed_entries_are_warned_and_ignored() {
     for &(list, usable, fragments) in cases {
         let parsed = BypassList::parse(list);
         assert_eq!(parsed.len(), usable, "{list:?}");
-        assert_eq!(
-            parsed.warnings().len(),
-            fragments.len(),
-            "{list:?}: {:?}",
-            parsed.warnings()
-        );
+        assert_eq!(parsed.warnings().len(), fragments.len(), "{list:?}: {:?}", parsed.warnings());
         for (warning, fragment) in parsed.warnings().iter().zip(fragments) {
-            assert!(
-                warning.contains(fragment),
-                "{list:?}: {warning:?} lacks {fragment:?}"
-            );
+            assert!(warning.contains(fragment), "{list:?}: {warning:?} lacks {fragment:?}");
         }
     }
     // Malformed entries never stop the good ones from working.
@@ -179,30 +159,14 @@ fn matches_describes_the_entry_that_fired() {
             "https://example.com/",
             "entry `example.com:443` (domain example.com and its subdomains, port 443 only)",
         ),
-        (
-            "10.0.0.0/8",
-            "http://10.1.1.1/",
-            "entry `10.0.0.0/8` (IP range 10.0.0.0/8)",
-        ),
-        (
-            "10.*",
-            "http://10.1.1.1/",
-            "entry `10.*` (IP range 10.0.0.0/8)",
-        ),
+        ("10.0.0.0/8", "http://10.1.1.1/", "entry `10.0.0.0/8` (IP range 10.0.0.0/8)"),
+        ("10.*", "http://10.1.1.1/", "entry `10.*` (IP range 10.0.0.0/8)"),
         ("::1", "http://[::1]/", "entry `::1` (IP address ::1)"),
-        (
-            "x.org, *",
-            "http://x.org/",
-            "entry `*` (matches every host)",
-        ),
+        ("x.org, *", "http://x.org/", "entry `*` (matches every host)"),
         ("api-*", "http://api-1/", "entry `api-*` (glob api-*)"),
     ];
     for (list, u, want) in cases {
-        assert_eq!(
-            BypassList::parse(list).matches(&url(u)).as_deref(),
-            Some(want),
-            "{list}"
-        );
+        assert_eq!(BypassList::parse(list).matches(&url(u)).as_deref(), Some(want), "{list}");
     }
 }
 
@@ -222,9 +186,5 @@ fn from_entries_tokenises_each_element_and_reports_emptiness() {
     assert!(BypassList::parse("a, *").matches_everything());
     assert!(!BypassList::parse("*:8080").matches_everything());
     // A URL without a host is never bypassed.
-    assert!(
-        BypassList::parse("*")
-            .matches(&url("mailto:a@b.c"))
-            .is_none()
-    );
+    assert!(BypassList::parse("*").matches(&url("mailto:a@b.c")).is_none());
 }

@@ -9,10 +9,7 @@ use crate::proxy::{BypassList, EnvProxy, ProxyError, ProxyScheme};
 type Vars<'a> = &'a [(&'a str, &'a str)];
 
 fn read(vars: &[(&str, &str)]) -> Result<(EnvProxy, Vec<String>), ProxyError> {
-    let map: HashMap<String, String> = vars
-        .iter()
-        .map(|(k, v)| (k.to_string(), v.to_string()))
-        .collect();
+    let map: HashMap<String, String> = vars.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
     EnvProxy::from_lookup(&move |k: &str| map.get(k).cloned())
 }
 
@@ -22,66 +19,33 @@ fn ok(vars: &[(&str, &str)]) -> (EnvProxy, Vec<String>) {
 
 /// `(masked proxy URL, variable)` for a target scheme.
 fn for_scheme(env: &EnvProxy, scheme: &str) -> Option<(String, &'static str)> {
-    env.proxy_for_scheme(scheme)
-        .map(|(ep, var)| (ep.masked(), var))
+    env.proxy_for_scheme(scheme).map(|(ep, var)| (ep.masked(), var))
 }
 
 #[test]
 fn which_variable_serves_which_scheme() {
     // (variables, http target, https target)
-    type Row<'a> = (
-        Vars<'a>,
-        Option<(&'a str, &'a str)>,
-        Option<(&'a str, &'a str)>,
-    );
+    type Row<'a> = (Vars<'a>, Option<(&'a str, &'a str)>, Option<(&'a str, &'a str)>);
     let rows: &[Row] = &[
         // lower case wins over upper case
-        (
-            &[("http_proxy", "low:1"), ("HTTP_PROXY", "up:2")],
-            Some(("http://low:1", "http_proxy")),
-            None,
-        ),
-        (
-            &[("HTTPS_PROXY", "up:2"), ("https_proxy", "low:1")],
-            None,
-            Some(("http://low:1", "https_proxy")),
-        ),
+        (&[("http_proxy", "low:1"), ("HTTP_PROXY", "up:2")], Some(("http://low:1", "http_proxy")), None),
+        (&[("HTTPS_PROXY", "up:2"), ("https_proxy", "low:1")], None, Some(("http://low:1", "https_proxy"))),
         (
             &[("ALL_PROXY", "up:2"), ("all_proxy", "low:1")],
             Some(("http://low:1", "all_proxy")),
             Some(("http://low:1", "all_proxy")),
         ),
         // upper case alone is used
-        (
-            &[("HTTPS_PROXY", "up:2")],
-            None,
-            Some(("http://up:2", "HTTPS_PROXY")),
-        ),
+        (&[("HTTPS_PROXY", "up:2")], None, Some(("http://up:2", "HTTPS_PROXY"))),
         // empty is unset, and does not hide the other case
-        (
-            &[("HTTPS_PROXY", ""), ("https_proxy", "low:1")],
-            None,
-            Some(("http://low:1", "https_proxy")),
-        ),
-        (
-            &[("https_proxy", "  "), ("HTTPS_PROXY", "up:2")],
-            None,
-            Some(("http://up:2", "HTTPS_PROXY")),
-        ),
+        (&[("HTTPS_PROXY", ""), ("https_proxy", "low:1")], None, Some(("http://low:1", "https_proxy"))),
+        (&[("https_proxy", "  "), ("HTTPS_PROXY", "up:2")], None, Some(("http://up:2", "HTTPS_PROXY"))),
         (&[("http_proxy", ""), ("HTTP_PROXY", "")], None, None),
         // only quotes is empty too
-        (
-            &[("https_proxy", "''"), ("HTTPS_PROXY", "up:2")],
-            None,
-            Some(("http://up:2", "HTTPS_PROXY")),
-        ),
+        (&[("https_proxy", "''"), ("HTTPS_PROXY", "up:2")], None, Some(("http://up:2", "HTTPS_PROXY"))),
         (&[("http_proxy", "\"\"")], None, None),
         // quotes around a real value are removed
-        (
-            &[("http_proxy", "'low:1'")],
-            Some(("http://low:1", "http_proxy")),
-            None,
-        ),
+        (&[("http_proxy", "'low:1'")], Some(("http://low:1", "http_proxy")), None),
         // http targets: http_proxy, else all_proxy
         (
             &[("all_proxy", "socks5h://all:1080")],
@@ -99,17 +63,9 @@ fn which_variable_serves_which_scheme() {
             Some(("http://a:2", "all_proxy")),
             Some(("http://s:1", "https_proxy")),
         ),
-        (
-            &[("http_proxy", "h:1")],
-            Some(("http://h:1", "http_proxy")),
-            None,
-        ),
+        (&[("http_proxy", "h:1")], Some(("http://h:1", "http_proxy")), None),
         // credentials are decoded but printed masked
-        (
-            &[("https_proxy", "http://u:p%40ss@s:1")],
-            None,
-            Some(("http://***:***@s:1", "https_proxy")),
-        ),
+        (&[("https_proxy", "http://u:p%40ss@s:1")], None, Some(("http://***:***@s:1", "https_proxy"))),
     ];
     for (vars, http, https) in rows {
         let (env, _) = ok(vars);
@@ -117,11 +73,7 @@ fn which_variable_serves_which_scheme() {
         let want = |o: &Option<(&str, &str)>| o.map(|(u, v)| (u.to_string(), v.to_string()));
         assert_eq!(got("http"), want(http), "{vars:?} http");
         assert_eq!(got("https"), want(https), "{vars:?} https");
-        assert_eq!(
-            env.is_empty(),
-            http.is_none() && https.is_none(),
-            "{vars:?}"
-        );
+        assert_eq!(env.is_empty(), http.is_none() && https.is_none(), "{vars:?}");
         assert_eq!(for_scheme(&env, "ftp"), None);
     }
 }
@@ -130,43 +82,16 @@ fn which_variable_serves_which_scheme() {
 fn warnings_for_quotes_differences_and_missing_ports() {
     // (variables, warning fragments)
     let rows: &[(Vars, &[&str])] = &[
-        (
-            &[("HTTP_PROXY", "''")],
-            &["HTTP_PROXY is only a pair of quotes"],
-        ),
-        (
-            &[("https_proxy", "\"\"")],
-            &["https_proxy is only a pair of quotes"],
-        ),
-        (
-            &[("http_proxy", "\"h:1\"")],
-            &["surrounding quotes removed from http_proxy"],
-        ),
-        (
-            &[("http_proxy", "h:1"), ("HTTP_PROXY", "other:2")],
-            &["http_proxy and HTTP_PROXY differ; using http_proxy"],
-        ),
+        (&[("HTTP_PROXY", "''")], &["HTTP_PROXY is only a pair of quotes"]),
+        (&[("https_proxy", "\"\"")], &["https_proxy is only a pair of quotes"]),
+        (&[("http_proxy", "\"h:1\"")], &["surrounding quotes removed from http_proxy"]),
+        (&[("http_proxy", "h:1"), ("HTTP_PROXY", "other:2")], &["http_proxy and HTTP_PROXY differ; using http_proxy"]),
         (&[("http_proxy", "h:1"), ("HTTP_PROXY", "h:1")], &[]),
-        (
-            &[("https_proxy", "https://s")],
-            &["https_proxy: the proxy URL has no port; using 443"],
-        ),
-        (
-            &[("all_proxy", "socks5://s")],
-            &["all_proxy: the proxy URL has no port; using 1080"],
-        ),
-        (
-            &[("http_proxy", "h")],
-            &["http_proxy: the proxy URL has no port; using 80"],
-        ),
-        (
-            &[("no_proxy", "ok.com, bad/x")],
-            &["no_proxy: bypass entry `bad/x` ignored"],
-        ),
-        (
-            &[("NO_PROXY", "'a.com'")],
-            &["surrounding quotes removed from NO_PROXY"],
-        ),
+        (&[("https_proxy", "https://s")], &["https_proxy: the proxy URL has no port; using 443"]),
+        (&[("all_proxy", "socks5://s")], &["all_proxy: the proxy URL has no port; using 1080"]),
+        (&[("http_proxy", "h")], &["http_proxy: the proxy URL has no port; using 80"]),
+        (&[("no_proxy", "ok.com, bad/x")], &["no_proxy: bypass entry `bad/x` ignored"]),
+        (&[("NO_PROXY", "'a.com'")], &["surrounding quotes removed from NO_PROXY"]),
         (&[], &[]),
     ];
     for (vars, fragments) in rows {
@@ -177,14 +102,8 @@ fn warnings_for_quotes_differences_and_missing_ports() {
         }
     }
     // The differing values themselves are never printed (they may hold passwords).
-    let (_, warnings) = ok(&[
-        ("http_proxy", "u:secret1@h:1"),
-        ("HTTP_PROXY", "u:secret2@h:1"),
-    ]);
-    assert!(
-        warnings.iter().all(|w| !w.contains("secret")),
-        "{warnings:?}"
-    );
+    let (_, warnings) = ok(&[("http_proxy", "u:secret1@h:1"), ("HTTP_PROXY", "u:secret2@h:1")]);
+    assert!(warnings.iter().all(|w| !w.contains("secret")), "{warnings:?}");
 }
 
 #[test]
@@ -193,33 +112,13 @@ fn httpoxy_guard_ignores_upper_case_http_proxy_under_cgi() {
     let rows: &[(Vars, Option<&str>)] = &[
         (&[("REQUEST_METHOD", "GET"), ("HTTP_PROXY", "evil:1")], None),
         (&[("REQUEST_METHOD", ""), ("HTTP_PROXY", "evil:1")], None),
-        (
-            &[
-                ("REQUEST_METHOD", "GET"),
-                ("HTTP_PROXY", "evil:1"),
-                ("all_proxy", "a:2"),
-            ],
-            Some("http://a:2"),
-        ),
-        (
-            &[
-                ("REQUEST_METHOD", "GET"),
-                ("http_proxy", "good:1"),
-                ("HTTP_PROXY", "evil:1"),
-            ],
-            Some("http://good:1"),
-        ),
+        (&[("REQUEST_METHOD", "GET"), ("HTTP_PROXY", "evil:1"), ("all_proxy", "a:2")], Some("http://a:2")),
+        (&[("REQUEST_METHOD", "GET"), ("http_proxy", "good:1"), ("HTTP_PROXY", "evil:1")], Some("http://good:1")),
         (&[("HTTP_PROXY", "fine:1")], Some("http://fine:1")),
     ];
     for (vars, want) in rows {
         let (env, warnings) = ok(vars);
-        assert_eq!(
-            env.proxy_for_scheme("http")
-                .map(|(e, _)| e.masked())
-                .as_deref(),
-            *want,
-            "{vars:?}"
-        );
+        assert_eq!(env.proxy_for_scheme("http").map(|(e, _)| e.masked()).as_deref(), *want, "{vars:?}");
         let cgi = vars.iter().any(|(k, _)| *k == "REQUEST_METHOD");
         let warned = warnings.iter().any(|w| w.contains("httpoxy"));
         assert_eq!(warned, cgi, "{vars:?}: {warnings:?}");
@@ -250,23 +149,12 @@ fn proxy_url_schemes() {
 #[test]
 fn unusable_proxy_urls_are_errors_naming_the_variable() {
     let rows: &[(&[(&str, &str)], &str)] = &[
-        (
-            &[("HTTPS_PROXY", "ftp://u:topsecret@p:21")],
-            "HTTPS_PROXY: unsupported proxy scheme `ftp`",
-        ),
-        (
-            &[("http_proxy", "http://u:topsecret@p:70000")],
-            "http_proxy: invalid proxy port",
-        ),
-        (
-            &[("all_proxy", "socks://u:topsecret@p:1")],
-            "all_proxy: unsupported proxy scheme `socks`",
-        ),
+        (&[("HTTPS_PROXY", "ftp://u:topsecret@p:21")], "HTTPS_PROXY: unsupported proxy scheme `ftp`"),
+        (&[("http_proxy", "http://u:topsecret@p:70000")], "http_proxy: invalid proxy port"),
+        (&[("all_proxy", "socks://u:topsecret@p:1")], "all_proxy: unsupported proxy scheme `socks`"),
     ];
     for (vars, prefix) in rows {
-        let err = read(vars)
-            .err()
-            .unwrap_or_else(|| panic!("{vars:?} should fail"));
+        let err = read(vars).err().unwrap_or_else(|| panic!("{vars:?} should fail"));
         let message = err.to_string();
         assert!(message.starts_with(prefix), "{vars:?}: {message}");
         assert!(!message.contains("topsecret"), "{message}");
@@ -281,26 +169,10 @@ fn no_proxy_lower_case_wins_and_empty_is_unset() {
     let u = url::Url::parse("http://a.example/").expect("url");
     // (variables, bypassed?, variable reported)
     let rows: &[(Vars, bool, Option<&str>)] = &[
-        (
-            &[("no_proxy", "a.example"), ("NO_PROXY", "b.example")],
-            true,
-            Some("no_proxy"),
-        ),
-        (
-            &[("no_proxy", "b.example"), ("NO_PROXY", "a.example")],
-            false,
-            Some("no_proxy"),
-        ),
-        (
-            &[("no_proxy", ""), ("NO_PROXY", "a.example")],
-            true,
-            Some("NO_PROXY"),
-        ),
-        (
-            &[("no_proxy", "''"), ("NO_PROXY", "a.example")],
-            true,
-            Some("NO_PROXY"),
-        ),
+        (&[("no_proxy", "a.example"), ("NO_PROXY", "b.example")], true, Some("no_proxy")),
+        (&[("no_proxy", "b.example"), ("NO_PROXY", "a.example")], false, Some("no_proxy")),
+        (&[("no_proxy", ""), ("NO_PROXY", "a.example")], true, Some("NO_PROXY")),
+        (&[("no_proxy", "''"), ("NO_PROXY", "a.example")], true, Some("NO_PROXY")),
         (&[("NO_PROXY", "*")], true, Some("NO_PROXY")),
         (&[], false, None),
     ];
@@ -326,12 +198,6 @@ fn https_fallback_and_no_proxy_override_are_opt_in() {
     let env = env.with_no_proxy(BypassList::parse("b.example"), "--noproxy");
     let (list, name) = env.no_proxy();
     assert_eq!(name, Some("--noproxy"));
-    assert!(
-        list.matches(&url::Url::parse("http://b.example/").expect("url"))
-            .is_some()
-    );
-    assert!(
-        list.matches(&url::Url::parse("http://a.example/").expect("url"))
-            .is_none()
-    );
+    assert!(list.matches(&url::Url::parse("http://b.example/").expect("url")).is_some());
+    assert!(list.matches(&url::Url::parse("http://a.example/").expect("url")).is_none());
 }

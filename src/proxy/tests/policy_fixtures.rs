@@ -3,48 +3,27 @@
 
 use std::collections::HashMap;
 
-use crate::proxy::{
-    BypassList, CollectionProxy, CustomProxy, EnvProxy, ProxyEndpoint, ProxyPolicy, SchemeSelection,
-};
+use crate::proxy::{BypassList, CollectionProxy, CustomProxy, EnvProxy, ProxyEndpoint, ProxyPolicy, SchemeSelection};
 
 pub(super) fn url(u: &str) -> url::Url {
     url::Url::parse(u).unwrap_or_else(|e| panic!("test URL {u}: {e}"))
 }
 
 pub(super) fn endpoint(text: &str) -> ProxyEndpoint {
-    ProxyEndpoint::parse(text, "test")
-        .unwrap_or_else(|e| panic!("{text}: {e}"))
-        .0
+    ProxyEndpoint::parse(text, "test").unwrap_or_else(|e| panic!("{text}: {e}")).0
 }
 
 pub(super) fn custom(text: &str, schemes: SchemeSelection, bypass: &str) -> Option<CustomProxy> {
-    Some(CustomProxy {
-        endpoint: endpoint(text),
-        schemes,
-        bypass: BypassList::parse(bypass),
-    })
+    Some(CustomProxy { endpoint: endpoint(text), schemes, bypass: BypassList::parse(bypass) })
 }
 
 pub(super) fn env(vars: &[(&str, &str)]) -> Option<EnvProxy> {
-    let map: HashMap<String, String> = vars
-        .iter()
-        .map(|(k, v)| (k.to_string(), v.to_string()))
-        .collect();
-    Some(
-        EnvProxy::from_lookup(&move |k: &str| map.get(k).cloned())
-            .expect("valid env")
-            .0,
-    )
+    let map: HashMap<String, String> = vars.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+    Some(EnvProxy::from_lookup(&move |k: &str| map.get(k).cloned()).expect("valid env").0)
 }
 
 pub(super) fn collection(pattern: &str, tunnel: bool, disabled: bool) -> CollectionProxy {
-    CollectionProxy {
-        match_pattern: pattern.to_string(),
-        host: "coll.proxy".to_string(),
-        port: 8888,
-        tunnel,
-        disabled,
-    }
+    CollectionProxy { match_pattern: pattern.to_string(), host: "coll.proxy".to_string(), port: 8888, tunnel, disabled }
 }
 
 pub(super) const CUSTOM: &str = "http://c:pw-custom@custom.proxy:3128";

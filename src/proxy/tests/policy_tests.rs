@@ -6,11 +6,8 @@ use crate::proxy::{CollectionProxy, Credentials, ProxyPolicy, Route, SchemeSelec
 
 #[test]
 fn routes_carry_the_real_credentials_for_the_client() {
-    let policy = ProxyPolicy {
-        custom: None,
-        system_credentials: Some(Credentials::from_user_pass("u:p@ss")),
-        ..everything()
-    };
+    let policy =
+        ProxyPolicy { custom: None, system_credentials: Some(Credentials::from_user_pass("u:p@ss")), ..everything() };
     let Route::Proxy(ep) = policy.route(&url("http://api.example/"), None) else {
         panic!("expected a proxy route");
     };
@@ -19,24 +16,13 @@ fn routes_carry_the_real_credentials_for_the_client() {
 
 #[test]
 fn decision_display_is_readable() {
-    let policy = ProxyPolicy {
-        custom: None,
-        ..everything()
-    };
+    let policy = ProxyPolicy { custom: None, ..everything() };
     let text = policy.explain(&url("http://127.0.0.1/"), None).to_string();
     let lines: Vec<&str> = text.lines().collect();
     assert_eq!(lines[0], "route:  http://sys.proxy:3128");
     assert_eq!(lines[1], "source: system proxy (environment)");
-    assert!(
-        lines[2..].iter().any(|l| l.starts_with("  - system proxy")),
-        "{text}"
-    );
-    assert!(
-        lines
-            .last()
-            .is_some_and(|l| l.starts_with("  warning: the target 127.0.0.1")),
-        "{text}"
-    );
+    assert!(lines[2..].iter().any(|l| l.starts_with("  - system proxy")), "{text}");
+    assert!(lines.last().is_some_and(|l| l.starts_with("  warning: the target 127.0.0.1")), "{text}");
 }
 
 #[test]
@@ -71,11 +57,7 @@ fn collection_proxy_host_forms() {
         ("  Proxy.CORP ", 3128, Some("http://proxy.corp:3128")),
         ("http://proxy.corp/", 3128, Some("http://proxy.corp:3128")),
         ("[::1]", 3128, Some("http://[::1]:3128")),
-        (
-            "Bücher.example",
-            3128,
-            Some("http://xn--bcher-kva.example:3128"),
-        ),
+        ("Bücher.example", 3128, Some("http://xn--bcher-kva.example:3128")),
         ("bad host", 3128, None),
         ("::1", 3128, Some("http://[::1]:3128")),
         ("", 8080, None),
@@ -84,21 +66,14 @@ fn collection_proxy_host_forms() {
         ("user:pw-x@proxy", 8080, None),
     ];
     for (host, port, want) in cases {
-        let request = CollectionProxy {
-            host: host.to_string(),
-            port,
-            ..CollectionProxy::default()
-        };
+        let request = CollectionProxy { host: host.to_string(), port, ..CollectionProxy::default() };
         let decision = ProxyPolicy::default().explain(&url("https://api.example/"), Some(&request));
         match want {
             Some(route) => assert_eq!(decision.route.to_string(), route, "{host:?}"),
             None => {
                 assert_eq!(decision.route, Route::Direct, "{host:?}");
                 assert!(
-                    decision
-                        .warnings
-                        .iter()
-                        .any(|w| w.contains("unusable") || w.contains("not a plain host")),
+                    decision.warnings.iter().any(|w| w.contains("unusable") || w.contains("not a plain host")),
                     "{host:?}: {decision}"
                 );
                 assert!(!decision.to_string().contains("pw-x"));
@@ -107,12 +82,7 @@ fn collection_proxy_host_forms() {
     }
     let defaults = CollectionProxy::default();
     assert_eq!(
-        (
-            defaults.match_pattern.as_str(),
-            defaults.port,
-            defaults.tunnel,
-            defaults.disabled
-        ),
+        (defaults.match_pattern.as_str(), defaults.port, defaults.tunnel, defaults.disabled),
         ("<all_urls>", 8080, false, false)
     );
 }

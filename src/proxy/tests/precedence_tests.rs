@@ -2,9 +2,7 @@
 //! reasons and warnings of `explain`, and that `route` agrees.
 
 use super::policy_fixtures::*;
-use crate::proxy::{
-    BypassList, CollectionProxy, Credentials, ProxyPolicy, SchemeSelection, Source,
-};
+use crate::proxy::{BypassList, CollectionProxy, Credentials, ProxyPolicy, SchemeSelection, Source};
 
 struct Row {
     name: &'static str,
@@ -24,18 +22,12 @@ fn rows() -> Vec<Row> {
     vec![
         Row {
             name: "--no-proxy beats every source",
-            policy: ProxyPolicy {
-                force_direct: true,
-                ..everything()
-            },
+            policy: ProxyPolicy { force_direct: true, ..everything() },
             url: "https://api.example/",
             request: Some(all.clone()),
             route: "direct",
             source: Source::NoProxyFlag,
-            reasons: &[
-                "--no-proxy",
-                "collection proxy was not consulted: --no-proxy decides first",
-            ],
+            reasons: &["--no-proxy", "collection proxy was not consulted: --no-proxy decides first"],
             warnings: &[],
         },
         Row {
@@ -74,10 +66,7 @@ fn rows() -> Vec<Row> {
         },
         Row {
             name: "custom bypass `*` makes everything direct, any scheme selection",
-            policy: ProxyPolicy {
-                custom: custom(CUSTOM, SchemeSelection::Http, "*"),
-                ..everything()
-            },
+            policy: ProxyPolicy { custom: custom(CUSTOM, SchemeSelection::Http, "*"), ..everything() },
             url: "https://api.example/",
             request: Some(all.clone()),
             route: "direct",
@@ -87,26 +76,17 @@ fn rows() -> Vec<Row> {
         },
         Row {
             name: "http-only custom proxy skips https, collection decides",
-            policy: ProxyPolicy {
-                custom: custom(CUSTOM, SchemeSelection::Http, ""),
-                ..everything()
-            },
+            policy: ProxyPolicy { custom: custom(CUSTOM, SchemeSelection::Http, ""), ..everything() },
             url: "https://api.example/",
             request: Some(all.clone()),
             route: "http://coll.proxy:8888",
             source: Source::Collection,
-            reasons: &[
-                "skipped: it serves http requests only",
-                "match pattern `http+https://*/*` matches",
-            ],
+            reasons: &["skipped: it serves http requests only", "match pattern `http+https://*/*` matches"],
             warnings: &[],
         },
         Row {
             name: "https-only custom proxy skips http, system decides",
-            policy: ProxyPolicy {
-                custom: custom(CUSTOM, SchemeSelection::Https, ""),
-                ..everything()
-            },
+            policy: ProxyPolicy { custom: custom(CUSTOM, SchemeSelection::Https, ""), ..everything() },
             url: "http://api.example/",
             request: None,
             route: "http://sys.proxy:3128",
@@ -120,26 +100,17 @@ fn rows() -> Vec<Row> {
         },
         Row {
             name: "collection beats system",
-            policy: ProxyPolicy {
-                custom: None,
-                ..everything()
-            },
+            policy: ProxyPolicy { custom: None, ..everything() },
             url: "https://api.example/",
             request: Some(all.clone()),
             route: "http://coll.proxy:8888",
             source: Source::Collection,
-            reasons: &[
-                "custom proxy: none configured",
-                "collection proxy http://coll.proxy:8888 applies",
-            ],
+            reasons: &["custom proxy: none configured", "collection proxy http://coll.proxy:8888 applies"],
             warnings: &[],
         },
         Row {
             name: "disabled collection proxy falls to system",
-            policy: ProxyPolicy {
-                custom: None,
-                ..everything()
-            },
+            policy: ProxyPolicy { custom: None, ..everything() },
             url: "https://api.example/",
             request: Some(collection("<all_urls>", false, true)),
             route: "http://sys.proxy:3129",
@@ -149,45 +120,27 @@ fn rows() -> Vec<Row> {
         },
         Row {
             name: "--ignore-collection-proxy falls to system",
-            policy: ProxyPolicy {
-                custom: None,
-                use_collection: false,
-                ..everything()
-            },
+            policy: ProxyPolicy { custom: None, use_collection: false, ..everything() },
             url: "https://api.example/",
             request: Some(all.clone()),
             route: "http://sys.proxy:3129",
             source: Source::System,
-            reasons: &[
-                "none configured",
-                "--ignore-collection-proxy",
-                "from https_proxy",
-            ],
+            reasons: &["none configured", "--ignore-collection-proxy", "from https_proxy"],
             warnings: &[],
         },
         Row {
             name: "non-matching pattern falls to system",
-            policy: ProxyPolicy {
-                custom: None,
-                ..everything()
-            },
+            policy: ProxyPolicy { custom: None, ..everything() },
             url: "https://api.example:8443/",
             request: Some(all.clone()),
             route: "http://sys.proxy:3129",
             source: Source::System,
-            reasons: &[
-                "none configured",
-                "does not match this URL",
-                "from https_proxy",
-            ],
+            reasons: &["none configured", "does not match this URL", "from https_proxy"],
             warnings: &[],
         },
         Row {
             name: "invalid pattern never matches and is warned about",
-            policy: ProxyPolicy {
-                custom: None,
-                ..everything()
-            },
+            policy: ProxyPolicy { custom: None, ..everything() },
             url: "https://api.example/",
             request: Some(collection("http://*", false, false)),
             route: "http://sys.proxy:3129",
@@ -197,11 +150,7 @@ fn rows() -> Vec<Row> {
         },
         Row {
             name: "empty pattern means <all_urls>",
-            policy: ProxyPolicy {
-                custom: None,
-                system: None,
-                ..everything()
-            },
+            policy: ProxyPolicy { custom: None, system: None, ..everything() },
             url: "http://api.example:9/",
             request: Some(collection("  ", false, false)),
             route: "http://coll.proxy:8888",
@@ -231,28 +180,17 @@ fn rows() -> Vec<Row> {
         },
         Row {
             name: "NO_PROXY match is final",
-            policy: ProxyPolicy {
-                custom: None,
-                ..everything()
-            },
+            policy: ProxyPolicy { custom: None, ..everything() },
             url: "http://10.1.2.3/",
             request: None,
             route: "direct",
             source: Source::System,
-            reasons: &[
-                "none configured",
-                "the request has none",
-                "no_proxy matches with entry `10.0.0.0/8`",
-            ],
+            reasons: &["none configured", "the request has none", "no_proxy matches with entry `10.0.0.0/8`"],
             warnings: &[],
         },
         Row {
             name: "system proxy without one for the scheme",
-            policy: ProxyPolicy {
-                custom: None,
-                system: env(&[("http_proxy", "h:1")]),
-                ..everything()
-            },
+            policy: ProxyPolicy { custom: None, system: env(&[("http_proxy", "h:1")]), ..everything() },
             url: "https://api.example/",
             request: None,
             route: "direct",
@@ -272,12 +210,7 @@ fn rows() -> Vec<Row> {
             request: None,
             route: "direct",
             source: Source::Default,
-            reasons: &[
-                "none configured",
-                "the request has none",
-                "off (--no-env-proxy)",
-                "no proxy source applies",
-            ],
+            reasons: &["none configured", "the request has none", "off (--no-env-proxy)", "no proxy source applies"],
             warnings: &[],
         },
         Row {
@@ -311,10 +244,7 @@ fn rows() -> Vec<Row> {
         },
         Row {
             name: "a proxied loopback target is warned about",
-            policy: ProxyPolicy {
-                custom: None,
-                ..everything()
-            },
+            policy: ProxyPolicy { custom: None, ..everything() },
             url: "http://127.0.0.1:8080/",
             request: None,
             route: "http://sys.proxy:3128",
@@ -334,10 +264,7 @@ fn rows() -> Vec<Row> {
         },
         Row {
             name: "a bypassed loopback target is not warned about",
-            policy: ProxyPolicy {
-                custom: custom(CUSTOM, SchemeSelection::Both, "<loopback>"),
-                ..everything()
-            },
+            policy: ProxyPolicy { custom: custom(CUSTOM, SchemeSelection::Both, "<loopback>"), ..everything() },
             url: "http://[::1]/",
             request: None,
             route: "direct",
@@ -357,10 +284,7 @@ fn rows() -> Vec<Row> {
         },
         Row {
             name: "malformed custom bypass entries are reported",
-            policy: ProxyPolicy {
-                custom: custom(CUSTOM, SchemeSelection::Both, "bad/x"),
-                ..everything()
-            },
+            policy: ProxyPolicy { custom: custom(CUSTOM, SchemeSelection::Both, "bad/x"), ..everything() },
             url: "http://api.example/",
             request: None,
             route: "http://***:***@custom.proxy:3128",
@@ -386,8 +310,7 @@ fn rows() -> Vec<Row> {
             name: "--noproxy replacing NO_PROXY",
             policy: ProxyPolicy {
                 custom: None,
-                system: env(SYSTEM)
-                    .map(|e| e.with_no_proxy(BypassList::parse("api.example"), "--noproxy")),
+                system: env(SYSTEM).map(|e| e.with_no_proxy(BypassList::parse("api.example"), "--noproxy")),
                 ..everything()
             },
             url: "http://api.example/",
@@ -408,11 +331,7 @@ fn precedence_table() {
         let name = row.name;
         assert_eq!(decision.route.to_string(), row.route, "{name}: {decision}");
         assert_eq!(decision.source, row.source, "{name}: {decision}");
-        assert_eq!(
-            row.policy.route(&u, row.request.as_ref()),
-            decision.route,
-            "{name}: route() != explain()"
-        );
+        assert_eq!(row.policy.route(&u, row.request.as_ref()), decision.route, "{name}: route() != explain()");
 
         let mut rest = decision.reasons.iter();
         for fragment in row.reasons {
@@ -422,12 +341,7 @@ fn precedence_table() {
                 decision.reasons
             );
         }
-        assert_eq!(
-            decision.warnings.len(),
-            row.warnings.len(),
-            "{name}: {:#?}",
-            decision.warnings
-        );
+        assert_eq!(decision.warnings.len(), row.warnings.len(), "{name}: {:#?}", decision.warnings);
         for (w, fragment) in decision.warnings.iter().zip(row.warnings) {
             assert!(w.contains(fragment), "{name}: {w:?} lacks {fragment:?}");
         }

@@ -6,15 +6,11 @@ use std::collections::HashMap;
 use proptest::prelude::*;
 
 use crate::proxy::{
-    BypassList, CollectionProxy, Credentials, CustomProxy, EnvProxy, ProxyEndpoint, ProxyPolicy,
-    SchemeSelection,
+    BypassList, CollectionProxy, Credentials, CustomProxy, EnvProxy, ProxyEndpoint, ProxyPolicy, SchemeSelection,
 };
 
 fn label() -> impl Strategy<Value = String> {
-    prop::sample::select(vec![
-        "a", "b", "example", "corp", "api", "x-1", "internal", "com",
-    ])
-    .prop_map(str::to_string)
+    prop::sample::select(vec!["a", "b", "example", "corp", "api", "x-1", "internal", "com"]).prop_map(str::to_string)
 }
 
 fn host() -> impl Strategy<Value = String> {
@@ -56,16 +52,7 @@ fn url(u: &str) -> url::Url {
 
 /// Upper-cases letters at the positions `mask` selects.
 fn mixed_case(text: &str, mask: u64) -> String {
-    text.chars()
-        .enumerate()
-        .map(|(i, c)| {
-            if mask >> (i % 64) & 1 == 1 {
-                c.to_ascii_uppercase()
-            } else {
-                c
-            }
-        })
-        .collect()
+    text.chars().enumerate().map(|(i, c)| if mask >> (i % 64) & 1 == 1 { c.to_ascii_uppercase() } else { c }).collect()
 }
 
 /// The entry with one trailing dot after its host part; tokens and CIDR ranges, which
@@ -82,19 +69,13 @@ fn with_trailing_dot(entry: &str) -> String {
 
 fn env_policy(vars: Vec<(&'static str, &'static str)>) -> Option<EnvProxy> {
     let map: HashMap<&str, &str> = vars.into_iter().collect();
-    EnvProxy::from_lookup(&move |k: &str| map.get(k).map(|v| v.to_string()))
-        .ok()
-        .map(|(e, _)| e)
+    EnvProxy::from_lookup(&move |k: &str| map.get(k).map(|v| v.to_string())).ok().map(|(e, _)| e)
 }
 
 fn policy() -> impl Strategy<Value = ProxyPolicy> {
     let custom = prop::option::of((
         prop::sample::select(vec!["http://u:p@c:1", "socks5h://c:2", "https://c:3"]),
-        prop::sample::select(vec![
-            SchemeSelection::Http,
-            SchemeSelection::Https,
-            SchemeSelection::Both,
-        ]),
+        prop::sample::select(vec![SchemeSelection::Http, SchemeSelection::Https, SchemeSelection::Both]),
         prop::collection::vec(entry(), 0..3),
     ));
     let system = prop::sample::select(vec![
@@ -102,34 +83,21 @@ fn policy() -> impl Strategy<Value = ProxyPolicy> {
         vec![("http_proxy", "s:1")],
         vec![("https_proxy", "s:2"), ("no_proxy", "example, 10.*")],
         vec![("ALL_PROXY", "socks5://s:3"), ("NO_PROXY", "*")],
-        vec![
-            ("HTTP_PROXY", "s:4"),
-            ("REQUEST_METHOD", "GET"),
-            ("https_proxy", "s:5"),
-        ],
+        vec![("HTTP_PROXY", "s:4"), ("REQUEST_METHOD", "GET"), ("https_proxy", "s:5")],
     ]);
-    (
-        any::<bool>(),
-        custom,
-        any::<bool>(),
-        prop::option::of(system),
-        any::<bool>(),
+    (any::<bool>(), custom, any::<bool>(), prop::option::of(system), any::<bool>()).prop_map(
+        |(force_direct, custom, use_collection, system, creds)| ProxyPolicy {
+            force_direct,
+            custom: custom.map(|(text, schemes, entries)| CustomProxy {
+                endpoint: ProxyEndpoint::parse(text, "test").map(|(e, _)| e).unwrap_or_else(|e| panic!("{e}")),
+                schemes,
+                bypass: BypassList::from_entries(entries),
+            }),
+            use_collection,
+            system: system.and_then(env_policy),
+            system_credentials: creds.then(|| Credentials::from_user_pass("u:p")),
+        },
     )
-        .prop_map(
-            |(force_direct, custom, use_collection, system, creds)| ProxyPolicy {
-                force_direct,
-                custom: custom.map(|(text, schemes, entries)| CustomProxy {
-                    endpoint: ProxyEndpoint::parse(text, "test")
-                        .map(|(e, _)| e)
-                        .unwrap_or_else(|e| panic!("{e}")),
-                    schemes,
-                    bypass: BypassList::from_entries(entries),
-                }),
-                use_collection,
-                system: system.and_then(env_policy),
-                system_credentials: creds.then(|| Credentials::from_user_pass("u:p")),
-            },
-        )
 }
 
 fn request_proxy() -> impl Strategy<Value = Option<CollectionProxy>> {
@@ -142,21 +110,17 @@ fn request_proxy() -> impl Strategy<Value = Option<CollectionProxy>> {
         "bad",
         "http://*:8080/*",
     ]);
-    prop::option::of((
-        pattern,
-        any::<bool>(),
-        any::<bool>(),
-        prop::sample::select(vec!["p", "", "a:b"]),
-    ))
-    .prop_map(|o| {
-        o.map(|(pattern, tunnel, disabled, host)| CollectionProxy {
-            match_pattern: pattern.to_string(),
-            host: host.to_string(),
-            port: 8080,
-            tunnel,
-            disabled,
-        })
-    })
+    prop::option::of((pattern, any::<bool>(), any::<bool>(), prop::sample::select(vec!["p", "", "a:b"]))).prop_map(
+        |o| {
+            o.map(|(pattern, tunnel, disabled, host)| CollectionProxy {
+                match_pattern: pattern.to_string(),
+                host: host.to_string(),
+                port: 8080,
+                tunnel,
+                disabled,
+            })
+        },
+    )
 }
 
 proptest! {
