@@ -170,7 +170,11 @@ fn proxy_authentication() {
         (vec!["--proxy".into(), url.clone()], vec![], 1),
         (vec!["--proxy".into(), authed.clone()], vec![], 0),
         (vec!["--proxy".into(), url.clone(), "--proxy-user".into(), "proxyuser:s3cret-pw".into()], vec![], 0),
-        (vec!["--proxy".into(), url.clone(), "--proxy-user".into(), "proxyuser".into()], vec![("POSTIE_PROXY_PASSWORD", "s3cret-pw")], 0),
+        (
+            vec!["--proxy".into(), url.clone(), "--proxy-user".into(), "proxyuser".into()],
+            vec![("POSTIE_PROXY_PASSWORD", "s3cret-pw")],
+            0,
+        ),
         (vec!["--proxy".into(), url.clone(), "--proxy-user".into(), "proxyuser:wrong".into()], vec![], 1),
         // the system proxy borrows --proxy-user when its URL has no credentials
         (vec!["--proxy-user".into(), "proxyuser:s3cret-pw".into()], vec![("HTTP_PROXY", url.as_str())], 0),
@@ -229,7 +233,8 @@ fn json_report_records_each_route_masked() {
     assert_eq!(r.code, 0, "{}", r.all());
     let file = std::fs::read_dir(s.dir.path().join("out")).unwrap().next().unwrap().unwrap().path();
     let report: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
-    let routes: Vec<&str> = report["run"]["executions"].as_array().unwrap().iter().map(|e| e["route"].as_str().unwrap()).collect();
+    let routes: Vec<&str> =
+        report["run"]["executions"].as_array().unwrap().iter().map(|e| e["route"].as_str().unwrap()).collect();
     let masked = format!("proxy {}", s.proxy.url().replace("http://", "http://***:***@"));
     assert_eq!(routes, [masked.as_str(), "direct", masked.as_str(), "direct"]);
 }
@@ -238,7 +243,14 @@ fn json_report_records_each_route_masked() {
 fn explain_shows_route_and_reasons() {
     let s = setup();
     let mut cmd = postie(s.dir.path());
-    cmd.args(["proxy", "explain", "http://127.0.0.1/x", "https://api.corp.example/", "--proxy", "http://u:pw123@127.0.0.1:3128"]);
+    cmd.args([
+        "proxy",
+        "explain",
+        "http://127.0.0.1/x",
+        "https://api.corp.example/",
+        "--proxy",
+        "http://u:pw123@127.0.0.1:3128",
+    ]);
     cmd.args(["--noproxy", ".corp.example"]);
     let r = run(cmd);
     assert_eq!(r.code, 0, "{}", r.all());

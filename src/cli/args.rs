@@ -197,6 +197,10 @@ pub struct RunArgs {
     #[arg(long, value_name = "N", help_heading = "Concurrency")]
     pub max_connections_per_host: Option<usize>,
 
+    /// Extra trusted CA certificates (PEM bundle), on top of the system store. NODE_EXTRA_CA_CERTS is read too.
+    #[arg(long, value_name = "PEM", help_heading = "TLS")]
+    pub ssl_extra_ca_certs: Option<PathBuf>,
+
     #[command(flatten)]
     pub proxy: ProxyArgs,
 }

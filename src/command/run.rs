@@ -8,6 +8,7 @@ use std::time::Duration;
 use super::inputs::{load_collection, load_scopes, proxy_policy};
 use super::{Failure, Outcome, process_env};
 use crate::cli::{ColorChoice, ParallelUnit, RunArgs};
+use crate::http::load_ca_bundle;
 use crate::plan::{self, LaneUnit};
 use crate::report::{
     CliOptions, CliReporter, Dispatcher, Event, JsonReporter, JunitReporter, Redactor, Reporter, export_path,
@@ -97,6 +98,14 @@ pub fn run(args: RunArgs) -> Result<Outcome, Failure> {
     for w in collection.warnings.iter().chain(&policy.warnings) {
         dispatcher.handle(Event::Warning(w.clone()));
     }
+    let mut extra_roots = Vec::new();
+    if let Some(path) = &args.ssl_extra_ca_certs {
+        extra_roots.extend(load_ca_bundle(path, "--ssl-extra-ca-certs").map_err(Failure::input)?);
+    }
+    // Newman users set this for Node; honour it so their CI keeps working.
+    if let Some(path) = process_env("NODE_EXTRA_CA_CERTS").filter(|p| !p.is_empty()) {
+        extra_roots.extend(load_ca_bundle(Path::new(&path), "NODE_EXTRA_CA_CERTS").map_err(Failure::input)?);
+    }
     let options = RunOptions {
         iterations: args.iteration_count.map(|n| n as usize),
         data,
@@ -116,6 +125,7 @@ pub fn run(args: RunArgs) -> Result<Outcome, Failure> {
             ParallelUnit::Request => LaneUnit::Request,
         },
         max_connections_per_host: args.max_connections_per_host,
+        extra_roots,
     };
     let cancel = Cancel::default();
     let output =

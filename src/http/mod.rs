@@ -5,6 +5,7 @@ mod diagnose;
 mod pool;
 mod prepare;
 mod send;
+mod tls;
 
 pub use pool::{ClientKey, ClientPool, PoolError, PoolOptions};
 pub use prepare::{
@@ -12,3 +13,4 @@ pub use prepare::{
     strip_json_comments,
 };
 pub use send::{SendOptions, send};
+pub use tls::{TlsFileError, load_ca_bundle};

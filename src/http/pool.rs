@@ -25,6 +25,8 @@ pub struct PoolOptions {
     /// Idle keep-alive connections kept per host; `None` = reqwest's default.
     pub max_idle_per_host: Option<usize>,
     pub connect_timeout: Option<Duration>,
+    /// CA certificates trusted on top of the operating system's store.
+    pub extra_roots: Vec<reqwest::Certificate>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -75,7 +77,8 @@ impl ClientPool {
                 None => reqwest::redirect::Policy::none(),
                 Some(n) => reqwest::redirect::Policy::limited(n),
             })
-            .tls_danger_accept_invalid_certs(key.insecure);
+            .tls_danger_accept_invalid_certs(key.insecure)
+            .tls_certs_merge(self.options.extra_roots.iter().cloned());
         if let Some(n) = self.options.max_idle_per_host {
             b = b.pool_max_idle_per_host(n);
         }

@@ -42,6 +42,7 @@ pub struct RunOptions {
     pub jobs: usize,
     pub parallel: LaneUnit,
     pub max_connections_per_host: Option<usize>,
+    pub extra_roots: Vec<reqwest::Certificate>,
 }
 
 impl Default for RunOptions {
@@ -61,6 +62,7 @@ impl Default for RunOptions {
             jobs: 1,
             parallel: LaneUnit::Iteration,
             max_connections_per_host: None,
+            extra_roots: Vec::new(),
         }
     }
 }
@@ -118,6 +120,7 @@ pub fn run(
     let pool = Arc::new(ClientPool::new(PoolOptions {
         max_idle_per_host: options.max_connections_per_host,
         connect_timeout: None,
+        extra_roots: options.extra_roots.clone(),
     }));
     let ctx = Arc::new(LaneContext {
         plan,

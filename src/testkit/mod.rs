@@ -16,6 +16,7 @@ mod proxy;
 mod proxy_conn;
 mod recorder;
 mod server_thread;
+mod tls;
 
 #[cfg(test)]
 mod tests_echo;
@@ -28,6 +29,7 @@ pub use echo::EchoServer;
 pub use proxy::{ProxyAuth, ProxyRecord, RecordingProxy};
 pub use recorder::Recorded;
 pub use server_thread::TestkitError;
+pub use tls::{TlsRecord, TlsServer, TlsServerError};
 
 /// A loopback port that nothing listens on (bound, then released), for connection-refused
 /// tests. Another process could take it in between; the window is tiny on a test machine.

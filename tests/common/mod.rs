@@ -2,6 +2,8 @@
 //! variables, no user config, its own working folder) and find fixtures.
 #![allow(dead_code)]
 
+pub mod certs;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 

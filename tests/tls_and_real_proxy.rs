@@ -1,0 +1,192 @@
+//! HTTPS targets: trust through --ssl-extra-ca-certs (and NODE_EXTRA_CA_CERTS), readable
+//! TLS failures, and CONNECT tunnels through the recording proxy and a real tinyproxy.
+
+mod common;
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use common::certs::TestCa;
+use common::{postie, run, tempdir};
+use postie::testkit::{RecordingProxy, TlsServer};
+
+struct Tls {
+    server: TlsServer,
+    ca_file: PathBuf,
+    dir: tempfile::TempDir,
+}
+
+fn tls_server() -> Tls {
+    let ca = TestCa::new("postie test CA");
+    let leaf = ca.leaf(&["localhost"]);
+    let server = TlsServer::start_blocking(&leaf.cert_pem, &leaf.key_pem, None).unwrap();
+    let dir = tempdir();
+    let ca_file = dir.path().join("ca.pem");
+    std::fs::write(&ca_file, ca.pem()).unwrap();
+    Tls { server, ca_file, dir }
+}
+
+fn collection(dir: &Path, urls: &[String]) -> PathBuf {
+    let items: Vec<String> =
+        urls.iter().enumerate().map(|(i, u)| format!(r#"{{"name":"r{i}","request":"{u}"}}"#)).collect();
+    let text = format!(
+        r#"{{"info":{{"name":"tls","schema":"https://schema.getpostman.com/json/collection/v2.1.0/collection.json"}},"item":[{}]}}"#,
+        items.join(",")
+    );
+    let path = dir.join("tls.postman_collection.json");
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+#[test]
+fn extra_ca_trust_and_tls_failures() {
+    let t = tls_server();
+    let col = collection(t.dir.path(), &[t.server.url("/secure")]);
+    // unknown issuer without the CA
+    let mut cmd = postie(t.dir.path());
+    cmd.arg("run").arg(&col);
+    let r = run(cmd);
+    assert_eq!(r.code, 1, "{}", r.all());
+    assert!(r.stdout.contains("TlsError"), "{}", r.stdout);
+    // trusted with --ssl-extra-ca-certs, or NODE_EXTRA_CA_CERTS, or skipped with -k
+    for how in ["flag", "env", "insecure"] {
+        let mut cmd = postie(t.dir.path());
+        cmd.arg("run").arg(&col);
+        match how {
+            "flag" => drop(cmd.arg("--ssl-extra-ca-certs").arg(&t.ca_file)),
+            "env" => drop(cmd.env("NODE_EXTRA_CA_CERTS", &t.ca_file)),
+            _ => drop(cmd.arg("-k")),
+        }
+        let r = run(cmd);
+        assert_eq!(r.code, 0, "{how}: {}", r.all());
+    }
+    assert_eq!(t.server.records().len(), 3);
+    // a file that is not a certificate: exit 2 before any request
+    let bogus = t.dir.path().join("bogus.pem");
+    std::fs::write(&bogus, "not a certificate").unwrap();
+    let mut cmd = postie(t.dir.path());
+    cmd.arg("run").arg(&col).arg("--ssl-extra-ca-certs").arg(&bogus);
+    let r = run(cmd);
+    assert_eq!(r.code, 2, "{}", r.all());
+    assert!(r.stderr.contains("bogus.pem") && r.stderr.contains("no PEM certificate"), "{}", r.stderr);
+}
+
+#[test]
+fn https_through_the_recording_proxy_uses_connect() {
+    let t = tls_server();
+    let proxy = RecordingProxy::start_blocking();
+    let col = collection(t.dir.path(), &[t.server.url("/a"), t.server.url("/b"), t.server.url("/c")]);
+    let mut cmd = postie(t.dir.path());
+    cmd.arg("run").arg(&col).arg("--ssl-extra-ca-certs").arg(&t.ca_file).arg("--proxy").arg(proxy.url());
+    let r = run(cmd);
+    assert_eq!(r.code, 0, "{}", r.all());
+    let records = proxy.records();
+    assert!(!records.is_empty() && records.iter().all(|r| r.method == "CONNECT"), "{records:?}");
+    assert_eq!(records[0].target, format!("localhost:{}", t.server.port()));
+    assert_eq!(records.len(), 1, "the tunnel is reused for all three requests: {records:?}");
+    assert_eq!(t.server.records().len(), 3);
+}
+
+/// A real tinyproxy from Debian's packages, with basic auth and a loopback-only filter.
+struct Tinyproxy {
+    child: Child,
+    port: u16,
+    log: PathBuf,
+    _dir: tempfile::TempDir,
+}
+
+impl Drop for Tinyproxy {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn tinyproxy_binary() -> Option<PathBuf> {
+    ["/usr/bin/tinyproxy", "/usr/sbin/tinyproxy"].iter().map(PathBuf::from).find(|p| p.exists())
+}
+
+fn start_tinyproxy(user: &str, pass: &str) -> Option<Tinyproxy> {
+    let Some(binary) = tinyproxy_binary() else {
+        if std::env::var("CI").is_ok_and(|v| v == "true") {
+            panic!("tinyproxy is not installed; .ci/run installs tinyproxy-bin and CI must never skip these tests");
+        }
+        let mut err = std::io::stderr();
+        let _ = writeln!(
+            err,
+            "\n*** SKIPPED: tinyproxy is not installed (apt-get install tinyproxy-bin); real-proxy tests did not run ***\n"
+        );
+        return None;
+    };
+    let dir = tempdir();
+    let port = postie::testkit::unused_local_port();
+    let log = dir.path().join("tinyproxy.log");
+    let filter = dir.path().join("filter");
+    std::fs::write(&filter, "^127\\.0\\.0\\.1$\n^localhost$\n").unwrap();
+    let conf = dir.path().join("tinyproxy.conf");
+    std::fs::write(
+        &conf,
+        format!(
+            "Port {port}\nListen 127.0.0.1\nTimeout 30\nAllow 127.0.0.1\nBasicAuth {user} {pass}\nLogFile \"{}\"\nLogLevel Connect\nMaxClients 20\nFilter \"{}\"\nFilterType ere\nFilterDefaultDeny Yes\n",
+            log.display(),
+            filter.display(),
+        ),
+    )
+    .unwrap();
+    let child = Command::new(binary)
+        .arg("-d")
+        .arg("-c")
+        .arg(&conf)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(Instant::now() < deadline, "tinyproxy did not start");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    Some(Tinyproxy { child, port, log, _dir: dir })
+}
+
+#[test]
+fn real_tinyproxy_with_basic_auth_http_and_connect() {
+    let Some(tp) = start_tinyproxy("tpuser", "tp-s3cret") else { return };
+    let t = tls_server();
+    let api = postie::testkit::EchoServer::start_blocking();
+    let col = collection(t.dir.path(), &[api.url("/get?via=tinyproxy"), t.server.url("/tunnelled")]);
+    let base = || {
+        let mut cmd = postie(t.dir.path());
+        cmd.arg("run")
+            .arg(&col)
+            .arg("--ssl-extra-ca-certs")
+            .arg(&t.ca_file)
+            .arg("--proxy")
+            .arg(format!("http://127.0.0.1:{}", tp.port));
+        cmd
+    };
+    // right credentials: both requests pass, the https one through CONNECT
+    let mut cmd = base();
+    cmd.args(["--proxy-user", "tpuser:tp-s3cret"]);
+    let r = run(cmd);
+    assert_eq!(r.code, 0, "{}", r.all());
+    assert_eq!(api.requests().len(), 1);
+    assert_eq!(t.server.records().len(), 1);
+    let log = std::fs::read_to_string(&tp.log).unwrap();
+    assert!(log.contains(&format!("GET {}", api.url("/get?via=tinyproxy"))), "{log}");
+    assert!(log.contains(&format!("CONNECT localhost:{}", t.server.port())), "{log}");
+    // missing or wrong credentials: one clear error per request, no secret in the output
+    for user in [None, Some("tpuser:wrong-pw")] {
+        let mut cmd = base();
+        if let Some(u) = user {
+            cmd.args(["--proxy-user", u]);
+        }
+        let r = run(cmd);
+        assert_eq!(r.code, 1, "{user:?}: {}", r.all());
+        assert!(r.stdout.matches("proxy authentication failed at http://").count() >= 2, "{user:?}: {}", r.stdout);
+        assert!(!r.all().contains("wrong-pw") && !r.all().contains("tp-s3cret"));
+    }
+    assert_eq!(api.requests().len(), 1, "nothing passed without valid credentials");
+}
