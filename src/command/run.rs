@@ -126,6 +126,7 @@ pub fn run(args: RunArgs) -> Result<Outcome, Failure> {
         },
         max_connections_per_host: args.max_connections_per_host,
         extra_roots,
+        handle_interrupt: true,
     };
     let cancel = Cancel::default();
     let output =

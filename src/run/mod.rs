@@ -43,6 +43,8 @@ pub struct RunOptions {
     pub parallel: LaneUnit,
     pub max_connections_per_host: Option<usize>,
     pub extra_roots: Vec<reqwest::Certificate>,
+    /// Ctrl-C stops after the current requests (a second one cancels them); reports are completed.
+    pub handle_interrupt: bool,
 }
 
 impl Default for RunOptions {
@@ -63,6 +65,7 @@ impl Default for RunOptions {
             parallel: LaneUnit::Iteration,
             max_connections_per_host: None,
             extra_roots: Vec::new(),
+            handle_interrupt: false,
         }
     }
 }
@@ -100,6 +103,17 @@ pub fn run(
         runtime.spawn(async move {
             tokio::time::sleep(limit).await;
             cancel.abort(format!("the run timed out after {} ms (--timeout)", limit.as_millis()));
+        });
+    }
+    if options.handle_interrupt {
+        let cancel = cancel.clone();
+        runtime.spawn(async move {
+            if tokio::signal::ctrl_c().await.is_ok() {
+                cancel.stop(Some("interrupted (Ctrl-C): the requests in flight were finished".into()));
+                if tokio::signal::ctrl_c().await.is_ok() {
+                    cancel.abort("interrupted twice (Ctrl-C): the requests in flight were cancelled".into());
+                }
+            }
         });
     }
     let lanes = plan.lanes(iterations, options.parallel);
