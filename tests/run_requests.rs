@@ -66,7 +66,7 @@ fn sends_every_request_as_written_in_order() {
     assert_eq!(raw.header("x-disabled"), None);
     assert!(raw.header("postman-token").is_some() && raw.header("user-agent").unwrap().starts_with("postie/"));
     // urlencoded
-    assert_eq!(String::from_utf8_lossy(&reqs[1].body), "a=1+2&b=ada");
+    assert_eq!(String::from_utf8_lossy(&reqs[1].body), "a=1%202&b=ada");
     assert_eq!(reqs[1].header("content-type"), Some("application/x-www-form-urlencoded"));
     // multipart with a file from the working dir
     let multipart = String::from_utf8_lossy(&reqs[2].body);

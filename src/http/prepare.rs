@@ -206,13 +206,21 @@ pub fn prepare(req: &PlannedRequest, scopes: &Scopes, working_dir: &Path) -> Res
 }
 
 /// Headers Newman's runtime adds unless the request sets them.
-fn implicit_headers() -> [(&'static str, String); 4] {
+fn implicit_headers() -> [(&'static str, String); 6] {
     [
         ("User-Agent", format!("postie/{}", env!("CARGO_PKG_VERSION"))),
         ("Accept", "*/*".to_string()),
         ("Cache-Control", "no-cache".to_string()),
         ("Postman-Token", uuid::Uuid::new_v4().to_string()),
+        ("Accept-Encoding", "gzip, deflate, br".to_string()),
+        ("Connection", "keep-alive".to_string()),
     ]
+}
+
+/// Form encoding as Newman writes it: spaces as `%20`, not `+`.
+fn form_encode(text: &str) -> String {
+    // byte_serialize turns a literal `+` into `%2B`, so every `+` left stands for a space.
+    url::form_urlencoded::byte_serialize(text.as_bytes()).collect::<String>().replace('+', "%20")
 }
 
 fn build_body(body: &Body, scopes: &Scopes, working_dir: &Path) -> Result<PreparedBody, PrepareError> {
@@ -226,14 +234,14 @@ fn build_body(body: &Body, scopes: &Scopes, working_dir: &Path) -> Result<Prepar
             }
         }
         Body::UrlEncoded(pairs) => PreparedBody::Text(
-            url::form_urlencoded::Serializer::new(String::new())
-                .extend_pairs(
-                    pairs
-                        .iter()
-                        .filter(|p| !p.disabled)
-                        .map(|p| (scopes.replace_in(&p.key), scopes.replace_in(&p.value))),
-                )
-                .finish(),
+            pairs
+                .iter()
+                .filter(|p| !p.disabled)
+                .map(|p| {
+                    format!("{}={}", form_encode(&scopes.replace_in(&p.key)), form_encode(&scopes.replace_in(&p.value)))
+                })
+                .collect::<Vec<_>>()
+                .join("&"),
         ),
         Body::FormData(parts) => {
             let mut out = Vec::new();
@@ -269,14 +277,14 @@ fn build_body(body: &Body, scopes: &Scopes, working_dir: &Path) -> Result<Prepar
         Body::File { src: None } => PreparedBody::None,
         Body::GraphQl { query, variables } => {
             let variables = scopes.replace_in(variables);
-            let variables: serde_json::Value = if variables.trim().is_empty() {
-                serde_json::Value::Object(Default::default())
-            } else {
-                serde_json::from_str(&variables).unwrap_or(serde_json::Value::String(variables))
+            let query = serde_json::Value::String(scopes.replace_in(query));
+            // Newman splices the variables text in as written, keeping its formatting.
+            let variables = match serde_json::from_str::<serde_json::Value>(&variables) {
+                Ok(_) => variables.trim().to_string(),
+                Err(_) if variables.trim().is_empty() => "{}".to_string(),
+                Err(_) => serde_json::Value::String(variables).to_string(),
             };
-            PreparedBody::Text(
-                serde_json::json!({"query": scopes.replace_in(query), "variables": variables}).to_string(),
-            )
+            PreparedBody::Text(format!("{{\"query\":{query},\"variables\":{variables}}}"))
         }
     })
 }
