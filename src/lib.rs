@@ -11,6 +11,7 @@ pub mod plan;
 pub mod proxy;
 pub mod report;
 pub mod run;
+pub mod script;
 pub mod secret;
 #[cfg(feature = "testkit")]
 pub mod testkit;

@@ -11,8 +11,8 @@ use crate::cli::{ColorChoice, ParallelUnit, RunArgs};
 use crate::http::load_ca_bundle;
 use crate::plan::{self, LaneUnit};
 use crate::report::{
-    CliOptions, CliReporter, Dispatcher, Event, JsonReporter, JunitReporter, Redactor, Reporter, export_path,
-    redact_json,
+    CliOptions, CliReporter, Dispatcher, Event, JsonReporter, JunitReporter, ProgressReporter, Redactor, Reporter,
+    export_path, redact_json,
 };
 use crate::run::{Cancel, RunOptions};
 use crate::vars;
@@ -55,6 +55,11 @@ pub fn run(args: RunArgs) -> Result<Outcome, Failure> {
         )));
     }
     let mut reporters: Vec<Box<dyn Reporter>> = Vec::new();
+    let progress = (!args.silent
+        && !args.no_progress
+        && std::io::stderr().is_terminal()
+        && process_env("CI").is_none_or(|v| v.is_empty() || v == "false"))
+    .then(ProgressReporter::new);
     if names.iter().any(|n| n == "cli") && !args.silent {
         let color = match args.color {
             ColorChoice::On => true,
@@ -63,7 +68,7 @@ pub fn run(args: RunArgs) -> Result<Outcome, Failure> {
                 std::io::stdout().is_terminal() && process_env("NO_COLOR").is_none_or(|v| v.is_empty())
             }
         };
-        reporters.push(Box::new(CliReporter::new(
+        let mut cli = CliReporter::new(
             Box::new(std::io::stdout()),
             CliOptions {
                 color,
@@ -74,7 +79,14 @@ pub fn run(args: RunArgs) -> Result<Outcome, Failure> {
                 no_console: args.reporter_cli_no_console,
                 verbose: args.verbose,
             },
-        )));
+        );
+        if let Some(p) = &progress {
+            cli = cli.with_progress(p.handle());
+        }
+        reporters.push(Box::new(cli));
+    }
+    if let Some(p) = progress {
+        reporters.push(Box::new(p));
     }
     let started = std::time::SystemTime::now();
     if names.iter().any(|n| n == "junit") {

@@ -19,6 +19,8 @@ pub struct CliOptions {
 
 pub struct CliReporter {
     out: Box<dyn Write + Send>,
+    /// Lines are printed "under" the progress bar so it is redrawn, not torn.
+    progress: Option<indicatif::ProgressBar>,
     opts: CliOptions,
     iteration: Option<usize>,
     iterations: usize,
@@ -28,7 +30,12 @@ pub struct CliReporter {
 
 impl CliReporter {
     pub fn new(out: Box<dyn Write + Send>, opts: CliOptions) -> Self {
-        CliReporter { out, opts, iteration: None, iterations: 1, folders: Vec::new(), failure_no: 0 }
+        CliReporter { out, progress: None, opts, iteration: None, iterations: 1, folders: Vec::new(), failure_no: 0 }
+    }
+
+    pub fn with_progress(mut self, bar: indicatif::ProgressBar) -> Self {
+        self.progress = Some(bar);
+        self
     }
 
     fn paint(&self, code: &str, text: &str) -> String {
@@ -40,7 +47,11 @@ impl CliReporter {
     }
 
     fn write(&mut self, text: String) -> Result<(), ReportError> {
-        match writeln!(self.out, "{text}") {
+        let result = match &self.progress {
+            Some(bar) => bar.suspend(|| writeln!(self.out, "{text}")),
+            None => writeln!(self.out, "{text}"),
+        };
+        match result {
             // a closed pipe (`postie run ... | head`) must not fail the run
             Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
             other => other.map_err(Self::io),

@@ -6,6 +6,7 @@ mod event;
 mod export;
 mod json;
 mod junit;
+mod progress;
 mod redact;
 mod stats;
 #[cfg(test)]
@@ -16,6 +17,7 @@ pub use event::*;
 pub use export::export_path;
 pub use json::{FinalScopes, JsonReporter, redact_json};
 pub use junit::JunitReporter;
+pub use progress::ProgressReporter;
 pub use redact::Redactor;
 pub use stats::{Counter, FailureRecord, Stats, Summary};
 

@@ -1,18 +1,27 @@
 //! One lane: its requests strictly in order, sharing variable scopes. Per request:
 //! pre-request scripts → build → route → send → test scripts → one `Execution` event.
+//! `setNextRequest` jumps within the lane.
 
 use std::sync::Arc;
 
 use crate::http::{ClientKey, ClientPool, PreparedRequest, SendOptions, prepare, send};
-use crate::plan::{Lane, Plan, PlannedRequest};
+use crate::plan::{Lane, LaneUnit, Plan, PlannedRequest};
 use crate::proxy::{CollectionProxy, ProxyPolicy, Route};
-use crate::report::{Cursor, Event, Execution, RequestError, SentRequest};
+use crate::report::{Cursor, Event, Execution, RequestError, ScriptErrorRecord, ScriptPhase, SentRequest};
+use crate::script::{NextRequest, ScriptHost, ScriptInfo, ScriptInput, ScriptLimits, ScriptRequest, ScriptResponse};
 use crate::vars::{Scopes, VariableScope};
 
+use super::scripting::{
+    LaneServices, apply_request_changes, apply_scope_maps, event_of, record_outcome, scope_maps, script_response,
+    sent_request as script_sent_request, sources, template_request,
+};
 use super::{Cancel, RunOptions};
 
 /// Redirects followed when `maxRedirects` is not set (Postman's default).
 const DEFAULT_MAX_REDIRECTS: usize = 10;
+
+/// Memory a lane's JavaScript engine may use; large JSON responses parsed by scripts need room.
+const SCRIPT_MEMORY_LIMIT: usize = 256 * 1024 * 1024;
 
 /// What every lane shares.
 pub struct LaneContext {
@@ -20,18 +29,27 @@ pub struct LaneContext {
     pub policy: Arc<ProxyPolicy>,
     pub pool: Arc<ClientPool>,
     pub options: RunOptions,
+    pub iterations: usize,
     pub handle: tokio::runtime::Handle,
     pub cancel: Cancel,
 }
 
-/// Runs lanes one after another on its thread.
+/// Runs lanes one after another on its thread; owns that thread's script engine.
 pub struct LaneRunner {
     ctx: Arc<LaneContext>,
+    host: Option<Result<ScriptHost, String>>,
+}
+
+/// What a request's scripts asked the lane to do next.
+enum Flow {
+    Next,
+    Goto(String),
+    Stop,
 }
 
 impl LaneRunner {
     pub fn new(ctx: Arc<LaneContext>) -> Self {
-        LaneRunner { ctx }
+        LaneRunner { ctx, host: None }
     }
 
     /// Runs one lane from `scopes` and returns the scopes it leaves.
@@ -39,8 +57,9 @@ impl LaneRunner {
         let ctx = self.ctx.clone();
         let opts = &ctx.options;
         scopes.data = data_scope(opts, lane.iteration);
+        let mut at = 0;
         let mut first = true;
-        for &position in &lane.positions {
+        while let Some(&position) = lane.positions.get(at) {
             if ctx.cancel.stopping() {
                 break;
             }
@@ -49,7 +68,32 @@ impl LaneRunner {
             }
             first = false;
             let planned = &ctx.plan.requests[position];
-            let execution = self.execute(planned, lane.iteration, &mut scopes);
+            let (mut execution, flow) = self.execute(planned, lane.iteration, &mut scopes);
+            at = match flow {
+                Flow::Next => at + 1,
+                Flow::Stop => lane.positions.len(),
+                Flow::Goto(target) if opts.parallel == LaneUnit::Request => {
+                    execution.warnings.push(format!(
+                        "setNextRequest(\"{target}\") is ignored with --parallel request: every request is its own lane"
+                    ));
+                    at + 1
+                }
+                Flow::Goto(target) => {
+                    let found = lane.positions.iter().position(|&p| {
+                        let r = &ctx.plan.requests[p];
+                        r.name == target || r.id == target
+                    });
+                    match found {
+                        Some(i) => i,
+                        None => {
+                            execution.warnings.push(format!(
+                                "setNextRequest(\"{target}\"): no request of that name or id in this run; the lane stops here"
+                            ));
+                            lane.positions.len()
+                        }
+                    }
+                }
+            };
             let failed = execution.failed();
             emit(Event::Execution(Box::new(execution)));
             if failed && opts.bail {
@@ -60,8 +104,70 @@ impl LaneRunner {
         scopes
     }
 
-    fn execute(&mut self, planned: &PlannedRequest, iteration: usize, scopes: &mut Scopes) -> Execution {
-        let ctx = &self.ctx;
+    fn host(&mut self) -> Result<&mut ScriptHost, String> {
+        let timeout = self.ctx.options.timeout_script;
+        let slot = self.host.get_or_insert_with(|| {
+            ScriptHost::new(ScriptLimits { timeout, memory_limit_bytes: SCRIPT_MEMORY_LIMIT })
+                .map_err(|e| e.to_string())
+        });
+        slot.as_mut().map_err(|e| e.clone())
+    }
+
+    /// Runs one phase's scripts; `None` when there are none.
+    fn run_scripts(
+        &mut self,
+        phase: ScriptPhase,
+        planned: &PlannedRequest,
+        scopes: &mut Scopes,
+        request: ScriptRequest,
+        response: Option<ScriptResponse>,
+        execution: &mut Execution,
+    ) -> Option<crate::script::ScriptOutcome> {
+        let refs = match phase {
+            ScriptPhase::PreRequest => &planned.prerequest,
+            ScriptPhase::Test => &planned.test,
+        };
+        if refs.is_empty() {
+            return None;
+        }
+        match phase {
+            ScriptPhase::PreRequest => execution.ran_prerequest = true,
+            ScriptPhase::Test => execution.ran_test = true,
+        }
+        let input = ScriptInput {
+            event: event_of(phase),
+            scripts: sources(refs),
+            vars: scope_maps(scopes),
+            request,
+            response,
+            info: ScriptInfo {
+                iteration: execution.cursor.iteration,
+                iteration_count: self.ctx.iterations,
+                request_name: planned.name.clone(),
+                request_id: planned.id.clone(),
+            },
+        };
+        let services = LaneServices { ctx: self.ctx.clone() };
+        let host = match self.host() {
+            Ok(h) => h,
+            Err(message) => {
+                execution.script_errors.push(ScriptErrorRecord {
+                    phase,
+                    origin: "postie".into(),
+                    name: "Error".into(),
+                    message,
+                    line: None,
+                });
+                return None;
+            }
+        };
+        let outcome = host.run(input, &services);
+        apply_scope_maps(scopes, &outcome.vars);
+        record_outcome(execution, phase, &outcome);
+        Some(outcome)
+    }
+
+    fn execute(&mut self, planned: &PlannedRequest, iteration: usize, scopes: &mut Scopes) -> (Execution, Flow) {
         let mut execution = Execution {
             cursor: Cursor { iteration, position: planned.position },
             item_id: planned.id.clone(),
@@ -78,9 +184,34 @@ impl LaneRunner {
             ran_test: false,
             skipped: false,
             warnings: Vec::new(),
-            secrets: scopes.secret_values(),
+            secrets: Vec::new(),
         };
-        let prepared = match prepare(planned, scopes, &ctx.options.working_dir) {
+        let mut flow = Flow::Next;
+        let note_flow = |next: &NextRequest, flow: &mut Flow| match next {
+            NextRequest::Unchanged => {}
+            NextRequest::Stop => *flow = Flow::Stop,
+            NextRequest::Goto(t) => *flow = Flow::Goto(t.clone()),
+        };
+
+        let before = template_request(planned);
+        let pre = self.run_scripts(ScriptPhase::PreRequest, planned, scopes, before.clone(), None, &mut execution);
+        let changed;
+        let planned_now = match &pre {
+            Some(outcome) => {
+                note_flow(&outcome.next_request, &mut flow);
+                if outcome.skip_request {
+                    execution.skipped = true;
+                    execution.secrets = scopes.secret_values();
+                    return (execution, flow);
+                }
+                changed = apply_request_changes(planned, &before, &outcome.request);
+                &changed
+            }
+            None => planned,
+        };
+
+        execution.secrets = scopes.secret_values();
+        let prepared = match prepare(planned_now, scopes, &self.ctx.options.working_dir) {
             Ok(p) => p,
             Err(e) => {
                 execution.error = Some(RequestError {
@@ -90,35 +221,51 @@ impl LaneRunner {
                     },
                     message: e.to_string(),
                 });
-                return execution;
+                return (execution, flow);
             }
         };
         execution.warnings.extend(prepared.warnings.iter().cloned());
         execution.secrets.extend(prepared.secrets.iter().cloned());
-        let route = ctx.policy.route(&prepared.url, collection_proxy(planned).as_ref());
+        let route = self.ctx.policy.route(&prepared.url, collection_proxy(planned).as_ref());
         execution.route = describe_route(&route);
         execution.request = Some(sent_request(&prepared));
         let key = ClientKey {
             route,
-            insecure: ctx.options.insecure || planned.profile_bool("strictSSL") == Some(false),
-            max_redirects: follow_redirects(planned, &ctx.options),
+            insecure: self.ctx.options.insecure || planned.profile_bool("strictSSL") == Some(false),
+            max_redirects: follow_redirects(planned, &self.ctx.options),
         };
+        let result = self.send(&key, &prepared);
+        match result {
+            Ok(response) => execution.response = Some(response),
+            Err(e) => execution.error = Some(e),
+        }
+
+        // Test scripts run after a response, as in Newman; a request error leaves nothing to test.
+        if let Some(response) = execution.response.as_ref().map(script_response) {
+            let sent = script_sent_request(&prepared);
+            if let Some(outcome) =
+                self.run_scripts(ScriptPhase::Test, planned, scopes, sent, Some(response), &mut execution)
+            {
+                note_flow(&outcome.next_request, &mut flow);
+            }
+        }
+        execution.secrets.extend(scopes.secret_values());
+        (execution, flow)
+    }
+
+    fn send(&self, key: &ClientKey, prepared: &PreparedRequest) -> Result<crate::report::ResponseRecord, RequestError> {
+        let ctx = &self.ctx;
         let send_opts = SendOptions { timeout: ctx.options.timeout_request };
         let cancel = ctx.cancel.clone();
-        let result = ctx.handle.block_on(async {
+        ctx.handle.block_on(async {
             tokio::select! {
-                r = send(&ctx.pool, &key, &prepared, &send_opts) => r,
+                r = send(&ctx.pool, key, prepared, &send_opts) => r,
                 _ = cancel.aborted() => Err(RequestError {
                     kind: "Cancelled".into(),
                     message: cancel.reason().unwrap_or_else(|| "the run was stopped".into()),
                 }),
             }
-        });
-        match result {
-            Ok(response) => execution.response = Some(response),
-            Err(e) => execution.error = Some(e),
-        }
-        execution
+        })
     }
 }
 

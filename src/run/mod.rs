@@ -7,6 +7,7 @@
 mod cancel;
 mod lane;
 mod order;
+mod scripting;
 
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -141,6 +142,7 @@ pub fn run(
         policy,
         pool,
         options: options.clone(),
+        iterations,
         handle: runtime.handle().clone(),
         cancel: cancel.clone(),
     });

@@ -353,7 +353,9 @@ mod tests {
 
     #[test]
     fn echo_body_by_content_type() {
-        let cases: [(Option<&str>, &[u8], Value, Value, Value); 6] = [
+        /// (content type, body, expected data, json, form)
+        type Case<'a> = (Option<&'a str>, &'a [u8], Value, Value, Value);
+        let cases: [Case; 6] = [
             (
                 Some("application/json"),
                 br#"{"b":1,"a":[2]}"#,

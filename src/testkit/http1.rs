@@ -150,8 +150,7 @@ fn last_coding(head: &Head) -> Option<String> {
         .filter(|(n, _)| n.eq_ignore_ascii_case("transfer-encoding"))
         .flat_map(|(_, v)| v.split(','))
         .map(|c| c.trim().to_ascii_lowercase())
-        .filter(|c| !c.is_empty())
-        .last()
+        .rfind(|c| !c.is_empty())
 }
 
 pub(crate) fn request_framing(head: &Head) -> Result<Framing, Http1Error> {
@@ -163,7 +162,12 @@ pub(crate) fn request_framing(head: &Head) -> Result<Framing, Http1Error> {
 }
 
 pub(crate) fn response_framing(request_method: &str, status: u16, head: &Head) -> Result<Framing, Http1Error> {
-    if request_method.eq_ignore_ascii_case("HEAD") || (100..200).contains(&status) || matches!(status, 204 | 304) {
+    let connect_ok = request_method.eq_ignore_ascii_case("CONNECT") && (200..300).contains(&status);
+    if request_method.eq_ignore_ascii_case("HEAD")
+        || connect_ok
+        || (100..200).contains(&status)
+        || matches!(status, 204 | 304)
+    {
         return Ok(Framing::Empty);
     }
     match last_coding(head) {
@@ -257,7 +261,11 @@ mod tests {
 
     #[test]
     fn framing_table() {
-        let cases: [(&str, u16, &[(&str, &str)], Framing); 7] = [
+        /// (request method, status, response headers, expected framing)
+        type Case<'a> = (&'a str, u16, &'a [(&'a str, &'a str)], Framing);
+        let cases: [Case; 9] = [
+            ("CONNECT", 200, &[], Framing::Empty),
+            ("CONNECT", 407, &[("Content-Length", "3")], Framing::Length(3)),
             ("GET", 200, &[("Content-Length", "5")], Framing::Length(5)),
             ("GET", 200, &[("Transfer-Encoding", "gzip, chunked"), ("Content-Length", "5")], Framing::Chunked),
             ("GET", 200, &[], Framing::UntilClose),
@@ -289,7 +297,9 @@ mod tests {
     #[tokio::test]
     async fn copy_body_table() {
         let chunked: &[u8] = b"4;ext=1\r\nWiki\r\n5\r\npedia\r\n0\r\nTrailer: x\r\n\r\nNEXT";
-        let cases: [(&[u8], Framing, Option<&[u8]>, &[u8]); 5] = [
+        /// (input, framing, expected copy or None for an error, what stays unread)
+        type Case<'a> = (&'a [u8], Framing, Option<&'a [u8]>, &'a [u8]);
+        let cases: [Case; 5] = [
             (b"hello world", Framing::Length(5), Some(b"hello"), b" world"),
             (chunked, Framing::Chunked, Some(&chunked[..chunked.len() - 4]), b"NEXT"),
             (b"all of it", Framing::UntilClose, Some(b"all of it"), b""),

@@ -129,10 +129,8 @@ struct Upstream {
 impl Upstream {
     /// False once the server closed (or sent something unasked) since the last response.
     fn is_idle_and_open(&mut self) -> bool {
-        match self.reader.fill_buf().now_or_never() {
-            None => true,
-            Some(_) => false,
-        }
+        // Pending means idle and open; ready means EOF, an error or unasked bytes.
+        self.reader.fill_buf().now_or_never().is_none()
     }
 }
 
@@ -373,7 +371,9 @@ mod tests {
 
     #[test]
     fn authority_table() {
-        let cases: [(&str, Option<u16>, Option<(&str, u16)>); 9] = [
+        /// (authority, default port, expected host and port)
+        type Case<'a> = (&'a str, Option<u16>, Option<(&'a str, u16)>);
+        let cases: [Case; 9] = [
             ("127.0.0.1:8080", None, Some(("127.0.0.1", 8080))),
             ("localhost", Some(80), Some(("localhost", 80))),
             ("localhost", None, None),

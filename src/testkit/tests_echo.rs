@@ -295,13 +295,15 @@ async fn requests_are_recorded_in_order_and_cleared() {
         request.header("X-Seq", i.to_string()).body(format!("body {i}")).send().await.unwrap();
     }
     let recorded = server.requests();
-    let summary: Vec<(String, String, String, Option<String>, Vec<u8>)> = recorded
+    /// (method, path, query, x-seq header, body)
+    type Seen = (String, String, String, Option<String>, Vec<u8>);
+    let summary: Vec<Seen> = recorded
         .iter()
         .map(|r| {
             (r.method.clone(), r.path.clone(), r.query.clone(), r.header("x-seq").map(str::to_string), r.body.clone())
         })
         .collect();
-    let expected: Vec<(String, String, String, Option<String>, Vec<u8>)> = (0..5)
+    let expected: Vec<Seen> = (0..5)
         .map(|i| {
             let (method, path, query) =
                 if i % 2 == 0 { ("POST", "/post", format!("i={i}")) } else { ("GET", "/get", String::new()) };

@@ -45,12 +45,16 @@ pub(super) async fn read_response<R>(reader: &mut R, method: &str) -> RawRespons
 where
     R: tokio::io::AsyncBufRead + Unpin,
 {
-    let head = read_head(reader).await.expect("response head readable").expect("a response, not EOF");
-    let status = head.start.split_whitespace().nth(1).and_then(|s| s.parse().ok()).expect("status code");
-    let framing = response_framing(method, status, &head).expect("valid framing");
-    let mut body = Vec::new();
-    copy_body(reader, &mut body, framing).await.expect("response body readable");
-    RawResponse { status, head, body }
+    // A framing mistake would otherwise hang the test run instead of failing one test.
+    let read = async {
+        let head = read_head(reader).await.expect("response head readable").expect("a response, not EOF");
+        let status = head.start.split_whitespace().nth(1).and_then(|s| s.parse().ok()).expect("status code");
+        let framing = response_framing(method, status, &head).expect("valid framing");
+        let mut body = Vec::new();
+        copy_body(reader, &mut body, framing).await.expect("response body readable");
+        RawResponse { status, head, body }
+    };
+    tokio::time::timeout(std::time::Duration::from_secs(20), read).await.expect("a whole response within 20 s")
 }
 
 /// One TCP connection to `addr`, for writing requests by hand.

@@ -1,0 +1,152 @@
+//! The performance figures of the README: postie against a local keep-alive echo API,
+//! compared with a bare keep-alive client loop measured in the same run.
+//!
+//! `cargo run --release --example bench` (add `-- --large` for the 100 000-request RSS row)
+//!
+//! postie runs as a child process (this same executable re-entered with `--as-postie`, which
+//! calls the library exactly as the `postie` binary does), so wall time, CPU time and peak
+//! RSS are the child's own, taken from `wait4`.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use clap::Parser;
+use postie::testkit::EchoServer;
+
+struct ChildFigures {
+    wall: Duration,
+    cpu: Duration,
+    peak_rss_kb: i64,
+    ok: bool,
+}
+
+/// Runs postie in a child and waits for it with `wait4`, which returns that child's own
+/// CPU time and peak RSS.
+fn run_postie(args: &[String]) -> ChildFigures {
+    let exe = std::env::current_exe().expect("current exe");
+    let started = Instant::now();
+    let mut cmd = Command::new(exe);
+    cmd.arg("--as-postie").args(args).env("CI", "true").stdout(std::process::Stdio::null());
+    for var in ["HTTP_PROXY", "http_proxy", "HTTPS_PROXY", "https_proxy", "ALL_PROXY", "all_proxy"] {
+        cmd.env_remove(var);
+    }
+    let child = cmd.spawn().expect("spawn postie");
+    let mut status = 0;
+    // SAFETY: wait4 writes into the two out-parameters we own; the pid is our child's.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    let pid = unsafe { libc::wait4(child.id() as libc::pid_t, &mut status, 0, &mut usage) };
+    let wall = started.elapsed();
+    let tv = |t: libc::timeval| Duration::from_secs(t.tv_sec as u64) + Duration::from_micros(t.tv_usec as u64);
+    let ok = pid > 0 && libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0;
+    ChildFigures { wall, cpu: tv(usage.ru_utime) + tv(usage.ru_stime), peak_rss_kb: usage.ru_maxrss, ok }
+}
+
+fn write_collection(dir: &Path, n: usize, base: &str, scripts: bool) -> PathBuf {
+    let test = r#""event":[{"listen":"test","script":{"exec":["pm.test('status 200', () => pm.response.to.have.status(200));","pm.test('echoes n', () => pm.expect(pm.response.json().args.n).to.eql(pm.info.requestName.slice(2)));"]}}],"#;
+    let mut items = Vec::with_capacity(n);
+    for i in 0..n {
+        items.push(format!(r#"{{"name":"r {i}",{}"request":"{base}/get?n={i}"}}"#, if scripts { test } else { "" }));
+    }
+    let text = format!(
+        r#"{{"info":{{"name":"bench","schema":"https://schema.getpostman.com/json/collection/v2.1.0/collection.json"}},"item":[{}]}}"#,
+        items.join(",")
+    );
+    let path = dir.join(format!("bench-{n}-{scripts}.json"));
+    std::fs::write(&path, text).expect("write collection");
+    path
+}
+
+/// The bare limit: one keep-alive connection, requests in a loop, body read fully.
+fn bare_loop(url: &str, n: usize) -> Duration {
+    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
+    rt.block_on(async {
+        let client = reqwest::Client::builder().no_proxy().build().expect("client");
+        for _ in 0..50 {
+            let _ = client.get(url).send().await.expect("warm-up").bytes().await;
+        }
+        let started = Instant::now();
+        for _ in 0..n {
+            let r = client.get(url).send().await.expect("request");
+            let _ = r.bytes().await.expect("body");
+        }
+        started.elapsed()
+    })
+}
+
+fn main() {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    let args: Vec<String> = std::env::args().collect();
+    if args.get(1).map(String::as_str) == Some("--as-postie") {
+        let cli = postie::cli::Cli::parse_from(std::iter::once("postie".to_string()).chain(args[2..].iter().cloned()));
+        std::process::exit(postie::command::execute(cli) as i32);
+    }
+    let large = args.iter().any(|a| a == "--large");
+    let api = EchoServer::start_blocking();
+    let base = api.url("").trim_end_matches('/').to_string();
+    let dir = tempfile::tempdir().expect("temp dir");
+    let n = 1000;
+
+    let bare = bare_loop(&format!("{base}/get?n=1"), n);
+    let bare_per = bare / n as u32;
+    println!(
+        "machine: {} cores; echo API in-process on {}",
+        std::thread::available_parallelism().map(|p| p.get()).unwrap_or(0),
+        api.addr()
+    );
+    println!(
+        "bare keep-alive loop: {n} requests in {:.1} ms = {:.3} ms per request\n",
+        bare.as_secs_f64() * 1e3,
+        bare_per.as_secs_f64() * 1e3
+    );
+    println!("{:<44} {:>9} {:>10} {:>11} {:>9} {:>9}", "case", "wall ms", "req/s", "ms/request", "CPU ms", "peak RSS");
+
+    let one = write_collection(dir.path(), 1, &base, true);
+    let scripted = write_collection(dir.path(), n, &base, true);
+    let mut cases: Vec<(String, Vec<String>, usize)> = vec![
+        ("1 request (process start to exit)".into(), vec!["run".into(), one.display().to_string()], 1),
+        (format!("{n} requests, 2 assertions each, --jobs 1"), vec!["run".into(), scripted.display().to_string()], n),
+        (
+            format!("{n} requests, 2 assertions each, --jobs 8 request"),
+            vec![
+                "run".into(),
+                scripted.display().to_string(),
+                "--jobs".into(),
+                "8".into(),
+                "--parallel".into(),
+                "request".into(),
+            ],
+            n,
+        ),
+    ];
+    if large {
+        let big = write_collection(dir.path(), 1000, &base, false);
+        cases.push((
+            "100 000 requests (100 iterations), --jobs 8".into(),
+            vec!["run".into(), big.display().to_string(), "-n".into(), "100".into(), "--jobs".into(), "8".into()],
+            100_000,
+        ));
+    }
+    for (name, mut argv, count) in cases {
+        argv.extend(["-r".into(), "cli".into(), "--silent".into()]);
+        let f = run_postie(&argv);
+        let per = f.wall.as_secs_f64() * 1e3 / count as f64;
+        println!(
+            "{:<44} {:>9.1} {:>10.0} {:>11.3} {:>9.1} {:>6.1} MB{}",
+            name,
+            f.wall.as_secs_f64() * 1e3,
+            count as f64 / f.wall.as_secs_f64(),
+            per,
+            f.cpu.as_secs_f64() * 1e3,
+            f.peak_rss_kb as f64 / 1024.0,
+            if f.ok { "" } else { "  (run failed!)" }
+        );
+        if count == n && argv.iter().all(|a| a != "--jobs") {
+            println!(
+                "{:<44} per-request cost = {:.2}x the bare keep-alive round trip",
+                "",
+                per / (bare_per.as_secs_f64() * 1e3)
+            );
+        }
+    }
+}

@@ -1,0 +1,209 @@
+//! `ScriptHost`: one QuickJS runtime and context per lane, reused across requests. It
+//! loads the prelude once, keeps each distinct script compiled, and drives a run: begin,
+//! each script (see `drive.rs`), finish. A script that times out may leave work queued
+//! in the engine, so after a timeout the host finishes the segment, rebuilds its engine
+//! and carries the run on from the results so far.
+
+use std::cell::Cell;
+use std::collections::HashMap;
+use std::rc::Rc;
+use std::time::{Duration, Instant};
+
+use rquickjs::context::EvalOptions;
+use rquickjs::{Context, Function, Object, Persistent, Runtime};
+
+use super::drive::{call_internal, caught_failure};
+use super::io::{self, Accumulated, Finished, Segment};
+use super::native::{self, ServicesSlot};
+use super::prelude;
+use super::types::{NextRequest, ScriptError, ScriptFailure, ScriptInput, ScriptLimits, ScriptOutcome, ScriptServices};
+
+/// QuickJS's stack budget; well under the 2 MiB of a spawned thread.
+const MAX_STACK_BYTES: usize = 512 * 1024;
+
+/// Deadline of the script in progress, read by the interrupt handler.
+#[derive(Default)]
+pub(super) struct Watchdog {
+    pub(super) deadline: Cell<Option<Instant>>,
+    pub(super) fired: Cell<bool>,
+}
+
+impl Watchdog {
+    pub(super) fn arm(&self, timeout: Option<Duration>) {
+        self.fired.set(false);
+        self.deadline.set(timeout.map(|t| Instant::now() + t));
+    }
+
+    pub(super) fn disarm(&self) {
+        self.deadline.set(None);
+    }
+
+    pub(super) fn expired(&self) -> bool {
+        if self.fired.get() {
+            return true;
+        }
+        match self.deadline.get() {
+            Some(deadline) if Instant::now() >= deadline => {
+                self.fired.set(true);
+                true
+            }
+            _ => false,
+        }
+    }
+}
+
+pub struct ScriptHost {
+    // JS handles come first: fields drop in order, and they must go before the runtime.
+    pub(super) compiled: HashMap<String, Persistent<Function<'static>>>,
+    pub(super) internals: Persistent<Object<'static>>,
+    pub(super) context: Context,
+    pub(super) runtime: Runtime,
+    pub(super) watchdog: Rc<Watchdog>,
+    services: Rc<ServicesSlot>,
+    pub(super) limits: ScriptLimits,
+}
+
+impl ScriptHost {
+    pub fn new(limits: ScriptLimits) -> Result<ScriptHost, ScriptError> {
+        Self::with_slot(limits, Rc::new(ServicesSlot::default()))
+    }
+
+    fn with_slot(limits: ScriptLimits, services: Rc<ServicesSlot>) -> Result<ScriptHost, ScriptError> {
+        let prelude_error =
+            |message: String| ScriptError::Prelude { message, memory_limit_bytes: limits.memory_limit_bytes };
+        let runtime = Runtime::new().map_err(|e| ScriptError::Runtime(e.to_string()))?;
+        runtime.set_max_stack_size(MAX_STACK_BYTES);
+        if limits.memory_limit_bytes > 0 {
+            runtime.set_memory_limit(limits.memory_limit_bytes);
+        }
+        let watchdog = Rc::new(Watchdog::default());
+        let handler_watchdog = Rc::clone(&watchdog);
+        runtime.set_interrupt_handler(Some(Box::new(move || handler_watchdog.expired())));
+        let context = Context::full(&runtime).map_err(|e| prelude_error(e.to_string()))?;
+        let internals = context.with(|ctx| {
+            let load = || -> rquickjs::Result<Persistent<Object<'static>>> {
+                let mut options = EvalOptions::default();
+                options.strict = false;
+                options.filename = Some(prelude::PRELUDE_FILE.to_string());
+                let factory: Function = ctx.eval_with_options(prelude::SOURCE, options)?;
+                let native = native::install(&ctx, &services)?;
+                let internals: Object = factory.call((native,))?;
+                Ok(Persistent::save(&ctx, internals))
+            };
+            load().map_err(|e| match e {
+                rquickjs::Error::Exception => {
+                    let value = ctx.catch();
+                    let text = value
+                        .as_exception()
+                        .map(|ex| format!("{ex}"))
+                        .or_else(|| value.as_string().and_then(|s| s.to_string().ok()))
+                        .unwrap_or_else(|| "unknown exception".to_string());
+                    prelude_error(text)
+                }
+                other => prelude_error(other.to_string()),
+            })
+        })?;
+        Ok(ScriptHost { compiled: HashMap::new(), internals, context, runtime, watchdog, services, limits })
+    }
+
+    pub fn run(&mut self, input: ScriptInput, services: &dyn ScriptServices) -> ScriptOutcome {
+        let ScriptInput { event, scripts, vars, request, response, info } = input;
+        let mut acc = Accumulated {
+            assertions: Vec::new(),
+            console: Vec::new(),
+            errors: Vec::new(),
+            vars,
+            request,
+            next_request: NextRequest::Unchanged,
+            skip_request: false,
+        };
+        let services_slot = Rc::clone(&self.services);
+        let _services = services_slot.enter(services);
+        let mut next_script = 0;
+        while next_script < scripts.len() {
+            let segment = Segment {
+                event,
+                vars: &acc.vars,
+                request: &acc.request,
+                response: response.as_ref(),
+                info: &info,
+                assertion_base: acc.assertions.len(),
+            };
+            if let Err(message) = self.begin(&segment) {
+                let origin = scripts[next_script].origin.clone();
+                acc.errors.push((next_script, internal(origin, format!("could not start the scripts: {message}"))));
+                break;
+            }
+            let mut timed_out = false;
+            while next_script < scripts.len() && !timed_out {
+                let (failure, timeout) = self.run_script(next_script, &scripts[next_script]);
+                if let Some(failure) = failure {
+                    acc.errors.push((next_script, failure));
+                }
+                timed_out = timeout;
+                next_script += 1;
+            }
+            match self.finish() {
+                Ok(finished) => finished.merge_into(&mut acc, &scripts),
+                Err(message) => {
+                    let origin = scripts[next_script - 1].origin.clone();
+                    acc.errors.push((
+                        next_script - 1,
+                        internal(origin, format!("could not collect the script results: {message}")),
+                    ));
+                }
+            }
+            if timed_out {
+                self.rebuild();
+            }
+        }
+        // Stable: within one script, synchronous failures stay before asynchronous ones.
+        acc.errors.sort_by_key(|(index, _)| *index);
+        ScriptOutcome {
+            assertions: acc.assertions,
+            console: acc.console,
+            errors: acc.errors.into_iter().map(|(_, f)| f).collect(),
+            vars: acc.vars,
+            request: acc.request,
+            next_request: acc.next_request,
+            skip_request: acc.skip_request,
+        }
+    }
+
+    /// A fresh engine with the same limits and services; the old one is dropped. If the
+    /// rebuild fails (it only can when memory is short) the old engine is kept.
+    fn rebuild(&mut self) {
+        if let Ok(fresh) = Self::with_slot(self.limits, Rc::clone(&self.services)) {
+            *self = fresh;
+        }
+    }
+
+    fn begin(&mut self, segment: &Segment<'_>) -> Result<(), String> {
+        let args = io::begin_args(segment);
+        let internals = self.internals.clone();
+        self.context.with(|ctx| {
+            let internals = internals.restore(&ctx).map_err(|e| e.to_string())?;
+            call_internal::<()>(&internals, "begin", (args.meta, args.request, args.response, args.body, args.scopes))
+                .map_err(|e| match e {
+                    rquickjs::Error::Exception => caught_failure(&ctx, &internals, "").message,
+                    other => other.to_string(),
+                })
+        })
+    }
+
+    fn finish(&mut self) -> Result<Finished, String> {
+        let internals = self.internals.clone();
+        let text = self.context.with(|ctx| -> Result<String, String> {
+            let internals = internals.restore(&ctx).map_err(|e| e.to_string())?;
+            call_internal::<String>(&internals, "finish", ()).map_err(|e| match e {
+                rquickjs::Error::Exception => caught_failure(&ctx, &internals, "").message,
+                other => other.to_string(),
+            })
+        })?;
+        Finished::parse(&text)
+    }
+}
+
+fn internal(origin: String, message: String) -> ScriptFailure {
+    ScriptFailure { origin, name: "InternalError".to_string(), message, line: None }
+}

@@ -1,0 +1,24 @@
+//! Postman pre-request and test scripts, run in an embedded QuickJS engine: the `pm` API,
+//! the legacy API (`tests[...]`, `postman.*`, `responseBody`...), a chai-compatible
+//! `expect` with the chai-postman response assertions, and the `require` modules postie
+//! provides. One `ScriptHost` per lane; it never touches the network itself
+//! (`pm.sendRequest` goes through `ScriptServices`).
+
+mod crypto;
+mod drive;
+mod host;
+mod io;
+mod native;
+mod prelude;
+mod schema;
+mod types;
+
+#[cfg(test)]
+mod tests;
+
+pub use host::ScriptHost;
+pub use types::{
+    Assertion, AssertionFailure, AssertionStatus, ConsoleLine, Map, NextRequest, ScopeMaps, ScriptError, ScriptEvent,
+    ScriptFailure, ScriptInfo, ScriptInput, ScriptLimits, ScriptOutcome, ScriptRequest, ScriptResponse, ScriptServices,
+    ScriptSource,
+};

@@ -1,0 +1,165 @@
+//! The Rust functions the prelude calls (`native.*` in the JS files): crypto and encodings,
+//! schema validation, uuid, and the two services of the runner (`sendRequest`,
+//! `dynamicVariable`), reached through `ServicesSlot` while a run is on the stack.
+
+use std::cell::Cell;
+use std::ptr::NonNull;
+use std::rc::Rc;
+
+use rquickjs::{Ctx, Exception, Function, Object};
+use serde::Deserialize;
+
+use super::crypto;
+use super::schema;
+use super::types::{ScriptRequest, ScriptServices};
+
+/// The services of the run in progress. JS callbacks must be `'static`, but the services
+/// are only borrowed for the duration of `ScriptHost::run`; the slot holds a lifetime-erased
+/// pointer that `SlotGuard` clears before that borrow ends, on every exit path.
+#[derive(Default)]
+pub struct ServicesSlot {
+    current: Cell<Option<NonNull<dyn ScriptServices + 'static>>>,
+}
+
+pub struct SlotGuard<'a> {
+    slot: &'a ServicesSlot,
+}
+
+impl Drop for SlotGuard<'_> {
+    fn drop(&mut self) {
+        self.slot.current.set(None);
+    }
+}
+
+impl ServicesSlot {
+    /// Makes `services` reachable until the returned guard drops.
+    pub fn enter<'a>(&'a self, services: &'a dyn ScriptServices) -> SlotGuard<'a> {
+        let borrowed: NonNull<dyn ScriptServices + 'a> = NonNull::from(services);
+        // SAFETY: only the lifetime bound is erased. The pointer is dereferenced only in
+        // `with`, while the guard (which borrows `services` for 'a) is alive; the guard's
+        // Drop clears it, and the slot is private to one thread (it is not Send/Sync).
+        let erased: NonNull<dyn ScriptServices + 'static> = unsafe { std::mem::transmute(borrowed) };
+        self.current.set(Some(erased));
+        SlotGuard { slot: self }
+    }
+
+    fn with<R>(&self, f: impl FnOnce(&dyn ScriptServices) -> R) -> Option<R> {
+        let ptr = self.current.get()?;
+        // SAFETY: see `enter`: a pointer in the slot always refers to live services.
+        Some(f(unsafe { ptr.as_ref() }))
+    }
+}
+
+#[derive(Deserialize)]
+struct OutgoingRequest {
+    method: String,
+    url: String,
+    headers: Vec<(String, String)>,
+    body: Option<String>,
+}
+
+fn send_request(slot: &ServicesSlot, request_json: &str) -> String {
+    let answer = match serde_json::from_str::<OutgoingRequest>(request_json) {
+        Err(e) => serde_json::json!({ "error": format!("pm.sendRequest: malformed request: {e}") }),
+        Ok(req) => {
+            let request = ScriptRequest { method: req.method, url: req.url, headers: req.headers, body: req.body };
+            match slot.with(|services| services.send_request(request)) {
+                None => serde_json::json!({ "error": "pm.sendRequest is not available here" }),
+                Some(Err(message)) => serde_json::json!({ "error": message }),
+                Some(Ok(response)) => serde_json::json!({
+                    "code": response.code,
+                    "status": response.status,
+                    "headers": response.headers,
+                    "responseTime": response.response_time_ms,
+                    "responseSize": response.response_size,
+                    "body": String::from_utf8_lossy(&response.body),
+                }),
+            }
+        }
+    };
+    answer.to_string()
+}
+
+fn thrown<'js>(ctx: &Ctx<'js>, message: &str) -> rquickjs::Error {
+    Exception::throw_message(ctx, message)
+}
+
+fn hex_arg<'js>(ctx: &Ctx<'js>, hex: &str) -> rquickjs::Result<Vec<u8>> {
+    crypto::from_hex(hex).map_err(|e| thrown(ctx, &e))
+}
+
+/// Builds the `native` object handed to the prelude.
+pub fn install<'js>(ctx: &Ctx<'js>, slot: &Rc<ServicesSlot>) -> rquickjs::Result<Object<'js>> {
+    let native = Object::new(ctx.clone())?;
+    let c = ctx.clone();
+    native.set(
+        "digestHex",
+        Function::new(c.clone(), |ctx: Ctx<'js>, alg: String, hex: String| {
+            let bytes = hex_arg(&ctx, &hex)?;
+            crypto::digest(&alg, &bytes).map(|d| crypto::to_hex(&d)).map_err(|e| thrown(&ctx, &e))
+        })?,
+    )?;
+    native.set(
+        "hmacHex",
+        Function::new(c.clone(), |ctx: Ctx<'js>, alg: String, key: String, message: String| {
+            let key = hex_arg(&ctx, &key)?;
+            let message = hex_arg(&ctx, &message)?;
+            crypto::hmac(&alg, &key, &message).map(|d| crypto::to_hex(&d)).map_err(|e| thrown(&ctx, &e))
+        })?,
+    )?;
+    native.set(
+        "hexNormalize",
+        Function::new(c.clone(), |ctx: Ctx<'js>, hex: String| hex_arg(&ctx, &hex).map(|b| crypto::to_hex(&b)))?,
+    )?;
+    native.set(
+        "hexToBase64",
+        Function::new(c.clone(), |ctx: Ctx<'js>, hex: String| hex_arg(&ctx, &hex).map(|b| crypto::to_base64(&b)))?,
+    )?;
+    native.set(
+        "base64ToHex",
+        Function::new(c.clone(), |ctx: Ctx<'js>, text: String| {
+            crypto::from_base64(&text).map(|b| crypto::to_hex(&b)).map_err(|e| thrown(&ctx, &e))
+        })?,
+    )?;
+    native.set(
+        "hexToUtf8",
+        Function::new(c.clone(), |ctx: Ctx<'js>, hex: String| {
+            let bytes = hex_arg(&ctx, &hex)?;
+            String::from_utf8(bytes).map_err(|_| thrown(&ctx, "Malformed UTF-8 data"))
+        })?,
+    )?;
+    native.set("utf8ToHex", Function::new(c.clone(), |text: String| crypto::to_hex(text.as_bytes()))?)?;
+    native.set(
+        "hexToLatin1",
+        Function::new(c.clone(), |ctx: Ctx<'js>, hex: String| {
+            hex_arg(&ctx, &hex).map(|b| b.into_iter().map(char::from).collect::<String>())
+        })?,
+    )?;
+    native
+        .set("latin1ToHex", Function::new(c.clone(), |text: String| crypto::to_hex(&crypto::latin1_bytes(&text)))?)?;
+    native.set("utf8Length", Function::new(c.clone(), |text: String| text.len() as f64)?)?;
+    native.set("utf8ToBase64", Function::new(c.clone(), |text: String| crypto::to_base64(text.as_bytes()))?)?;
+    native.set(
+        "atob",
+        Function::new(c.clone(), |ctx: Ctx<'js>, text: String| crypto::atob(&text).map_err(|e| thrown(&ctx, &e)))?,
+    )?;
+    native.set(
+        "btoa",
+        Function::new(c.clone(), |ctx: Ctx<'js>, text: String| crypto::btoa(&text).map_err(|e| thrown(&ctx, &e)))?,
+    )?;
+    native.set("uuid", Function::new(c.clone(), crypto::new_uuid)?)?;
+    native.set(
+        "validateSchema",
+        Function::new(c.clone(), |ctx: Ctx<'js>, schema: String, data: String| {
+            schema::validate(&schema, &data).map_err(|e| thrown(&ctx, &format!("jsonSchema: {e}")))
+        })?,
+    )?;
+    let send_slot = Rc::clone(slot);
+    native.set("sendRequest", Function::new(c.clone(), move |request: String| send_request(&send_slot, &request))?)?;
+    let dynamic_slot = Rc::clone(slot);
+    native.set(
+        "dynamicVariable",
+        Function::new(c, move |name: String| dynamic_slot.with(|services| services.dynamic_variable(&name)).flatten())?,
+    )?;
+    Ok(native)
+}

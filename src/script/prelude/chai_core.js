@@ -1,0 +1,168 @@
+// chai_core.js: the Assertion object behind `pm.expect`: flags, language chains, the
+// `assert` primitive with chai's message templates, and the helpers that register
+// properties, methods and chainable methods. Typos in a chain throw, as with chai's proxy.
+
+class AssertionError extends Error {
+  constructor(message, props) {
+    super(message);
+    this.name = 'AssertionError';
+    if (props) {
+      for (var key in props) this[key] = props[key];
+    }
+  }
+}
+
+function flag(assertion, key, value) {
+  var flags = assertion.__flags;
+  if (arguments.length === 3) flags[key] = value;
+  else return flags[key];
+}
+
+var PROXY_EXCLUDED = ['then', 'catch', 'inspect', 'toJSON'];
+
+function invalidPropertyError(target, property) {
+  var suggestion = null, best = 4;
+  var seen = {};
+  for (var obj = target; obj && obj !== Object.prototype; obj = Object.getPrototypeOf(obj)) {
+    Object.getOwnPropertyNames(obj).forEach(function (name) {
+      if (seen[name] || name.slice(0, 2) === '__' || name === 'constructor') return;
+      seen[name] = true;
+      var distance = stringDistanceCapped(property, name, best);
+      if (distance < best) { suggestion = name; best = distance; }
+    });
+  }
+  return new Error('Invalid Chai property: ' + property +
+    (suggestion !== null ? '. Did you mean "' + suggestion + '"?' : ''));
+}
+
+// Getters run on the raw assertion (cheap flag access); a getter that returns the raw
+// object hands the caller back whatever it accessed the property through.
+var assertionProxyHandler = {
+  get: function (target, property, receiver) {
+    if (typeof property === 'string' && !(property in target) && PROXY_EXCLUDED.indexOf(property) === -1) {
+      throw invalidPropertyError(target, property);
+    }
+    var value = Reflect.get(target, property, target);
+    return value === target ? receiver : value;
+  }
+};
+
+function Assertion(obj, message) {
+  this.__flags = { object: obj, message: message };
+  var proxy = new Proxy(this, assertionProxyHandler);
+  this.__raw = this;
+  this.__proxy = proxy;
+  return proxy;
+}
+
+Object.defineProperty(Assertion.prototype, '_obj', {
+  get: function () { return flag(this, 'object'); },
+  set: function (value) { flag(this, 'object', value); }
+});
+
+function composeMessage(assertion, args) {
+  var negate = flag(assertion, 'negate');
+  var template = negate ? args[2] : args[1];
+  if (typeof template === 'function') template = template();
+  template = template || '';
+  var subject = flag(assertion, 'object');
+  var actual = args.length > 4 ? args[4] : subject;
+  var text = template
+    .replace(/#\{this\}/g, function () { return objDisplay(subject); })
+    .replace(/#\{act\}/g, function () { return objDisplay(actual); })
+    .replace(/#\{exp\}/g, function () { return objDisplay(args[3]); });
+  var prefix = flag(assertion, 'message');
+  return prefix ? prefix + ': ' + text : text;
+}
+
+Assertion.prototype.assert = function (expr, message, negateMessage, expected, actual, showDiff) {
+  var ok = flag(this, 'negate') ? !expr : !!expr;
+  if (ok) return;
+  var args = Array.prototype.slice.call(arguments);
+  throw new AssertionError(composeMessage(this, args), {
+    actual: args.length > 4 ? actual : flag(this, 'object'),
+    expected: expected,
+    showDiff: showDiff === undefined ? true : showDiff
+  });
+};
+
+// An assertion error that is not about the subject's value (bad arguments and the like).
+function failWith(assertion, text) {
+  var prefix = flag(assertion, 'message');
+  throw new AssertionError((prefix ? prefix + ': ' : '') + text);
+}
+
+// A sub-assertion that inherits the custom message, as chai's `new Assertion(obj, flagMsg)`.
+function subAssertion(assertion, obj) {
+  return new Assertion(obj, flag(assertion, 'message'));
+}
+
+function addProperty(name, getter) {
+  Object.defineProperty(Assertion.prototype, name, {
+    get: function () {
+      var result = getter.call(this);
+      return result === undefined ? this : result;
+    },
+    configurable: true
+  });
+}
+
+function addMethod(name, method) {
+  Object.defineProperty(Assertion.prototype, name, {
+    value: function () {
+      var self = this.__raw || this;
+      var result = method.apply(self, arguments);
+      return result === undefined ? self.__proxy : result;
+    },
+    writable: true,
+    configurable: true
+  });
+}
+
+function addChainableMethod(name, method, chainingBehavior) {
+  Object.defineProperty(Assertion.prototype, name, {
+    get: function () {
+      if (chainingBehavior) chainingBehavior.call(this);
+      var self = this.__raw || this;
+      var callable = function () {
+        var result = method.apply(self, arguments);
+        return result === undefined ? self.__proxy : result;
+      };
+      // Let chains continue through the function (`.to.have.length.above(2)`), which
+      // needs its own `length`/`name` out of the way.
+      delete callable.length;
+      delete callable.name;
+      Object.setPrototypeOf(callable, self.__proxy);
+      return callable;
+    },
+    configurable: true
+  });
+}
+
+['to', 'be', 'been', 'is', 'and', 'has', 'have', 'with', 'that', 'which', 'at', 'of',
+  'same', 'but', 'does', 'still', 'also'].forEach(function (chain) {
+  addProperty(chain, function () { return this; });
+});
+
+addProperty('not', function () { flag(this, 'negate', true); });
+addProperty('deep', function () { flag(this, 'deep', true); });
+addProperty('nested', function () { flag(this, 'nested', true); });
+addProperty('own', function () { flag(this, 'own', true); });
+addProperty('ordered', function () { flag(this, 'ordered', true); });
+addProperty('itself', function () { flag(this, 'itself', true); });
+addProperty('any', function () { flag(this, 'any', true); flag(this, 'all', false); });
+addProperty('all', function () { flag(this, 'all', true); flag(this, 'any', false); });
+
+function expect(value, message) {
+  return new Assertion(value, message);
+}
+
+expect.fail = function (actual, expected, message, operator) {
+  if (arguments.length < 2) {
+    message = actual;
+    actual = undefined;
+  }
+  throw new AssertionError(message || 'expect.fail()', {
+    actual: actual, expected: expected, operator: operator
+  });
+};

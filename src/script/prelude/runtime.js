@@ -1,0 +1,452 @@
+// runtime.js: one run of scripts: builds `pm` and the legacy globals from the input,
+// runs pm.test (sync, `done` callback, promises), timers, console capture, sendRequest,
+// and hands the results back to Rust as JSON. Returns the internals object to Rust.
+
+var G = globalThis;
+var SCRIPT_FILE = 'postie-script';
+var MAX_CONSOLE_LINES = 10000;
+var run = null;
+var timerSeq = 0;
+
+function safeString(value) {
+  try { return String(value); } catch (e) { return Object.prototype.toString.call(value); }
+}
+
+function userStack(err, header) {
+  var frames = typeof err.stack === 'string' ? err.stack.split('\n').filter(function (line) {
+    return line.indexOf(SCRIPT_FILE) !== -1;
+  }) : [];
+  return [header].concat(frames).join('\n');
+}
+
+function failureOf(err) {
+  if (err !== null && typeof err === 'object' && typeof err.message === 'string') {
+    var name = typeof err.name === 'string' && err.name ? err.name : 'Error';
+    return { name: name, message: err.message, stack: userStack(err, name + ': ' + err.message) };
+  }
+  return { name: 'Error', message: safeString(err), stack: null };
+}
+
+function describeError(err) {
+  var failure = failureOf(err);
+  var line = null;
+  if (err !== null && typeof err === 'object' && typeof err.stack === 'string') {
+    var match = new RegExp(SCRIPT_FILE + ':(\\d+)').exec(err.stack);
+    if (match) line = Number(match[1]);
+  }
+  return { name: failure.name, message: failure.message, line: line };
+}
+
+function recordError(origin, err) {
+  var error = describeError(err);
+  error.origin = origin;
+  run.errors.push(error);
+}
+
+// ---- console ----
+
+function consoleMethod(level) {
+  return function () {
+    if (!run || run.console.length >= MAX_CONSOLE_LINES) return;
+    run.console.push({ level: level, text: formatArgs(Array.prototype.slice.call(arguments)) });
+  };
+}
+var postieConsole = {
+  log: consoleMethod('log'), info: consoleMethod('info'), warn: consoleMethod('warn'),
+  error: consoleMethod('error'), debug: consoleMethod('debug'), trace: consoleMethod('debug')
+};
+
+// ---- timers: run by the Rust loop one at a time, with promise jobs drained between ----
+
+function addTimer(fn, delay, args, repeat) {
+  if (typeof fn !== 'function') throw new TypeError('The "callback" argument must be of type function');
+  delay = Number(delay);
+  if (!(delay >= 1)) delay = repeat ? 1 : 0;
+  var id = ++timerSeq;
+  if (run) run.timers.push({ id: id, due: Date.now() + delay, fn: fn, args: args, every: repeat ? delay : 0, origin: run.origin });
+  return id;
+}
+function clearTimer(id) {
+  if (run) run.timers = run.timers.filter(function (t) { return t.id !== id; });
+}
+var timerGlobals = {
+  setTimeout: function (fn, delay) { return addTimer(fn, delay, Array.prototype.slice.call(arguments, 2), false); },
+  setInterval: function (fn, delay) { return addTimer(fn, delay, Array.prototype.slice.call(arguments, 2), true); },
+  setImmediate: function (fn) { return addTimer(fn, 0, Array.prototype.slice.call(arguments, 1), false); },
+  clearTimeout: clearTimer, clearInterval: clearTimer, clearImmediate: clearTimer
+};
+
+function earliestTimer() {
+  var best = null;
+  run.timers.forEach(function (t) { if (!best || t.due < best.due || (t.due === best.due && t.id < best.id)) best = t; });
+  return best;
+}
+
+function nextTimerDelay() {
+  if (!run || !run.timers.length) return -1;
+  return Math.max(0, earliestTimer().due - Date.now());
+}
+
+function runNextTimer() {
+  var timer = earliestTimer();
+  if (!timer || timer.due > Date.now()) return;
+  if (timer.every) timer.due = Date.now() + timer.every;
+  else clearTimer(timer.id);
+  try {
+    timer.fn.apply(G, timer.args);
+  } catch (e) {
+    recordError(timer.origin, e);
+  }
+}
+
+// ---- pm.test ----
+
+function newAssertion(name, status) {
+  var record = { name: safeString(name), index: run.meta.assertionBase + run.assertions.length, status: status, error: null, origin: run.origin };
+  run.assertions.push(record);
+  return record;
+}
+
+function settle(record, err) {
+  if (record.status !== 'pending') return;
+  if (err === undefined) {
+    record.status = 'passed';
+  } else {
+    record.status = 'failed';
+    record.error = failureOf(err);
+  }
+}
+
+function pmTest(name, fn) {
+  if (typeof fn !== 'function') {
+    newAssertion(name, 'skipped');
+    return;
+  }
+  var record = newAssertion(name, 'pending');
+  try {
+    if (fn.length > 0) {
+      fn(function done(err) { settle(record, err === null || err === undefined ? undefined : err); });
+      return;
+    }
+    var result = fn();
+    if (result && typeof result.then === 'function') {
+      result.then(function () { settle(record, undefined); },
+        function (err) { settle(record, err === undefined ? new Error('the test promise was rejected') : err); });
+    } else {
+      settle(record, undefined);
+    }
+  } catch (err) {
+    settle(record, err === undefined ? new Error('undefined was thrown') : err);
+  }
+}
+pmTest.skip = function (name) { newAssertion(name, 'skipped'); };
+
+// ---- pm.sendRequest ----
+
+function headerPairs(header) {
+  if (!header) return [];
+  if (header instanceof PropertyList) return header.all().map(function (h) { return [h.key, String(h.value)]; });
+  if (typeof header === 'string') return new HeaderList(header.split('\n').filter(Boolean)).all().map(function (h) { return [h.key, h.value]; });
+  if (Array.isArray(header)) {
+    return header.filter(function (h) { return h && !h.disabled; }).map(function (h) {
+      return Array.isArray(h) ? [String(h[0]), String(h[1])] : [String(h.key), h.value === undefined ? '' : String(h.value)];
+    });
+  }
+  return Object.keys(header).map(function (k) { return [k, String(header[k])]; });
+}
+
+function hasHeader(pairs, name) {
+  return pairs.some(function (p) { return p[0].toLowerCase() === name; });
+}
+
+function encodePairs(list) {
+  return (list || []).filter(function (p) { return p && !p.disabled; }).map(function (p) {
+    return encodeURIComponent(p.key) + '=' + encodeURIComponent(p.value === undefined ? '' : p.value);
+  }).join('&');
+}
+
+function outgoingBody(body, headers) {
+  if (body === undefined || body === null) return null;
+  if (typeof body === 'string') return body;
+  if (body instanceof RequestBody) return body.raw === undefined ? null : String(body.raw);
+  switch (body.mode) {
+    case 'urlencoded':
+      if (!hasHeader(headers, 'content-type')) headers.push(['Content-Type', 'application/x-www-form-urlencoded']);
+      return encodePairs(body.urlencoded);
+    case 'formdata':
+      var boundary = '--------------------------' + native.uuid().replace(/-/g, '').slice(0, 24);
+      if (!hasHeader(headers, 'content-type')) headers.push(['Content-Type', 'multipart/form-data; boundary=' + boundary]);
+      return (body.formdata || []).filter(function (p) { return p && !p.disabled; }).map(function (p) {
+        return '--' + boundary + '\r\nContent-Disposition: form-data; name="' + p.key + '"\r\n\r\n' +
+          (p.value === undefined ? '' : p.value) + '\r\n';
+      }).join('') + '--' + boundary + '--\r\n';
+    case 'graphql':
+      if (!hasHeader(headers, 'content-type')) headers.push(['Content-Type', 'application/json']);
+      return JSON.stringify(body.graphql || {});
+    default:
+      var language = body.options && body.options.raw && body.options.raw.language;
+      if (language === 'json' && !hasHeader(headers, 'content-type')) headers.push(['Content-Type', 'application/json']);
+      return body.raw === undefined || body.raw === null ? null
+        : typeof body.raw === 'string' ? body.raw : JSON.stringify(body.raw);
+  }
+}
+
+function outgoingRequest(req) {
+  if (req instanceof PostmanRequest) return exportRequest(req);
+  if (typeof req === 'string' || req instanceof Url) return { method: 'GET', url: String(req), headers: [], body: null };
+  if (!req || typeof req !== 'object') throw new TypeError('pm.sendRequest needs a URL or a request object');
+  var headers = headerPairs(req.header || req.headers);
+  var body = outgoingBody(req.body, headers);
+  return { method: String(req.method || 'GET').toUpperCase(), url: String(req.url), headers: headers, body: body };
+}
+
+function sendRequest(req, callback) {
+  var origin = run.origin, error = null, response;
+  try {
+    var answer = JSON.parse(native.sendRequest(JSON.stringify(outgoingRequest(req))));
+    if (answer.error !== undefined) error = new Error(answer.error);
+    else response = new PostmanResponse(answer, answer.body);
+  } catch (e) {
+    error = e;
+  }
+  var promise = error ? Promise.reject(error) : Promise.resolve(response);
+  if (typeof callback === 'function') {
+    promise.catch(function () {});
+    Promise.resolve().then(function () {
+      try { callback(error, error ? undefined : response, { execution: [] }); } catch (e) { recordError(origin, e); }
+    });
+  }
+  return promise;
+}
+
+// ---- per-run state, built lazily: most scripts touch a fraction of it ----
+
+var SCOPE_NAMES = ['local', 'data', 'environment', 'collection', 'globals'];
+
+function scope(name) {
+  var cache = run.scopeObjects;
+  if (!cache[name]) {
+    cache[name] = new VariableScope(run.slots[SCOPE_NAMES.indexOf(name)],
+      name === 'environment' ? run.meta.environmentName : undefined);
+  }
+  return cache[name];
+}
+
+function currentRequest() {
+  if (!run.request) run.request = new PostmanRequest(JSON.parse(run.requestText));
+  return run.request;
+}
+
+function currentResponse() {
+  if (run.response === undefined) {
+    run.response = run.responseText ? new PostmanResponse(JSON.parse(run.responseText), run.body) : null;
+  }
+  return run.response || undefined;
+}
+
+function setNextRequest(name) {
+  run.nextRequestSet = true;
+  run.nextRequest = name === null || name === undefined ? null : safeString(name);
+}
+
+function unsupportedJar() {
+  var fail = function () {
+    var cb = arguments[arguments.length - 1];
+    if (typeof cb === 'function') cb(new Error('pm.cookies.jar() is not supported by postie yet'));
+  };
+  return { get: fail, getAll: fail, set: fail, unset: fail, clear: fail };
+}
+
+var noCookies = new CookieList([]);
+
+// `pm` is built once; its members read the run in progress.
+var pm = {
+  test: pmTest,
+  expect: expect,
+  sendRequest: sendRequest,
+  execution: {
+    setNextRequest: setNextRequest,
+    skipRequest: function () { if (run.meta.event === 'prerequest') run.skipRequest = true; }
+  },
+  visualizer: { set: function () {}, clear: function () {} },
+  require: function (name) {
+    throw new Error("pm.require('" + name + "') loads Postman package-library packages, which postie does not support yet");
+  }
+};
+Object.defineProperty(pm.execution, 'location', {
+  get: function () { return [run.meta.info.requestName]; }, enumerable: true
+});
+[['environment', 'environment'], ['globals', 'globals'], ['collectionVariables', 'collection'],
+  ['iterationData', 'data']].forEach(function (pair) {
+  Object.defineProperty(pm, pair[0], { get: function () { return scope(pair[1]); }, enumerable: true });
+});
+Object.defineProperties(pm, {
+  info: { get: function () { return run.meta.info; }, enumerable: true },
+  variables: {
+    get: function () { return run.view || (run.view = new VariablesView(run.slots)); }, enumerable: true
+  },
+  request: { get: currentRequest, enumerable: true },
+  response: { get: currentResponse, enumerable: true },
+  cookies: {
+    get: function () {
+      var response = currentResponse();
+      var cookies = response ? response.cookies : noCookies;
+      cookies.jar = unsupportedJar;
+      return cookies;
+    },
+    enumerable: true
+  }
+});
+
+var legacyPostman = {
+  setEnvironmentVariable: function (k, v) { scope('environment').set(k, v); },
+  getEnvironmentVariable: function (k) { return scope('environment').get(k); },
+  clearEnvironmentVariable: function (k) { scope('environment').unset(k); },
+  clearEnvironmentVariables: function () { scope('environment').clear(); },
+  setGlobalVariable: function (k, v) { scope('globals').set(k, v); },
+  getGlobalVariable: function (k) { return scope('globals').get(k); },
+  clearGlobalVariable: function (k) { scope('globals').unset(k); },
+  clearGlobalVariables: function () { scope('globals').clear(); },
+  setNextRequest: function (name) { setNextRequest(name); },
+  getResponseHeader: function (name) { var r = currentResponse(); return r ? r.headers.get(name) : undefined; },
+  getResponseCookie: function (name) { var r = currentResponse(); return r ? r.cookies.one(name) : undefined; }
+};
+
+// Legacy globals: accessors on the global object, computed once per script on first use
+// (snapshots, as in Postman: writing to `environment` does not change the environment).
+var legacyGetters = {
+  tests: function () { return {}; },
+  environment: function () { return scope('environment').toObject(); },
+  globals: function () { return scope('globals').toObject(); },
+  data: function () { return scope('data').toObject(); },
+  iteration: function () { return run.meta.info.iteration; },
+  request: function () {
+    var request = currentRequest();
+    return {
+      id: run.meta.info.requestId, name: run.meta.info.requestName, method: request.method,
+      url: request.url.toString(), headers: request.headers.toObject(false, true),
+      data: request.body ? request.body.toString() : {}
+    };
+  },
+  responseBody: function () { var r = currentResponse(); return r ? r.text() : undefined; },
+  responseCode: function () {
+    var r = currentResponse();
+    return r ? { code: r.code, name: r.status, detail: r.status } : undefined;
+  },
+  responseHeaders: function () { var r = currentResponse(); return r ? r.headers.toObject(false, true) : undefined; },
+  responseTime: function () { var r = currentResponse(); return r ? r.responseTime : undefined; },
+  responseCookies: function () { var r = currentResponse(); return r ? r.cookies.all() : undefined; }
+};
+Object.keys(legacyGetters).forEach(function (name) {
+  Object.defineProperty(G, name, {
+    get: function () {
+      if (!run) return undefined;
+      var legacy = run.legacy;
+      if (!own(legacy, name)) legacy[name] = legacyGetters[name]();
+      return legacy[name];
+    },
+    set: function (value) { if (run) run.legacy[name] = value; },
+    configurable: true
+  });
+});
+
+function harvestLegacyTests(origin) {
+  var tests = run.legacy.tests;
+  if (!tests || typeof tests !== 'object') return;
+  Object.keys(tests).forEach(function (name) {
+    var value = tests[name];
+    var record = newAssertion(name, value ? 'passed' : 'failed');
+    record.origin = origin;
+    if (!value) {
+      record.error = { name: 'AssertionError', message: 'expected ' + objDisplay(value) + ' to be truthy', stack: null };
+    }
+  });
+}
+
+// ---- the protocol with Rust (host.rs) ----
+
+function begin(metaText, requestText, responseText, body, scopeTexts) {
+  run = {
+    meta: JSON.parse(metaText), requestText: requestText, responseText: responseText, body: body,
+    slots: scopeTexts.map(function (text) { return new ScopeSlot(text); }),
+    scopeObjects: {}, view: null, request: null, response: undefined, legacy: {},
+    assertions: [], console: [], errors: [], timers: [], origin: 0,
+    nextRequest: null, nextRequestSet: false, skipRequest: false
+  };
+}
+
+function runScript(fn, origin) {
+  run.origin = origin;
+  run.legacy = {};
+  try {
+    var result = fn.call(G);
+    if (result && typeof result.then === 'function') {
+      result.then(null, function (e) { recordError(origin, e); });
+    }
+    // '' asks Rust to run timers; null means only promise jobs (if any) remain.
+    return run.timers.length ? '' : null;
+  } catch (e) {
+    return JSON.stringify(describeError(e));
+  }
+}
+
+function endScript(origin) {
+  run.timers = [];
+  run.assertions.forEach(function (record) {
+    if (record.status === 'pending' && record.origin === origin) {
+      settle(record, new Error('the test did not finish: its done callback was never called or its promise never settled'));
+    }
+  });
+  harvestLegacyTests(origin);
+}
+
+function jsonReplacer() {
+  var seen = [];
+  return function (key, value) {
+    if (typeof value === 'bigint') return value.toString();
+    if (value !== null && typeof value === 'object') {
+      if (seen.indexOf(value) !== -1) return '[Circular]';
+      seen.push(value);
+    }
+    return value;
+  };
+}
+
+// Only what changed goes back: untouched scopes and an unchanged request are `null`.
+function finish() {
+  var state = run;
+  run = null;
+  var request = state.request ? exportRequest(state.request) : null;
+  if (request && JSON.stringify(request) === state.requestText) request = null;
+  var out = {
+    assertions: state.assertions.map(function (a) {
+      return { name: a.name, status: a.status, index: a.index, error: a.error };
+    }),
+    console: state.console,
+    errors: state.errors,
+    scopes: state.slots.map(function (slot) { return slot.dirty ? slot.values : null; }),
+    request: request,
+    nextRequest: state.nextRequestSet ? { target: state.nextRequest } : null,
+    skipRequest: state.skipRequest
+  };
+  try {
+    return JSON.stringify(out);
+  } catch (e) {
+    return JSON.stringify(out, jsonReplacer());
+  }
+}
+
+G.pm = pm;
+G.postman = legacyPostman;
+G.console = postieConsole;
+Object.keys(timerGlobals).forEach(function (name) { G[name] = timerGlobals[name]; });
+G.atob = atob;
+G.btoa = btoa;
+G.CryptoJS = CryptoJS;
+G.require = requireModule;
+
+return {
+  begin: begin, runScript: runScript, endScript: endScript, finish: finish,
+  describe: function (e) { return JSON.stringify(describeError(e)); },
+  nextTimerDelay: nextTimerDelay, runNextTimer: runNextTimer
+};

@@ -1,0 +1,290 @@
+// sdk.js: the small part of Postman's collection SDK that scripts touch: header and query
+// lists, Url, Request, Response, cookies. Objects are built from the run's input and
+// turned back into plain data by `exportRequest`.
+
+// A list of {key, value} items; header lists look keys up case-insensitively.
+class PropertyList {
+  constructor(items, caseInsensitive) {
+    this._items = [];
+    this._ci = !!caseInsensitive;
+    (items || []).forEach(function (item) { this.add(item); }, this);
+  }
+  _norm(key) { return this._ci ? String(key).toLowerCase() : String(key); }
+  _toItem(item) {
+    if (typeof item === 'string') {
+      var colon = item.indexOf(':');
+      return colon === -1 ? { key: item.trim(), value: '' }
+        : { key: item.slice(0, colon).trim(), value: item.slice(colon + 1).trim() };
+    }
+    if (Array.isArray(item)) return { key: String(item[0]), value: item[1] };
+    return { key: String(item.key !== undefined ? item.key : item.name), value: item.value, disabled: item.disabled };
+  }
+  add(item) { if (item !== undefined && item !== null) this._items.push(this._toItem(item)); }
+  append(item) { this.add(item); }
+  prepend(item) { if (item) this._items.unshift(this._toItem(item)); }
+  upsert(item) {
+    if (!item) return;
+    var entry = this._toItem(item), existing = this.one(entry.key);
+    if (existing) existing.value = entry.value;
+    else this._items.push(entry);
+  }
+  remove(predicate) {
+    var self = this;
+    var matches = typeof predicate === 'function' ? predicate
+      : function (item) { return self._norm(item.key) === self._norm(predicate && predicate.key !== undefined ? predicate.key : predicate); };
+    this._items = this._items.filter(function (item) { return !matches(item); });
+  }
+  clear() { this._items = []; }
+  populate(items) { (items || []).forEach(function (i) { this.add(i); }, this); }
+  repopulate(items) { this.clear(); this.populate(items); }
+  one(key) {
+    var wanted = this._norm(key);
+    for (var i = 0; i < this._items.length; i++) {
+      if (this._norm(this._items[i].key) === wanted) return this._items[i];
+    }
+    return undefined;
+  }
+  get(key) { var item = this.one(key); return item ? item.value : undefined; }
+  has(key, value) {
+    var item = this.one(key);
+    return arguments.length > 1 ? !!item && item.value === value : !!item;
+  }
+  all() { return this._items.slice(); }
+  idx(i) { return this._items[i]; }
+  count() { return this._items.length; }
+  each(fn, ctx) { this._items.forEach(fn, ctx); }
+  filter(fn, ctx) { return this._items.filter(fn, ctx); }
+  find(fn, ctx) { return this._items.find(fn, ctx); }
+  map(fn, ctx) { return this._items.map(fn, ctx); }
+  reduce(fn, acc) { return this._items.reduce(fn, acc); }
+  indexOf(item) { return this._items.indexOf(item); }
+  toObject(excludeDisabled, caseSensitive) {
+    var out = {};
+    this._items.forEach(function (item) {
+      if (excludeDisabled && item.disabled) return;
+      out[this._ci && !caseSensitive ? item.key.toLowerCase() : item.key] = item.value;
+    }, this);
+    return out;
+  }
+  toJSON() { return this._items.map(function (i) { return { key: i.key, value: i.value }; }); }
+  toString() {
+    return this._items.map(function (i) { return i.key + ': ' + i.value; }).join('\n');
+  }
+}
+
+class HeaderList extends PropertyList {
+  constructor(items) { super(items, true); }
+}
+
+class QueryList extends PropertyList {
+  constructor(items) { super(items, false); }
+  toString() {
+    return this._items.filter(function (i) { return !i.disabled; }).map(function (i) {
+      return i.value === null || i.value === undefined ? i.key : i.key + '=' + i.value;
+    }).join('&');
+  }
+}
+
+function parseQuery(text) {
+  if (!text) return [];
+  return text.split('&').map(function (pair) {
+    var eq = pair.indexOf('=');
+    return eq === -1 ? { key: pair, value: null } : { key: pair.slice(0, eq), value: pair.slice(eq + 1) };
+  });
+}
+
+class Url {
+  constructor(raw) { this.update(raw); }
+  update(raw) {
+    if (raw instanceof Url) raw = raw.toString();
+    if (raw && typeof raw === 'object') raw = raw.raw !== undefined ? raw.raw : String(raw);
+    var rest = String(raw === undefined || raw === null ? '' : raw);
+    var hashAt = rest.indexOf('#');
+    this.hash = hashAt === -1 ? undefined : rest.slice(hashAt + 1);
+    if (hashAt !== -1) rest = rest.slice(0, hashAt);
+    var queryAt = rest.indexOf('?');
+    this.query = new QueryList(queryAt === -1 ? [] : parseQuery(rest.slice(queryAt + 1)));
+    if (queryAt !== -1) rest = rest.slice(0, queryAt);
+    var scheme = /^([A-Za-z][A-Za-z0-9+.-]*|\{\{[^{}]*\}\}):\/\//.exec(rest);
+    this.protocol = scheme ? scheme[1] : undefined;
+    if (scheme) rest = rest.slice(scheme[0].length);
+    var slash = rest.indexOf('/');
+    var authority = slash === -1 ? rest : rest.slice(0, slash);
+    var path = slash === -1 ? '' : rest.slice(slash + 1);
+    var at = authority.lastIndexOf('@');
+    this.auth = at === -1 ? undefined : authority.slice(0, at);
+    if (at !== -1) authority = authority.slice(at + 1);
+    var port = /:(\d+|\{\{[^{}]*\}\})$/.exec(authority);
+    this.port = port ? port[1] : undefined;
+    if (port) authority = authority.slice(0, port.index);
+    this.host = authority ? authority.split('.') : [];
+    this.path = slash === -1 ? [] : path.split('/');
+  }
+  getHost() { return this.host.join('.'); }
+  getRemote() { return this.getHost() + (this.port ? ':' + this.port : ''); }
+  getPath() { return '/' + this.path.join('/'); }
+  getQueryString() { return this.query.toString(); }
+  getPathWithQuery() {
+    var q = this.getQueryString();
+    return this.getPath() + (q ? '?' + q : '');
+  }
+  addQueryParams(params) {
+    if (typeof params === 'string') params = parseQuery(params);
+    (params || []).forEach(function (p) { this.query.add(p); }, this);
+  }
+  removeQueryParams(params) {
+    [].concat(params).forEach(function (p) { this.query.remove(typeof p === 'string' ? p : p.key); }, this);
+  }
+  toString() {
+    var text = '';
+    if (this.protocol) text += this.protocol + '://';
+    if (this.auth !== undefined) text += this.auth + '@';
+    text += this.getHost();
+    if (this.port) text += ':' + this.port;
+    if (this.path.length) text += '/' + this.path.join('/');
+    var q = this.getQueryString();
+    if (this.query.count()) text += '?' + q;
+    if (this.hash !== undefined) text += '#' + this.hash;
+    return text;
+  }
+  toJSON() { return this.toString(); }
+}
+
+class RequestBody {
+  constructor(raw) { this.update(raw); }
+  update(value) {
+    if (value && typeof value === 'object') {
+      this.mode = value.mode || 'raw';
+      this.raw = value.raw;
+    } else {
+      this.mode = 'raw';
+      this.raw = value === undefined || value === null ? undefined : String(value);
+    }
+  }
+  isEmpty() { return this.raw === undefined || this.raw === ''; }
+  toString() { return this.raw === undefined ? '' : String(this.raw); }
+  toJSON() { return { mode: this.mode, raw: this.raw }; }
+}
+
+class PostmanRequest {
+  constructor(data) {
+    this.method = data.method;
+    this._url = new Url(data.url);
+    // Exported as written unless changed: the parse/print round trip may normalise.
+    this._rawUrl = data.url;
+    this._urlBaseline = this._url.toString();
+    this.headers = new HeaderList(data.headers);
+    this._body = data.body === null || data.body === undefined ? undefined : new RequestBody(data.body);
+  }
+  get url() { return this._url; }
+  set url(value) { this._url = value instanceof Url ? value : new Url(value); }
+  get body() { return this._body; }
+  set body(value) {
+    this._body = value === undefined || value === null ? undefined
+      : value instanceof RequestBody ? value : new RequestBody(value);
+  }
+  get to() { return new Assertion(this).to; }
+  addHeader(header) { this.headers.add(header); }
+  upsertHeader(header) { this.headers.upsert(header); }
+  removeHeader(key) { this.headers.remove(key); }
+  getHeaders() { return this.headers.toObject(false, true); }
+  toJSON() {
+    return { method: this.method, url: this.url.toString(), header: this.headers.toJSON(),
+      body: this._body ? this._body.toJSON() : undefined };
+  }
+}
+
+function exportRequest(request) {
+  var method = request.method === undefined || request.method === null ? 'GET' : String(request.method);
+  var body = request._body;
+  var url = request.url.toString();
+  return {
+    method: method,
+    url: url === request._urlBaseline ? request._rawUrl : url,
+    headers: request.headers.all().filter(function (h) { return !h.disabled; }).map(function (h) {
+      return [String(h.key), h.value === undefined || h.value === null ? '' : String(h.value)];
+    }),
+    body: body === undefined || body.raw === undefined || body.raw === null ? null : String(body.raw)
+  };
+}
+
+function parseSetCookie(text) {
+  var parts = String(text).split(';');
+  var first = parts.shift(), eq = first.indexOf('=');
+  var cookie = { name: (eq === -1 ? '' : first.slice(0, eq)).trim(), value: (eq === -1 ? first : first.slice(eq + 1)).trim() };
+  parts.forEach(function (part) {
+    var at = part.indexOf('='), key = (at === -1 ? part : part.slice(0, at)).trim().toLowerCase();
+    var value = at === -1 ? true : part.slice(at + 1).trim();
+    if (key === 'httponly') cookie.httpOnly = true;
+    else if (key === 'secure') cookie.secure = true;
+    else if (key === 'max-age') cookie.maxAge = Number(value);
+    else if (key === 'samesite') cookie.sameSite = value;
+    else if (key) cookie[key] = value;
+  });
+  return cookie;
+}
+
+class CookieList {
+  constructor(cookies) { this._cookies = cookies; }
+  one(name) {
+    for (var i = this._cookies.length - 1; i >= 0; i--) if (this._cookies[i].name === name) return this._cookies[i];
+    return undefined;
+  }
+  get(name) { var c = this.one(name); return c ? c.value : undefined; }
+  has(name) { return !!this.one(name); }
+  all() { return this._cookies.slice(); }
+  count() { return this._cookies.length; }
+  each(fn, ctx) { this._cookies.forEach(fn, ctx); }
+  filter(fn, ctx) { return this._cookies.filter(fn, ctx); }
+  find(fn, ctx) { return this._cookies.find(fn, ctx); }
+  map(fn, ctx) { return this._cookies.map(fn, ctx); }
+  toObject() {
+    var out = {};
+    this._cookies.forEach(function (c) { out[c.name] = c.value; });
+    return out;
+  }
+  toJSON() { return this.all(); }
+}
+
+function cookiesFrom(headers) {
+  return new CookieList(headers.filter(function (h) { return String(h[0]).toLowerCase() === 'set-cookie'; })
+    .map(function (h) { return parseSetCookie(h[1]); }));
+}
+
+class PostmanResponse {
+  constructor(data, body) {
+    this.code = data.code;
+    this.status = data.status;
+    this.headers = new HeaderList(data.headers);
+    this.responseTime = data.responseTime;
+    this.responseSize = data.responseSize;
+    this._body = body;
+    this._cookies = null;
+    this._headerPairs = data.headers;
+  }
+  get cookies() {
+    if (!this._cookies) this._cookies = cookiesFrom(this._headerPairs);
+    return this._cookies;
+  }
+  get to() { return new Assertion(this).to; }
+  text() { return this._body; }
+  json() {
+    var text = this._body.charCodeAt(0) === 0xfeff ? this._body.slice(1) : this._body;
+    return JSON.parse(text);
+  }
+  reason() { return this.status; }
+  details() { return { code: this.code, name: this.status, detail: this.status }; }
+  size() {
+    var body = native.utf8Length(this._body);
+    var total = Math.max(this.responseSize || 0, body);
+    return { body: body, header: total - body, total: total };
+  }
+  dataURI() {
+    var type = this.headers.get('Content-Type') || 'text/plain';
+    return 'data:' + type.split(';')[0] + ';base64,' + native.utf8ToBase64(this._body);
+  }
+  toJSON() {
+    return { code: this.code, status: this.status, header: this.headers.toJSON(),
+      responseTime: this.responseTime, responseSize: this.responseSize };
+  }
+}

@@ -1,0 +1,114 @@
+// variables.js: pm.environment / globals / collectionVariables / iterationData
+// (VariableScope over one map), pm.variables (the resolved view, local > data >
+// environment > collection > globals) and `{{name}}` substitution for replaceIn.
+
+var TOKEN = /\{\{([^{}]*?)\}\}/g;
+var MAX_SUBSTITUTION_PASSES = 19;
+
+function substitutable(value) {
+  var t = typeof value;
+  return t === 'string' || t === 'number' || t === 'boolean';
+}
+
+// Postman's substitution: innermost tokens first, repeated until nothing changes;
+// unknown names stay as written.
+function substitute(template, lookup) {
+  if (typeof template !== 'string') return template;
+  var text = template;
+  for (var pass = 0; pass < MAX_SUBSTITUTION_PASSES; pass++) {
+    var replaced = false;
+    text = text.replace(TOKEN, function (match, name) {
+      var value = lookup(name);
+      if (!substitutable(value)) return match;
+      replaced = true;
+      return String(value);
+    });
+    if (!replaced) break;
+  }
+  return text;
+}
+
+function dynamicValue(name) {
+  if (name.charAt(0) !== '$') return undefined;
+  var value = native.dynamicVariable(name);
+  return value === null || value === undefined ? undefined : value;
+}
+
+function own(map, key) {
+  return Object.prototype.hasOwnProperty.call(map, key);
+}
+
+// One scope's values, parsed from its JSON text on first use; `dirty` once changed, so
+// untouched scopes never travel back to Rust.
+class ScopeSlot {
+  constructor(text) {
+    this.text = text;
+    this.values = null;
+    this.dirty = false;
+  }
+  get map() {
+    if (this.values === null) this.values = JSON.parse(this.text);
+    return this.values;
+  }
+}
+
+class VariableScope {
+  constructor(slot, name) {
+    this._slot = slot;
+    if (name !== undefined && name !== null) this.name = name;
+  }
+  has(key) { return own(this._slot.map, key); }
+  get(key) { var map = this._slot.map; return own(map, key) ? map[key] : undefined; }
+  set(key, value) {
+    if (key === undefined || key === null) return;
+    this._slot.map[String(key)] = value;
+    this._slot.dirty = true;
+  }
+  unset(key) { delete this._slot.map[key]; this._slot.dirty = true; }
+  clear() { this._slot.values = {}; this._slot.dirty = true; }
+  toObject() { return Object.assign({}, this._slot.map); }
+  toJSON() {
+    var values = this._slot.map;
+    return { values: Object.keys(values).map(function (k) {
+      return { key: k, value: values[k], type: typeof values[k] === 'object' ? 'any' : typeof values[k] };
+    }) };
+  }
+  replaceIn(template) {
+    var values = this._slot.map;
+    return substitute(template, function (name) {
+      return own(values, name) ? values[name] : dynamicValue(name);
+    });
+  }
+}
+
+// Slots in precedence order: local, data, environment, collection, globals.
+class VariablesView {
+  constructor(slots) { this._slots = slots; }
+  _find(key) {
+    for (var i = 0; i < this._slots.length; i++) {
+      var map = this._slots[i].map;
+      if (own(map, key)) return { found: true, value: map[key] };
+    }
+    return { found: false };
+  }
+  has(key) { return this._find(key).found; }
+  get(key) { return this._find(key).value; }
+  set(key, value) {
+    if (key === undefined || key === null) return;
+    this._slots[0].map[String(key)] = value;
+    this._slots[0].dirty = true;
+  }
+  unset(key) { delete this._slots[0].map[key]; this._slots[0].dirty = true; }
+  toObject() {
+    var out = {};
+    for (var i = this._slots.length - 1; i >= 0; i--) Object.assign(out, this._slots[i].map);
+    return out;
+  }
+  replaceIn(template) {
+    var self = this;
+    return substitute(template, function (name) {
+      var hit = self._find(name);
+      return hit.found ? hit.value : dynamicValue(name);
+    });
+  }
+}

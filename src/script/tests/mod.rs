@@ -1,0 +1,7 @@
+//! Tests of the script engine through its public API.
+
+mod expect_table;
+mod legacy_and_response;
+mod limits;
+mod pm_api;
+mod support;
