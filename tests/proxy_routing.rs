@@ -81,7 +81,9 @@ fn custom_proxy_flags_with_bypass_and_scheme_selection() {
 #[test]
 fn system_proxy_from_the_environment() {
     let s = setup();
-    let cases: Vec<(Vec<(&str, String)>, Vec<&str>, Vec<&str>)> = vec![
+    // (environment, flags, which requests went through the proxy)
+    type Case<'a> = (Vec<(&'a str, String)>, Vec<&'a str>, Vec<&'a str>);
+    let cases: Vec<Case> = vec![
         (vec![("HTTP_PROXY", s.proxy.url())], vec![], vec!["ip", "name", "ip2", "object"]),
         (vec![("http_proxy", s.proxy.url()), ("NO_PROXY", "localhost".into())], vec![], vec!["ip", "ip2", "object"]),
         (vec![("ALL_PROXY", s.proxy.url())], vec![], vec!["ip", "name", "ip2", "object"]),
@@ -166,7 +168,9 @@ fn proxy_authentication() {
     let s = setup_with(RecordingProxy::start_with_auth_blocking("proxyuser", "s3cret-pw"));
     let url = s.proxy.url();
     let authed = url.replace("http://", "http://proxyuser:s3cret-pw@");
-    let cases: Vec<(Vec<String>, Vec<(&str, &str)>, i32)> = vec![
+    // (flags, environment, exit code)
+    type Case<'a> = (Vec<String>, Vec<(&'a str, &'a str)>, i32);
+    let cases: Vec<Case> = vec![
         (vec!["--proxy".into(), url.clone()], vec![], 1),
         (vec!["--proxy".into(), authed.clone()], vec![], 0),
         (vec!["--proxy".into(), url.clone(), "--proxy-user".into(), "proxyuser:s3cret-pw".into()], vec![], 0),
