@@ -1,0 +1,183 @@
+//! Collections' scripts run as Newman runs them: assertion for assertion (names, pass/fail,
+//! chai's messages) against a list recorded from Newman 6.2.2 on the same requests, plus
+//! flow control, pm.sendRequest through the proxy, and scripts that misbehave.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+
+use common::{fixture, postie, run, tempdir};
+use postie::testkit::{EchoServer, RecordingProxy};
+use serde_json::{Value, json};
+
+fn assertions_of(report: &Value) -> Vec<Value> {
+    let mut out = Vec::new();
+    for e in report["run"]["executions"].as_array().unwrap() {
+        for a in e["assertions"].as_array().into_iter().flatten() {
+            out.push(json!({
+                "iteration": e["cursor"]["iteration"], "request": e["item"]["name"], "assertion": a["assertion"],
+                "skipped": a["skipped"].as_bool().unwrap_or(false), "error": a["error"]["message"],
+            }));
+        }
+    }
+    out
+}
+
+fn run_scripts_fixture(extra: &[&str]) -> (EchoServer, common::RunResult, Value, tempfile::TempDir) {
+    let api = EchoServer::start_blocking();
+    let dir = tempdir();
+    let mut cmd = postie(dir.path());
+    cmd.arg("run").arg(fixture("scripts.postman_collection.json")).arg("-d").arg(fixture("data.csv"));
+    cmd.arg("--env-var").arg(format!("base={}", api.url("").trim_end_matches('/')));
+    cmd.args(["-r", "cli,json", "--reporter-json-export", "r.json"]).args(extra);
+    let r = run(cmd);
+    let report = serde_json::from_str(&std::fs::read_to_string(dir.path().join("r.json")).unwrap()).unwrap();
+    (api, r, report, dir)
+}
+
+#[test]
+fn assertions_match_newman_one_for_one() {
+    let (api, r, report, _dir) = run_scripts_fixture(&[]);
+    assert_eq!(r.code, 1, "the fixture has failing assertions: {}", r.all());
+    let expected: Value =
+        serde_json::from_str(&std::fs::read_to_string(fixture("scripts.newman-expected.json")).unwrap()).unwrap();
+    // Newman lists an item twice when its test script calls pm.sendRequest (the nested
+    // request emits its own `request` event, and both entries share one assertion list).
+    let mut newman: Vec<Value> = Vec::new();
+    for a in expected["assertions"].as_array().unwrap() {
+        if newman.last() == Some(a) && a["request"] == "sendRequest" {
+            continue;
+        }
+        newman.push(a.clone());
+    }
+    let ours = assertions_of(&report);
+    assert_eq!(ours.len(), newman.len());
+    for (n, o) in newman.iter().zip(&ours) {
+        assert_eq!(n, o);
+    }
+    // flow control: the loop ran 3 times per iteration, "Never runs" never ran, "Skip me" sent nothing
+    let reqs = api.requests();
+    assert_eq!(reqs.iter().filter(|q| q.path == "/get" && q.query.starts_with("n=")).count(), 6);
+    assert!(!reqs.iter().any(|q| q.path == "/status/500"), "setNextRequest jumped over it");
+    assert!(!reqs.iter().any(|q| q.query.contains("skipped=1")), "skipRequest sent nothing");
+    assert_eq!(reqs.iter().filter(|q| q.query == "from=script").count(), 2, "pm.sendRequest once per iteration");
+    assert_eq!(report["run"]["stats"]["assertions"]["failed"], 20);
+}
+
+#[test]
+fn send_request_goes_through_the_same_proxy_route() {
+    let proxy = RecordingProxy::start_blocking();
+    let (_api, r, _report, _dir) = run_scripts_fixture(&["--folder", "sendRequest", "--proxy", &proxy.url()]);
+    assert_eq!(r.code, 0, "{}", r.all());
+    let targets: Vec<String> = proxy.records().iter().map(|p| p.target.clone()).collect();
+    assert!(targets.iter().any(|t| t.ends_with("/get?from=script")), "{targets:?}");
+    assert!(targets.iter().any(|t| t.ends_with("/get?main=1")), "{targets:?}");
+}
+
+fn collection(dir: &Path, items: &[(&str, &str, &[&str])]) -> PathBuf {
+    let items: Vec<Value> = items
+        .iter()
+        .map(|(name, url, test)| json!({"name": name, "request": url, "event": [{"listen": "test", "script": {"exec": test}}]}))
+        .collect();
+    let col = json!({"info": {"name": "s", "schema": "https://schema.getpostman.com/json/collection/v2.1.0/collection.json"}, "item": items});
+    let path = dir.join("c.json");
+    std::fs::write(&path, col.to_string()).unwrap();
+    path
+}
+
+#[test]
+fn misbehaving_scripts_fail_their_request_not_the_run() {
+    let api = EchoServer::start_blocking();
+    let dir = tempdir();
+    let url = api.url("/get");
+    let col = collection(
+        dir.path(),
+        &[
+            ("syntax", &url, &["pm.test('a', () => {", "  pm.expect(1).to.equal(1);", "}));"]),
+            ("forever", &url, &["while (true) {}"]),
+            ("throws a string", &url, &["throw 'plain string';"]),
+            ("recursion", &url, &["function f(n) { return f(n + 1) + 1; }", "f(0);"]),
+            ("huge string", &url, &["let s = 'x'; while (true) { s = s + s; }"]),
+            ("unknown module", &url, &["const _ = require('lodash');"]),
+            ("still runs", &url, &["pm.test('after the others', () => pm.response.to.have.status(200));"]),
+        ],
+    );
+    let mut cmd = postie(dir.path());
+    cmd.arg("run").arg(&col).args([
+        "--timeout-script",
+        "500",
+        "-r",
+        "cli,json,junit",
+        "--reporter-json-export",
+        "r.json",
+    ]);
+    cmd.args(["--reporter-junit-export", "r.xml"]);
+    let r = run(cmd);
+    assert_eq!(r.code, 1, "{}", r.all());
+    assert!(!r.all().contains("panicked"));
+    let report: Value = serde_json::from_str(&std::fs::read_to_string(dir.path().join("r.json")).unwrap()).unwrap();
+    let failures = report["run"]["failures"].as_array().unwrap();
+    let by = |name: &str| -> String {
+        failures
+            .iter()
+            .filter(|f| f["source"]["name"] == name)
+            .map(|f| {
+                format!(
+                    "{} {}",
+                    f["error"]["name"].as_str().unwrap_or(""),
+                    f["error"]["message"].as_str().unwrap_or("")
+                )
+            })
+            .collect::<Vec<_>>()
+            .join("; ")
+    };
+    assert!(by("syntax").contains("SyntaxError"), "{}", by("syntax"));
+    assert!(by("forever").contains("timed out"), "{}", by("forever"));
+    assert!(by("throws a string").contains("plain string"), "{}", by("throws a string"));
+    assert!(!by("recursion").is_empty(), "recursion is a script error");
+    assert!(!by("huge string").is_empty(), "a runaway string is a script error");
+    assert!(by("unknown module").contains("lodash"), "{}", by("unknown module"));
+    assert!(by("still runs").is_empty(), "{}", by("still runs"));
+    assert_eq!(api.requests().len(), 7);
+    let xml = std::fs::read_to_string(dir.path().join("r.xml")).unwrap();
+    assert!(xml.contains("<error"), "script errors are <error> testcases");
+}
+
+#[test]
+fn lanes_keep_their_variables_apart_and_exports_merge_in_plan_order() {
+    let api = EchoServer::start_blocking();
+    let dir = tempdir();
+    let set = api.url("/get?step=set");
+    let read = api.url("/get?seen={{mine}}");
+    let col = collection(
+        dir.path(),
+        &[
+            (
+                "set",
+                &set,
+                &[
+                    "pm.environment.set('mine', pm.iterationData.get('user'));",
+                    "pm.environment.set('last', pm.info.iteration);",
+                ],
+            ),
+            (
+                "read",
+                &read,
+                &[
+                    "pm.test('reads its own lane', () => pm.expect(pm.response.json().args.seen).to.equal(pm.iterationData.get('user')));",
+                ],
+            ),
+        ],
+    );
+    let data = dir.path().join("users.json");
+    let users: Vec<Value> = (0..12).map(|i| json!({"user": format!("user-{i}")})).collect();
+    std::fs::write(&data, Value::Array(users).to_string()).unwrap();
+    let mut cmd = postie(dir.path());
+    cmd.arg("run").arg(&col).arg("-d").arg(&data).args(["--jobs", "4", "--export-environment", "env.json"]);
+    let r = run(cmd);
+    assert_eq!(r.code, 0, "{}", r.all());
+    let env: Value = serde_json::from_str(&std::fs::read_to_string(dir.path().join("env.json")).unwrap()).unwrap();
+    let get = |k: &str| env["values"].as_array().unwrap().iter().find(|v| v["key"] == k).map(|v| v["value"].clone());
+    assert_eq!(get("mine"), Some(json!("user-11")), "the last lane in plan order wins");
+    assert_eq!(get("last"), Some(json!(11)));
+}
