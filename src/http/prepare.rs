@@ -344,7 +344,9 @@ fn apply_auth(auth: &Auth, scopes: &Scopes, req: &mut PreparedRequest, url: &mut
         "basic" => {
             let (user, pass) = (get("username"), get("password"));
             let token = base64::engine::general_purpose::STANDARD.encode(format!("{user}:{pass}"));
+            // The encoded pair is what echoes and logs show, so it is a secret of its own.
             req.secrets.push(pass);
+            req.secrets.push(token.clone());
             req.set_header("Authorization", format!("Basic {token}"));
         }
         "bearer" => {

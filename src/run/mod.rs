@@ -119,13 +119,17 @@ pub fn run(
     }
     let lanes = plan.lanes(iterations, options.parallel);
     let jobs = options.jobs.max(1).min(lanes.len().max(1));
-    let (tx, rx) = mpsc::channel::<LaneMsg>();
+    // Bounded, so lanes wait for a slow reporter instead of piling executions up in memory.
+    let (tx, rx) = mpsc::sync_channel::<LaneMsg>(CHANNEL_CAPACITY);
+    let window = Arc::new(Window::default());
+    let reporter_window = window.clone();
     let reporter = std::thread::spawn(move || {
         let mut orderer = Orderer::default();
         for msg in rx {
             for event in orderer.push(msg) {
                 dispatcher.handle(event);
             }
+            reporter_window.reported(orderer.next_lane());
         }
         for event in orderer.drain() {
             dispatcher.handle(event);
@@ -156,6 +160,7 @@ pub fn run(
         let (ctx, lanes, next, results, shared, tx) =
             (ctx.clone(), lanes.clone(), next.clone(), results.clone(), shared.clone(), tx.clone());
         let snapshot = start_scopes.clone();
+        let window = window.clone();
         workers.push(std::thread::spawn(move || {
             let mut runner = LaneRunner::new(ctx.clone());
             loop {
@@ -164,6 +169,9 @@ pub fn run(
                 }
                 let index = next.fetch_add(1, Ordering::SeqCst);
                 let Some(lane) = lanes.get(index) else { break };
+                // Lanes that finish ahead of an earlier, slower one are held for plan order;
+                // keep that backlog bounded by not running too far ahead.
+                window.wait_until_within(index, jobs * LANES_AHEAD_PER_JOB, &ctx.cancel);
                 // One job: each lane continues from the scopes the previous one left (Newman).
                 // Several: each lane starts from the snapshot taken at run start.
                 let scopes =
@@ -187,6 +195,7 @@ pub fn run(
     for w in workers {
         let _ = w.join();
     }
+    window.release();
     let dispatcher = reporter.join().map_err(|_| std::io::Error::other("the reporter thread panicked"))?;
     let final_scopes = if jobs == 1 {
         shared.lock().map(|s| s.clone()).unwrap_or(start_scopes)
@@ -200,6 +209,45 @@ pub fn run(
     summary.error = cancel.reason();
     runtime.shutdown_timeout(Duration::from_millis(100));
     Ok(RunOutput { summary, scopes: final_scopes, dispatcher })
+}
+
+/// Messages that may wait between the lanes and the reporter thread.
+const CHANNEL_CAPACITY: usize = 1024;
+/// How many lanes past the oldest unreported one may start, per job: a stalled lane lets
+/// this many later lanes run meanwhile; beyond that postie waits rather than buffer
+/// finished executions without limit.
+const LANES_AHEAD_PER_JOB: usize = 64;
+
+/// The oldest lane not yet fully reported, shared with the workers that wait on it.
+#[derive(Default)]
+struct Window {
+    next: Mutex<usize>,
+    moved: std::sync::Condvar,
+}
+
+impl Window {
+    fn reported(&self, next: usize) {
+        if let Ok(mut n) = self.next.lock()
+            && *n != next
+        {
+            *n = next;
+            self.moved.notify_all();
+        }
+    }
+
+    fn release(&self) {
+        self.reported(usize::MAX);
+    }
+
+    fn wait_until_within(&self, lane: usize, ahead: usize, cancel: &Cancel) {
+        let Ok(mut n) = self.next.lock() else { return };
+        while lane >= n.saturating_add(ahead) && !cancel.stopping() {
+            match self.moved.wait_timeout(n, Duration::from_millis(50)) {
+                Ok((guard, _)) => n = guard,
+                Err(_) => return,
+            }
+        }
+    }
 }
 
 /// Applies each lane's changes to the start scopes, in plan order: a later lane's write wins.

@@ -38,6 +38,11 @@ impl Orderer {
         out
     }
 
+    /// The oldest lane whose events are not all delivered yet.
+    pub fn next_lane(&self) -> usize {
+        self.next
+    }
+
     /// Everything still buffered (lanes cut short by a timeout or interrupt), in lane order.
     pub fn drain(&mut self) -> Vec<Event> {
         std::mem::take(&mut self.pending).into_values().flat_map(|(events, _)| events).collect()
