@@ -128,6 +128,7 @@ fn cli_output_matches_its_golden_file() {
 }
 
 /// Peak RSS (KiB) of one postie run, measured by waiting for it with wait4.
+#[allow(clippy::zombie_processes)] // reaped by wait4, which clippy cannot see
 fn peak_rss_kib(dir: &Path, args: &[String]) -> i64 {
     let mut cmd = postie(dir);
     cmd.args(args).stdout(std::process::Stdio::null());
@@ -141,7 +142,6 @@ fn peak_rss_kib(dir: &Path, args: &[String]) -> i64 {
 }
 
 #[test]
-#[allow(clippy::zombie_processes)] // reaped by wait4 in peak_rss_kib
 fn peak_memory_is_flat_from_2000_to_20000_requests() {
     let api = EchoServer::start_blocking();
     let dir = tempdir();
