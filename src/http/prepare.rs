@@ -95,7 +95,7 @@ impl PreparedRequest {
 pub enum PrepareError {
     #[error("invalid URL `{url}`: {reason}{hint}")]
     InvalidUrl { url: String, reason: String, hint: String },
-    #[error("cannot read file `{}` for the request body: {source}", path.display())]
+    #[error("cannot read file `{}` for the request body: {source} (relative paths start at --working-dir)", path.display())]
     File {
         path: std::path::PathBuf,
         #[source]
@@ -120,6 +120,19 @@ pub fn parse_url(text: &str) -> Result<Url, PrepareError> {
         Some(h) if h.contains("{{") || h.contains("}}") => Err(url::ParseError::InvalidDomainCharacter),
         _ => Ok(u),
     });
+    if let Ok(u) = &parsed
+        && !matches!(u.scheme(), "http" | "https")
+    {
+        let hint = match u.scheme() {
+            "ws" | "wss" => " (WebSocket requests are not run by postie, as by Newman)",
+            _ => " (postie sends http and https requests only)",
+        };
+        return Err(PrepareError::InvalidUrl {
+            url: text.to_string(),
+            reason: format!("unsupported scheme `{}`", u.scheme()),
+            hint: hint.to_string(),
+        });
+    }
     parsed.map_err(|e| {
         let hint = match text.find("{{") {
             Some(start) => {
