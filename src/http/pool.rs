@@ -44,7 +44,12 @@ pub struct ClientPool {
 
 impl ClientPool {
     pub fn new(options: PoolOptions) -> Self {
-        ClientPool { clients: Mutex::new(HashMap::new()), jar: Arc::new(reqwest::cookie::Jar::default()), options }
+        Self::with_jar(options, Arc::new(reqwest::cookie::Jar::default()))
+    }
+
+    /// A pool whose clients share `jar` with other pools (one jar per run).
+    pub fn with_jar(options: PoolOptions, jar: Arc<reqwest::cookie::Jar>) -> Self {
+        ClientPool { clients: Mutex::new(HashMap::new()), jar, options }
     }
 
     /// The client for `key`, built on first use.

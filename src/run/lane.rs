@@ -7,6 +7,7 @@ use std::sync::Arc;
 use crate::http::{ClientKey, ClientPool, PreparedRequest, SendOptions, prepare, send};
 use crate::plan::{Lane, LaneUnit, Plan, PlannedRequest};
 use crate::proxy::{CollectionProxy, ProxyPolicy, Route};
+use crate::report::ResponseRecord;
 use crate::report::{Cursor, Event, Execution, RequestError, ScriptErrorRecord, ScriptPhase, SentRequest};
 use crate::script::{NextRequest, ScriptHost, ScriptInfo, ScriptInput, ScriptLimits, ScriptRequest, ScriptResponse};
 use crate::vars::{Scopes, VariableScope};
@@ -27,16 +28,44 @@ const SCRIPT_MEMORY_LIMIT: usize = 256 * 1024 * 1024;
 pub struct LaneContext {
     pub plan: Arc<Plan>,
     pub policy: Arc<ProxyPolicy>,
-    pub pool: Arc<ClientPool>,
     pub options: RunOptions,
     pub iterations: usize,
-    pub handle: tokio::runtime::Handle,
     pub cancel: Cancel,
 }
 
-/// Runs lanes one after another on its thread; owns that thread's script engine.
+/// A worker's own network: a current-thread runtime and the client pool whose connections
+/// live on it (a connection belongs to the runtime that opened it).
+#[derive(Clone)]
+pub struct Network {
+    pub runtime: Arc<tokio::runtime::Runtime>,
+    pub pool: Arc<ClientPool>,
+}
+
+impl Network {
+    /// Sends on this worker's runtime; an aborted run cancels the request in flight.
+    pub fn send(
+        &self,
+        key: &ClientKey,
+        prepared: &PreparedRequest,
+        opts: &SendOptions,
+        cancel: &Cancel,
+    ) -> Result<ResponseRecord, RequestError> {
+        self.runtime.block_on(async {
+            tokio::select! {
+                r = send(&self.pool, key, prepared, opts) => r,
+                _ = cancel.aborted() => Err(RequestError {
+                    kind: "Cancelled".into(),
+                    message: cancel.reason().unwrap_or_else(|| "the run was stopped".into()),
+                }),
+            }
+        })
+    }
+}
+
+/// Runs lanes one after another on its thread; owns that thread's script engine and network.
 pub struct LaneRunner {
     ctx: Arc<LaneContext>,
+    network: Network,
     host: Option<Result<ScriptHost, String>>,
 }
 
@@ -48,8 +77,8 @@ enum Flow {
 }
 
 impl LaneRunner {
-    pub fn new(ctx: Arc<LaneContext>) -> Self {
-        LaneRunner { ctx, host: None }
+    pub fn new(ctx: Arc<LaneContext>, network: Network) -> Self {
+        LaneRunner { ctx, network, host: None }
     }
 
     /// Runs one lane from `scopes` and returns the scopes it leaves.
@@ -147,7 +176,7 @@ impl LaneRunner {
                 request_id: planned.id.clone(),
             },
         };
-        let services = LaneServices { ctx: self.ctx.clone() };
+        let services = LaneServices { ctx: self.ctx.clone(), network: self.network.clone() };
         let host = match self.host() {
             Ok(h) => h,
             Err(message) => {
@@ -234,7 +263,8 @@ impl LaneRunner {
             insecure: self.ctx.options.insecure || planned.profile_bool("strictSSL") == Some(false),
             max_redirects: follow_redirects(planned, &self.ctx.options),
         };
-        let result = self.send(&key, &prepared);
+        let send_opts = SendOptions { timeout: self.ctx.options.timeout_request };
+        let result = self.network.send(&key, &prepared, &send_opts, &self.ctx.cancel);
         match result {
             Ok(response) => execution.response = Some(response),
             Err(e) => execution.error = Some(e),
@@ -251,21 +281,6 @@ impl LaneRunner {
         }
         execution.secrets.extend(scopes.secret_values());
         (execution, flow)
-    }
-
-    fn send(&self, key: &ClientKey, prepared: &PreparedRequest) -> Result<crate::report::ResponseRecord, RequestError> {
-        let ctx = &self.ctx;
-        let send_opts = SendOptions { timeout: ctx.options.timeout_request };
-        let cancel = ctx.cancel.clone();
-        ctx.handle.block_on(async {
-            tokio::select! {
-                r = send(&ctx.pool, key, prepared, &send_opts) => r,
-                _ = cancel.aborted() => Err(RequestError {
-                    kind: "Cancelled".into(),
-                    message: cancel.reason().unwrap_or_else(|| "the run was stopped".into()),
-                }),
-            }
-        })
     }
 }
 

@@ -1,8 +1,10 @@
-//! Running a plan: lanes on worker threads (at most `--jobs` at once), one Tokio runtime
-//! for the network, and one reporter thread that receives everything in plan order.
+//! Running a plan: lanes on worker threads (at most `--jobs` at once) and one reporter
+//! thread that receives everything in plan order.
 //!
-//! Lanes run on plain threads because the script engine is not `Send`; their network
-//! calls are driven on the shared runtime with `Handle::block_on`.
+//! Each worker thread owns its script engine (QuickJS is not `Send`), a current-thread
+//! Tokio runtime and a client pool: a request never hops threads, which keeps the
+//! per-request cost close to a bare keep-alive round trip. A small control runtime holds
+//! the run timeout and the Ctrl-C handler.
 
 mod cancel;
 mod lane;
@@ -17,7 +19,7 @@ use std::time::{Duration, SystemTime};
 use serde_json::{Map, Value};
 
 pub use cancel::Cancel;
-use lane::{LaneContext, LaneRunner};
+use lane::{LaneContext, LaneRunner, Network};
 use order::{LaneMsg, Orderer};
 
 use crate::collection::Collection;
@@ -89,7 +91,7 @@ pub fn run(
     mut dispatcher: Dispatcher,
     cancel: Cancel,
 ) -> std::io::Result<RunOutput> {
-    let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build()?;
+    let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(1).enable_all().build()?;
     let iterations = options.iterations.unwrap_or(if options.data.is_empty() { 1 } else { options.data.len() });
     let started = SystemTime::now();
     dispatcher.handle(Event::Start(RunInfo {
@@ -136,33 +138,35 @@ pub fn run(
         }
         dispatcher
     });
-    let pool = Arc::new(ClientPool::new(PoolOptions {
+    let pool_options = PoolOptions {
         max_idle_per_host: options.max_connections_per_host,
         connect_timeout: None,
         extra_roots: options.extra_roots.clone(),
-    }));
-    let ctx = Arc::new(LaneContext {
-        plan,
-        policy,
-        pool,
-        options: options.clone(),
-        iterations,
-        handle: runtime.handle().clone(),
-        cancel: cancel.clone(),
-    });
+    };
+    // One cookie jar for the whole run, whichever worker receives a cookie.
+    let jar = Arc::new(reqwest::cookie::Jar::default());
+    let mut engines = Vec::with_capacity(jobs);
+    for _ in 0..jobs {
+        let rt = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
+        engines.push(Network {
+            runtime: Arc::new(rt),
+            pool: Arc::new(ClientPool::with_jar(pool_options.clone(), jar.clone())),
+        });
+    }
+    let ctx = Arc::new(LaneContext { plan, policy, options: options.clone(), iterations, cancel: cancel.clone() });
     let start_scopes = scopes.clone();
     let next = Arc::new(AtomicUsize::new(0));
     let lanes = Arc::new(lanes);
     let results: Arc<Mutex<Vec<Option<Scopes>>>> = Arc::new(Mutex::new(vec![None; lanes.len()]));
     let shared = Arc::new(Mutex::new(scopes));
     let mut workers = Vec::new();
-    for _ in 0..jobs {
+    for network in engines {
         let (ctx, lanes, next, results, shared, tx) =
             (ctx.clone(), lanes.clone(), next.clone(), results.clone(), shared.clone(), tx.clone());
         let snapshot = start_scopes.clone();
         let window = window.clone();
         workers.push(std::thread::spawn(move || {
-            let mut runner = LaneRunner::new(ctx.clone());
+            let mut runner = LaneRunner::new(ctx.clone(), network);
             loop {
                 if ctx.cancel.stopping() {
                     break;

@@ -5,7 +5,7 @@
 use std::sync::Arc;
 
 use crate::collection::{Body, Header, UrlSpec};
-use crate::http::{ClientKey, PreparedBody, PreparedRequest, SendOptions, parse_url, send};
+use crate::http::{ClientKey, PreparedBody, PreparedRequest, SendOptions, parse_url};
 use crate::plan::{PlannedRequest, ScriptRef};
 use crate::report::{
     AssertionRecord, AssertionStatus, ConsoleRecord, Execution, ResponseRecord, ScriptErrorRecord, ScriptPhase,
@@ -15,7 +15,7 @@ use crate::script::{
 };
 use crate::vars::{Scopes, dynamic};
 
-use super::lane::LaneContext;
+use super::lane::{LaneContext, Network};
 
 pub fn scope_maps(scopes: &Scopes) -> ScopeMaps {
     ScopeMaps {
@@ -151,6 +151,7 @@ pub fn event_of(phase: ScriptPhase) -> ScriptEvent {
 /// and client pool as ordinary requests.
 pub struct LaneServices {
     pub ctx: Arc<LaneContext>,
+    pub network: Network,
 }
 
 impl ScriptServices for LaneServices {
@@ -171,13 +172,7 @@ impl ScriptServices for LaneServices {
             max_redirects: self.ctx.options.follow_redirects.then_some(10),
         };
         let opts = SendOptions { timeout: self.ctx.options.timeout_request };
-        let cancel = self.ctx.cancel.clone();
-        let result = self.ctx.handle.block_on(async {
-            tokio::select! {
-                r = send(&self.ctx.pool, &key, &prepared, &opts) => r,
-                _ = cancel.aborted() => Err(crate::report::RequestError { kind: "Cancelled".into(), message: "the run was stopped".into() }),
-            }
-        });
+        let result = self.network.send(&key, &prepared, &opts, &self.ctx.cancel);
         result.map(|r| script_response(&r)).map_err(|e| format!("{}: {}", e.kind, e.message))
     }
 
