@@ -160,6 +160,16 @@ pub fn run(
     let results: Arc<Mutex<Vec<Option<Scopes>>>> = Arc::new(Mutex::new(vec![None; lanes.len()]));
     let shared = Arc::new(Mutex::new(scopes));
     let mut workers = Vec::new();
+    // Loading the trust store for the first client takes milliseconds; do it on the side
+    // while the first worker builds its script engine.
+    let warm = engines.first().and_then(|first| {
+        let planned = ctx.plan.requests.first()?;
+        let key = LaneRunner::key_for(&ctx, planned, &start_scopes)?;
+        let pool = first.pool.clone();
+        Some(std::thread::spawn(move || {
+            let _ = pool.client(&key);
+        }))
+    });
     for network in engines {
         let (ctx, lanes, next, results, shared, tx) =
             (ctx.clone(), lanes.clone(), next.clone(), results.clone(), shared.clone(), tx.clone());
@@ -167,6 +177,7 @@ pub fn run(
         let window = window.clone();
         workers.push(std::thread::spawn(move || {
             let mut runner = LaneRunner::new(ctx.clone(), network);
+            runner.warm_up();
             loop {
                 if ctx.cancel.stopping() {
                     break;
@@ -196,7 +207,7 @@ pub fn run(
         }));
     }
     drop(tx);
-    for w in workers {
+    for w in workers.into_iter().chain(warm) {
         let _ = w.join();
     }
     window.release();
