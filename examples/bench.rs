@@ -12,7 +12,7 @@ use std::process::Command;
 use std::time::{Duration, Instant};
 
 use clap::Parser;
-use postie::testkit::EchoServer;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 struct ChildFigures {
     wall: Duration,
@@ -59,18 +59,72 @@ fn write_collection(dir: &Path, n: usize, base: &str, scripts: bool) -> PathBuf 
     path
 }
 
-/// The bare limit: one keep-alive connection, requests in a loop, body read fully.
-fn bare_loop(url: &str, n: usize) -> Duration {
-    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
+/// A deliberately small keep-alive HTTP/1.1 server on its own thread: it answers every
+/// request with `{"args":{"n":"<n>"}}`, so what is measured is the client, not the server.
+fn start_fast_server() -> std::net::SocketAddr {
+    let listener = std::net::TcpListener::bind(("127.0.0.1", 0)).expect("bind 127.0.0.1:0");
+    listener.set_nonblocking(true).expect("nonblocking");
+    let addr = listener.local_addr().expect("addr");
+    std::thread::spawn(move || {
+        let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
+        rt.block_on(async move {
+            let listener = tokio::net::TcpListener::from_std(listener).expect("listener");
+            while let Ok((mut stream, _)) = listener.accept().await {
+                tokio::spawn(async move {
+                    let _ = stream.set_nodelay(true);
+                    let mut buf = Vec::with_capacity(4096);
+                    let mut chunk = [0u8; 4096];
+                    loop {
+                        let end = loop {
+                            if let Some(p) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
+                                break p + 4;
+                            }
+                            match stream.read(&mut chunk).await {
+                                Ok(0) | Err(_) => return,
+                                Ok(n) => buf.extend_from_slice(&chunk[..n]),
+                            }
+                        };
+                        let head = String::from_utf8_lossy(&buf[..end]).into_owned();
+                        buf.drain(..end);
+                        let target = head.split_whitespace().nth(1).unwrap_or("/");
+                        let n = target.split("n=").nth(1).and_then(|v| v.split('&').next()).unwrap_or("");
+                        let body = format!("{{\"args\":{{\"n\":\"{n}\"}}}}");
+                        let response = format!(
+                            "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\r\n{body}",
+                            body.len()
+                        );
+                        if stream.write_all(response.as_bytes()).await.is_err() {
+                            return;
+                        }
+                    }
+                });
+            }
+        });
+    });
+    addr
+}
+
+/// The bare limit: `conns` keep-alive connections, requests in a loop, bodies read fully.
+fn bare_loop(url: &str, n: usize, conns: usize) -> Duration {
+    let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(1).enable_all().build().expect("runtime");
     rt.block_on(async {
         let client = reqwest::Client::builder().no_proxy().build().expect("client");
         for _ in 0..50 {
             let _ = client.get(url).send().await.expect("warm-up").bytes().await;
         }
         let started = Instant::now();
-        for _ in 0..n {
-            let r = client.get(url).send().await.expect("request");
-            let _ = r.bytes().await.expect("body");
+        let mut tasks = Vec::new();
+        for _ in 0..conns {
+            let (client, url) = (client.clone(), url.to_string());
+            tasks.push(tokio::spawn(async move {
+                for _ in 0..n / conns {
+                    let r = client.get(&url).send().await.expect("request");
+                    let _ = r.bytes().await.expect("body");
+                }
+            }));
+        }
+        for t in tasks {
+            let _ = t.await;
         }
         started.elapsed()
     })
@@ -84,22 +138,25 @@ fn main() {
         std::process::exit(postie::command::execute(cli) as i32);
     }
     let large = args.iter().any(|a| a == "--large");
-    let api = EchoServer::start_blocking();
-    let base = api.url("").trim_end_matches('/').to_string();
+    let addr = start_fast_server();
+    let base = format!("http://{addr}");
     let dir = tempfile::tempdir().expect("temp dir");
     let n = 1000;
 
-    let bare = bare_loop(&format!("{base}/get?n=1"), n);
+    let bare = bare_loop(&format!("{base}/get?n=1"), n, 1);
     let bare_per = bare / n as u32;
+    let bare8 = bare_loop(&format!("{base}/get?n=1"), n, 8);
+    let cores = std::thread::available_parallelism().map(|p| p.get()).unwrap_or(0);
+    println!("machine: {cores} cores; a minimal keep-alive JSON server in-process on {addr}");
     println!(
-        "machine: {} cores; echo API in-process on {}",
-        std::thread::available_parallelism().map(|p| p.get()).unwrap_or(0),
-        api.addr()
-    );
-    println!(
-        "bare keep-alive loop: {n} requests in {:.1} ms = {:.3} ms per request\n",
+        "bare keep-alive loop, 1 connection:  {n} requests in {:.1} ms = {:.3} ms per request",
         bare.as_secs_f64() * 1e3,
         bare_per.as_secs_f64() * 1e3
+    );
+    println!(
+        "bare keep-alive loop, 8 connections: {n} requests in {:.1} ms = {:.0} requests/s (the server's raw limit here)\n",
+        bare8.as_secs_f64() * 1e3,
+        n as f64 / bare8.as_secs_f64()
     );
     println!("{:<44} {:>9} {:>10} {:>11} {:>9} {:>9}", "case", "wall ms", "req/s", "ms/request", "CPU ms", "peak RSS");
 

@@ -13,4 +13,4 @@ pub use prepare::{
     strip_json_comments,
 };
 pub use send::{SendOptions, send};
-pub use tls::{TlsFileError, load_ca_bundle};
+pub use tls::{TlsFileError, TrustStore, load_ca_bundle};

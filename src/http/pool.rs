@@ -9,6 +9,7 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use super::tls::TrustStore;
 use crate::proxy::Route;
 
 /// Settings that change how a client connects; requests differing in these need their own client.
@@ -20,13 +21,19 @@ pub struct ClientKey {
     pub max_redirects: Option<usize>,
 }
 
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug)]
 pub struct PoolOptions {
     /// Idle keep-alive connections kept per host; `None` = reqwest's default.
     pub max_idle_per_host: Option<usize>,
     pub connect_timeout: Option<Duration>,
-    /// CA certificates trusted on top of the operating system's store.
-    pub extra_roots: Vec<reqwest::Certificate>,
+    /// The run's trust store (system roots plus extra CAs), shared by every client.
+    pub trust: Arc<TrustStore>,
+}
+
+impl Default for PoolOptions {
+    fn default() -> Self {
+        PoolOptions { max_idle_per_host: None, connect_timeout: None, trust: TrustStore::new(Vec::new()) }
+    }
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -82,8 +89,9 @@ impl ClientPool {
                 None => reqwest::redirect::Policy::none(),
                 Some(n) => reqwest::redirect::Policy::limited(n),
             })
-            .tls_danger_accept_invalid_certs(key.insecure)
-            .tls_certs_merge(self.options.extra_roots.iter().cloned());
+            .tls_backend_preconfigured(
+                self.options.trust.client_config(key.insecure).map_err(|e| fail(e.to_string()))?,
+            );
         if let Some(n) = self.options.max_idle_per_host {
             b = b.pool_max_idle_per_host(n);
         }

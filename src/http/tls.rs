@@ -1,10 +1,18 @@
-//! Trust material for the client pool: extra CA certificates added on top of the
-//! operating system's store (which reqwest's rustls verifier already uses).
+//! Trust for the client pool: the operating system's roots plus extra CA bundles, loaded
+//! once per run and only when a TLS connection first needs them, shared by every client.
+//!
+//! reqwest would load the whole system store again for every client it builds (a few
+//! milliseconds each); postie builds one rustls configuration source instead and hands each
+//! client a preconfigured `ClientConfig`.
 
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, OnceLock};
 
-use rustls::pki_types::CertificateDer;
+use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
+use rustls::crypto::CryptoProvider;
 use rustls::pki_types::pem::PemObject;
+use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
+use rustls::{DigitallySignedStruct, SignatureScheme};
 
 #[derive(Debug, thiserror::Error)]
 pub enum TlsFileError {
@@ -20,7 +28,7 @@ pub enum TlsFileError {
 }
 
 /// Reads every certificate of a PEM bundle. `origin` names the flag or variable for messages.
-pub fn load_ca_bundle(path: &Path, origin: &str) -> Result<Vec<reqwest::Certificate>, TlsFileError> {
+pub fn load_ca_bundle(path: &Path, origin: &str) -> Result<Vec<CertificateDer<'static>>, TlsFileError> {
     let bytes = std::fs::read(path).map_err(|source| TlsFileError::Read {
         origin: origin.to_string(),
         path: path.to_path_buf(),
@@ -29,9 +37,8 @@ pub fn load_ca_bundle(path: &Path, origin: &str) -> Result<Vec<reqwest::Certific
     let mut certs = Vec::new();
     let mut detail = String::new();
     for item in CertificateDer::pem_slice_iter(&bytes) {
-        match item.map(|der| reqwest::Certificate::from_der(&der)) {
-            Ok(Ok(cert)) => certs.push(cert),
-            Ok(Err(e)) => detail = format!(": {e}"),
+        match item {
+            Ok(der) => certs.push(der),
             Err(e) => detail = format!(": {e}"),
         }
     }
@@ -39,4 +46,154 @@ pub fn load_ca_bundle(path: &Path, origin: &str) -> Result<Vec<reqwest::Certific
         return Err(TlsFileError::NoCertificate { origin: origin.to_string(), path: path.to_path_buf(), detail });
     }
     Ok(certs)
+}
+
+/// The run's trust: built lazily, once, on the first certificate to verify.
+#[derive(Debug)]
+pub struct TrustStore {
+    provider: Arc<CryptoProvider>,
+    extra: Vec<CertificateDer<'static>>,
+    verifier: OnceLock<Result<Arc<rustls_platform_verifier::Verifier>, String>>,
+}
+
+impl TrustStore {
+    pub fn new(extra: Vec<CertificateDer<'static>>) -> Arc<TrustStore> {
+        let provider = CryptoProvider::get_default()
+            .cloned()
+            .unwrap_or_else(|| Arc::new(rustls::crypto::ring::default_provider()));
+        Arc::new(TrustStore { provider, extra, verifier: OnceLock::new() })
+    }
+
+    /// Loads the store now (on a side thread at start-up), so the first handshake need not.
+    pub fn preload(&self) {
+        let _ = self.verifier();
+    }
+
+    fn verifier(&self) -> Result<&Arc<rustls_platform_verifier::Verifier>, rustls::Error> {
+        self.verifier
+            .get_or_init(|| {
+                rustls_platform_verifier::Verifier::new_with_extra_roots(
+                    self.extra.iter().cloned(),
+                    self.provider.clone(),
+                )
+                .map(Arc::new)
+                .map_err(|e| format!("cannot load the trusted CA certificates: {e}"))
+            })
+            .as_ref()
+            .map_err(|e| rustls::Error::General(e.clone()))
+    }
+
+    /// A client configuration for HTTP/1.1: verified against the store, or (`insecure`)
+    /// accepting any certificate while still checking handshake signatures.
+    pub fn client_config(self: &Arc<Self>, insecure: bool) -> Result<rustls::ClientConfig, rustls::Error> {
+        let verifier: Arc<dyn ServerCertVerifier> =
+            if insecure { Arc::new(AcceptAny(self.clone())) } else { Arc::new(Lazy(self.clone())) };
+        let mut config = rustls::ClientConfig::builder_with_provider(self.provider.clone())
+            .with_safe_default_protocol_versions()?
+            .dangerous()
+            .with_custom_certificate_verifier(verifier)
+            .with_no_client_auth();
+        config.alpn_protocols = vec![b"http/1.1".to_vec()];
+        Ok(config)
+    }
+
+    fn tls12(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        rustls::crypto::verify_tls12_signature(message, cert, dss, &self.provider.signature_verification_algorithms)
+    }
+
+    fn tls13(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        rustls::crypto::verify_tls13_signature(message, cert, dss, &self.provider.signature_verification_algorithms)
+    }
+
+    fn schemes(&self) -> Vec<SignatureScheme> {
+        self.provider.signature_verification_algorithms.supported_schemes()
+    }
+}
+
+/// Verifies with the shared store, loading it on first use.
+#[derive(Debug)]
+struct Lazy(Arc<TrustStore>);
+
+impl ServerCertVerifier for Lazy {
+    fn verify_server_cert(
+        &self,
+        end_entity: &CertificateDer<'_>,
+        intermediates: &[CertificateDer<'_>],
+        server_name: &ServerName<'_>,
+        ocsp_response: &[u8],
+        now: UnixTime,
+    ) -> Result<ServerCertVerified, rustls::Error> {
+        self.0.verifier()?.verify_server_cert(end_entity, intermediates, server_name, ocsp_response, now)
+    }
+
+    fn verify_tls12_signature(
+        &self,
+        m: &[u8],
+        c: &CertificateDer<'_>,
+        d: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        self.0.tls12(m, c, d)
+    }
+
+    fn verify_tls13_signature(
+        &self,
+        m: &[u8],
+        c: &CertificateDer<'_>,
+        d: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        self.0.tls13(m, c, d)
+    }
+
+    fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
+        self.0.schemes()
+    }
+}
+
+/// `-k/--insecure` and `strictSSL: false`: any certificate is accepted.
+#[derive(Debug)]
+struct AcceptAny(Arc<TrustStore>);
+
+impl ServerCertVerifier for AcceptAny {
+    fn verify_server_cert(
+        &self,
+        _end_entity: &CertificateDer<'_>,
+        _intermediates: &[CertificateDer<'_>],
+        _server_name: &ServerName<'_>,
+        _ocsp_response: &[u8],
+        _now: UnixTime,
+    ) -> Result<ServerCertVerified, rustls::Error> {
+        Ok(ServerCertVerified::assertion())
+    }
+
+    fn verify_tls12_signature(
+        &self,
+        m: &[u8],
+        c: &CertificateDer<'_>,
+        d: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        self.0.tls12(m, c, d)
+    }
+
+    fn verify_tls13_signature(
+        &self,
+        m: &[u8],
+        c: &CertificateDer<'_>,
+        d: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        self.0.tls13(m, c, d)
+    }
+
+    fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
+        self.0.schemes()
+    }
 }

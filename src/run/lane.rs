@@ -141,16 +141,6 @@ impl LaneRunner {
         }
     }
 
-    /// The client key of a request sent with these scopes (no scripts run), if it resolves.
-    pub fn key_for(ctx: &LaneContext, planned: &PlannedRequest, scopes: &Scopes) -> Option<ClientKey> {
-        let prepared = prepare(planned, scopes, &ctx.options.working_dir).ok()?;
-        Some(ClientKey {
-            route: ctx.policy.route(&prepared.url, collection_proxy(planned).as_ref()),
-            insecure: ctx.options.insecure || planned.profile_bool("strictSSL") == Some(false),
-            max_redirects: follow_redirects(planned, &ctx.options),
-        })
-    }
-
     fn host(&mut self) -> Result<&mut ScriptHost, String> {
         let timeout = self.ctx.options.timeout_script;
         let slot = self.host.get_or_insert_with(|| {

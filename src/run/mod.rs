@@ -23,7 +23,7 @@ use lane::{LaneContext, LaneRunner, Network};
 use order::{LaneMsg, Orderer};
 
 use crate::collection::Collection;
-use crate::http::{ClientPool, PoolOptions};
+use crate::http::{ClientPool, PoolOptions, TrustStore};
 use crate::plan::{LaneUnit, Plan};
 use crate::proxy::ProxyPolicy;
 use crate::report::{Dispatcher, Event, RunInfo, Summary};
@@ -45,7 +45,7 @@ pub struct RunOptions {
     pub jobs: usize,
     pub parallel: LaneUnit,
     pub max_connections_per_host: Option<usize>,
-    pub extra_roots: Vec<reqwest::Certificate>,
+    pub extra_roots: Vec<rustls::pki_types::CertificateDer<'static>>,
     /// Ctrl-C stops after the current requests (a second one cancels them); reports are completed.
     pub handle_interrupt: bool,
 }
@@ -141,7 +141,7 @@ pub fn run(
     let pool_options = PoolOptions {
         max_idle_per_host: options.max_connections_per_host,
         connect_timeout: None,
-        extra_roots: options.extra_roots.clone(),
+        trust: TrustStore::new(options.extra_roots.clone()),
     };
     // One cookie jar for the whole run, whichever worker receives a cookie.
     let jar = Arc::new(reqwest::cookie::Jar::default());
@@ -160,15 +160,14 @@ pub fn run(
     let results: Arc<Mutex<Vec<Option<Scopes>>>> = Arc::new(Mutex::new(vec![None; lanes.len()]));
     let shared = Arc::new(Mutex::new(scopes));
     let mut workers = Vec::new();
-    // Loading the trust store for the first client takes milliseconds; do it on the side
-    // while the first worker builds its script engine.
-    let warm = engines.first().and_then(|first| {
-        let planned = ctx.plan.requests.first()?;
-        let key = LaneRunner::key_for(&ctx, planned, &start_scopes)?;
-        let pool = first.pool.clone();
-        Some(std::thread::spawn(move || {
-            let _ = pool.client(&key);
-        }))
+    // Loading the system trust store takes milliseconds; when the first request is https,
+    // do it on the side while the first worker builds its script engine.
+    let warm = ctx.plan.requests.first().and_then(|planned| {
+        let url = crate::http::resolve_url(planned, &start_scopes).ok()?;
+        (url.scheme() == "https").then(|| {
+            let trust = pool_options.trust.clone();
+            std::thread::spawn(move || trust.preload())
+        })
     });
     for network in engines {
         let (ctx, lanes, next, results, shared, tx) =
