@@ -15,4 +15,5 @@ pub mod script;
 pub mod secret;
 #[cfg(feature = "testkit")]
 pub mod testkit;
+pub mod tls;
 pub mod vars;

@@ -49,6 +49,7 @@ fn execution() -> Execution {
             time: Duration::from_millis(3),
             size: 4096,
             http_version: "1.1".into(),
+            tls: None,
         }),
         error: None,
         route: "direct".into(),

@@ -55,12 +55,15 @@ fn extra_ca_trust_and_tls_failures() {
         let mut cmd = postie(t.dir.path());
         cmd.arg("run").arg(&col);
         match how {
-            "flag" => drop(cmd.arg("--ssl-extra-ca-certs").arg(&t.ca_file)),
+            "flag" => drop(cmd.arg("--ssl-extra-ca-certs").arg(&t.ca_file).arg("--verbose")),
             "env" => drop(cmd.env("NODE_EXTRA_CA_CERTS", &t.ca_file)),
             _ => drop(cmd.arg("-k")),
         }
         let r = run(cmd);
         assert_eq!(r.code, 0, "{how}: {}", r.all());
+        if how == "flag" {
+            assert!(r.stdout.contains("server certificate: CN=localhost; issuer CN=postie test CA"), "{}", r.stdout);
+        }
     }
     assert_eq!(t.server.records().len(), 3);
     // a file that is not a certificate: exit 2 before any request
@@ -189,4 +192,142 @@ fn real_tinyproxy_with_basic_auth_http_and_connect() {
         assert!(!r.all().contains("wrong-pw") && !r.all().contains("tp-s3cret"));
     }
     assert_eq!(api.requests().len(), 1, "nothing passed without valid credentials");
+}
+
+fn one_request(dir: &Path, url: &str, args: &[&str]) -> common::RunResult {
+    let col = collection(dir, &[url.to_string()]);
+    let mut cmd = postie(dir);
+    cmd.arg("run").arg(&col).args(args);
+    run(cmd)
+}
+
+#[test]
+fn tls_failures_say_what_to_do() {
+    let ca = TestCa::new("postie test CA");
+    let dir = tempdir();
+    let ca_file = dir.path().join("ca.pem");
+    std::fs::write(&ca_file, ca.pem()).unwrap();
+    let ca_arg = ca_file.to_str().unwrap();
+    let expired = ca.leaf_valid(&["localhost"], false);
+    let wrong = ca.leaf(&["wrong.example"]);
+    let cases =
+        [(expired, "expired on 2021-01-01"), (wrong, "is not valid for localhost; it is valid for wrong.example")];
+    for (leaf, expected) in cases {
+        let server = TlsServer::start_blocking(&leaf.cert_pem, &leaf.key_pem, None).unwrap();
+        let r = one_request(dir.path(), &server.url("/x"), &["--ssl-extra-ca-certs", ca_arg]);
+        assert_eq!(r.code, 1, "{}", r.all());
+        assert!(r.stdout.contains(expected), "expected `{expected}` in {}", r.stdout);
+    }
+    let ok = ca.leaf(&["localhost"]);
+    let server = TlsServer::start_blocking(&ok.cert_pem, &ok.key_pem, None).unwrap();
+    let r = one_request(dir.path(), &server.url("/x"), &[]);
+    assert!(
+        r.stdout.contains("unknown certificate authority") && r.stdout.contains("--ssl-extra-ca-certs"),
+        "{}",
+        r.stdout
+    );
+}
+
+#[test]
+fn client_certificates_from_flags_and_cert_list() {
+    let ca = TestCa::new("server CA");
+    let client_ca = TestCa::new("client CA");
+    let leaf = ca.leaf(&["localhost"]);
+    let server = TlsServer::start_blocking(&leaf.cert_pem, &leaf.key_pem, Some(&client_ca.pem())).unwrap();
+    let dir = tempdir();
+    let write = |name: &str, text: &str| {
+        let p = dir.path().join(name);
+        std::fs::write(&p, text).unwrap();
+        p.to_str().unwrap().to_string()
+    };
+    let ca_file = write("ca.pem", &ca.pem());
+    let client = client_ca.leaf(&["ci-client"]);
+    let cert = write("client.pem", &client.cert_pem);
+    let key = write("client-key.pem", &client.key_pem);
+    let url = server.url("/needs-cert");
+    // no certificate: one clear message
+    let r = one_request(dir.path(), &url, &["--ssl-extra-ca-certs", &ca_file]);
+    assert_eq!(r.code, 1, "{}", r.all());
+    assert!(r.stdout.contains("requires a client certificate"), "{}", r.stdout);
+    // the single certificate
+    let r = one_request(
+        dir.path(),
+        &url,
+        &["--ssl-extra-ca-certs", &ca_file, "--ssl-client-cert", &cert, "--ssl-client-key", &key],
+    );
+    assert_eq!(r.code, 0, "{}", r.all());
+    assert!(server.records().iter().any(|rec| rec.client_cert));
+    // a cert list chooses by pattern; a list entry that does not match leaves the request without one
+    let list = |pattern: &str| {
+        write(
+            "list.json",
+            &serde_json::json!([{"name": "ci", "matches": [pattern], "cert": {"src": "client.pem"}, "key": {"src": "client-key.pem"}}]).to_string(),
+        )
+    };
+    let good = list(&format!("https://localhost:{}/*", server.port()));
+    let r = one_request(
+        dir.path(),
+        &url,
+        &[
+            "--ssl-extra-ca-certs",
+            &ca_file,
+            "--ssl-client-cert-list",
+            &good,
+            "--working-dir",
+            dir.path().to_str().unwrap(),
+        ],
+    );
+    assert_eq!(r.code, 0, "{}", r.all());
+    let other = list("https://other.example/*");
+    let r = one_request(
+        dir.path(),
+        &url,
+        &[
+            "--ssl-extra-ca-certs",
+            &ca_file,
+            "--ssl-client-cert-list",
+            &other,
+            "--working-dir",
+            dir.path().to_str().unwrap(),
+        ],
+    );
+    assert_eq!(r.code, 1, "{}", r.all());
+    // and through a CONNECT tunnel
+    let proxy = RecordingProxy::start_blocking();
+    let r = one_request(
+        dir.path(),
+        &url,
+        &[
+            "--ssl-extra-ca-certs",
+            &ca_file,
+            "--ssl-client-cert",
+            &cert,
+            "--ssl-client-key",
+            &key,
+            "--proxy",
+            &proxy.url(),
+        ],
+    );
+    assert_eq!(r.code, 0, "{}", r.all());
+    assert!(proxy.records().iter().any(|p| p.method == "CONNECT"));
+    // bad client certificate input: exit 2 before any request, naming the file
+    let other_key = write("other-key.pem", &client_ca.leaf(&["x"]).key_pem);
+    let garbage = write("garbage.pem", "not a key");
+    let bad_list = write("bad-list.json", "[{\"name\": 1,");
+    let before = server.records().len();
+    for (args, expected) in [
+        (
+            vec!["--ssl-client-cert", cert.as_str(), "--ssl-client-key", other_key.as_str()],
+            "does not belong to the certificate",
+        ),
+        (vec!["--ssl-client-cert", cert.as_str(), "--ssl-client-key", garbage.as_str()], "garbage.pem"),
+        (vec!["--ssl-client-cert", cert.as_str()], "needs --ssl-client-key"),
+        (vec!["--ssl-client-cert-list", bad_list.as_str()], "bad-list.json"),
+        (vec!["--ssl-client-cert", "missing.pem", "--ssl-client-key", key.as_str()], "missing.pem"),
+    ] {
+        let r = one_request(dir.path(), &url, &args);
+        assert_eq!(r.code, 2, "{args:?}: {}", r.all());
+        assert!(r.stderr.contains(expected), "{args:?}: expected `{expected}` in {}", r.stderr);
+    }
+    assert_eq!(server.records().len(), before, "no request was sent with bad certificate input");
 }

@@ -200,6 +200,18 @@ pub struct RunArgs {
     /// Extra trusted CA certificates (PEM bundle), on top of the system store. NODE_EXTRA_CA_CERTS is read too.
     #[arg(long, value_name = "PEM", help_heading = "TLS")]
     pub ssl_extra_ca_certs: Option<PathBuf>,
+    /// Client certificate (PEM chain), or a PKCS#12 bundle (.pfx/.p12) holding certificate and key.
+    #[arg(long, value_name = "PATH", help_heading = "TLS")]
+    pub ssl_client_cert: Option<PathBuf>,
+    /// Private key of the client certificate (PEM: PKCS#8, PKCS#1, SEC1, or encrypted PKCS#8).
+    #[arg(long, value_name = "PATH", help_heading = "TLS")]
+    pub ssl_client_key: Option<PathBuf>,
+    /// Passphrase of the client key or PKCS#12 bundle.
+    #[arg(long, value_name = "PASSPHRASE", help_heading = "TLS")]
+    pub ssl_client_passphrase: Option<String>,
+    /// Newman's certificate list: [{name, matches: [patterns], cert: {src}, key: {src}, passphrase} | {pfx: {src}}].
+    #[arg(long, value_name = "JSON", help_heading = "TLS")]
+    pub ssl_client_cert_list: Option<PathBuf>,
 
     #[command(flatten)]
     pub proxy: ProxyArgs,

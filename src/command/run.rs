@@ -118,6 +118,7 @@ pub fn run(args: RunArgs) -> Result<Outcome, Failure> {
     if let Some(path) = process_env("NODE_EXTRA_CA_CERTS").filter(|p| !p.is_empty()) {
         extra_roots.extend(load_ca_bundle(Path::new(&path), "NODE_EXTRA_CA_CERTS").map_err(Failure::input)?);
     }
+    let (client_identity, client_cert_list) = client_certificates(&args)?;
     let options = RunOptions {
         iterations: args.iteration_count.map(|n| n as usize),
         data,
@@ -138,6 +139,8 @@ pub fn run(args: RunArgs) -> Result<Outcome, Failure> {
         },
         max_connections_per_host: args.max_connections_per_host,
         extra_roots,
+        client_identity,
+        client_cert_list,
         handle_interrupt: true,
     };
     let cancel = Cancel::default();
@@ -164,6 +167,39 @@ pub fn run(args: RunArgs) -> Result<Outcome, Failure> {
         return Err(Failure::aborted(dispatcher.redactor().text(&first.to_string())));
     }
     if output.summary.failed() && !args.suppress_exit_code { Ok(Outcome::Failed) } else { Ok(Outcome::Passed) }
+}
+
+type ClientCertificates = (Option<crate::tls::ClientIdentity>, Vec<crate::tls::CertListEntry>);
+
+/// Loads every client certificate before the first request, so a bad file or passphrase is
+/// an input error (exit 2) rather than a failed handshake later.
+fn client_certificates(args: &RunArgs) -> Result<ClientCertificates, Failure> {
+    let passphrase = args.ssl_client_passphrase.as_deref();
+    let single = match (&args.ssl_client_cert, &args.ssl_client_key) {
+        (Some(cert), Some(key)) => {
+            Some(crate::tls::load_pem_identity(cert, key, passphrase, "--ssl-client-cert").map_err(Failure::input)?)
+        }
+        (Some(cert), None)
+            if cert.extension().is_some_and(|e| e.eq_ignore_ascii_case("pfx") || e.eq_ignore_ascii_case("p12")) =>
+        {
+            Some(crate::tls::load_pkcs12_identity(cert, passphrase, "--ssl-client-cert").map_err(Failure::input)?)
+        }
+        (Some(_), None) => {
+            return Err(Failure::input(
+                "--ssl-client-cert needs --ssl-client-key (or give a PKCS#12 .pfx/.p12 bundle that holds both)",
+            ));
+        }
+        (None, Some(_)) => return Err(Failure::input("--ssl-client-key needs --ssl-client-cert")),
+        (None, None) => None,
+    };
+    let list = match &args.ssl_client_cert_list {
+        Some(path) => {
+            let base = args.working_dir.clone().unwrap_or_else(|| PathBuf::from("."));
+            crate::tls::load_cert_list(path, &base).map_err(Failure::input)?
+        }
+        None => Vec::new(),
+    };
+    Ok((single, list))
 }
 
 /// Without an export path, reports go to `./postie/` with a timestamped name (as Newman's `./newman/`).

@@ -77,12 +77,18 @@ pub async fn classify(e: &reqwest::Error, route: &Route, url: &Url) -> RequestEr
         {
             return err("ProxySocksFailed", format!("SOCKS handshake with proxy {masked} failed: {detail}"));
         }
+        if let Some(message) = crate::tls::explain_tls_error(&detail, url.host_str().unwrap_or("?")) {
+            return err("TlsError", message);
+        }
         if e.is_connect() && !lower.contains("tls") && !lower.contains("certificate") {
             return err(
                 "ProxyConnectFailed",
                 format!("cannot connect to proxy {masked}: {}", io_reason(&lower, &detail)),
             );
         }
+    }
+    if let Some(message) = crate::tls::explain_tls_error(&detail, url.host_str().unwrap_or("?")) {
+        return err("TlsError", message);
     }
     if lower.contains("certificate") || lower.contains("tls") || lower.contains("handshake") {
         return err("TlsError", format!("TLS with {} failed: {detail}", target(url)));

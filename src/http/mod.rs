@@ -5,7 +5,7 @@ mod diagnose;
 mod pool;
 mod prepare;
 mod send;
-mod tls;
+mod trust;
 
 pub use pool::{ClientKey, ClientPool, PoolError, PoolOptions};
 pub use prepare::{
@@ -13,4 +13,4 @@ pub use prepare::{
     strip_json_comments,
 };
 pub use send::{SendOptions, send};
-pub use tls::{TlsFileError, TrustStore, load_ca_bundle};
+pub use trust::{TlsFileError, TrustStore, load_ca_bundle};

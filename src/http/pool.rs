@@ -9,7 +9,7 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use super::tls::TrustStore;
+use super::trust::TrustStore;
 use crate::proxy::Route;
 
 /// Settings that change how a client connects; requests differing in these need their own client.
@@ -19,6 +19,8 @@ pub struct ClientKey {
     pub insecure: bool,
     /// `None`: do not follow redirects; `Some(n)`: follow up to n.
     pub max_redirects: Option<usize>,
+    /// The client certificate presented to https servers, if one applies to the request.
+    pub identity: Option<crate::tls::ClientIdentity>,
 }
 
 #[derive(Clone, Debug)]
@@ -26,13 +28,20 @@ pub struct PoolOptions {
     /// Idle keep-alive connections kept per host; `None` = reqwest's default.
     pub max_idle_per_host: Option<usize>,
     pub connect_timeout: Option<Duration>,
+    /// Keep the server certificate of each response (for `--verbose`).
+    pub tls_info: bool,
     /// The run's trust store (system roots plus extra CAs), shared by every client.
     pub trust: Arc<TrustStore>,
 }
 
 impl Default for PoolOptions {
     fn default() -> Self {
-        PoolOptions { max_idle_per_host: None, connect_timeout: None, trust: TrustStore::new(Vec::new()) }
+        PoolOptions {
+            max_idle_per_host: None,
+            connect_timeout: None,
+            tls_info: false,
+            trust: TrustStore::new(Vec::new()),
+        }
     }
 }
 
@@ -85,12 +94,16 @@ impl ClientPool {
             .cookie_provider(self.jar.clone())
             .http1_title_case_headers()
             .http1_only()
+            .tls_info(self.options.tls_info)
             .redirect(match key.max_redirects {
                 None => reqwest::redirect::Policy::none(),
                 Some(n) => reqwest::redirect::Policy::limited(n),
             })
             .tls_backend_preconfigured(
-                self.options.trust.client_config(key.insecure).map_err(|e| fail(e.to_string()))?,
+                self.options
+                    .trust
+                    .client_config(key.insecure, key.identity.as_ref())
+                    .map_err(|e| fail(e.to_string()))?,
             );
         if let Some(n) = self.options.max_idle_per_host {
             b = b.pool_max_idle_per_host(n);

@@ -101,6 +101,12 @@ pub async fn send(
         .iter()
         .map(|(k, v)| (title_case(k.as_str()), String::from_utf8_lossy(v.as_bytes()).into_owned()))
         .collect();
+    let tls = response
+        .extensions()
+        .get::<reqwest::tls::TlsInfo>()
+        .and_then(|info| info.peer_certificate())
+        .and_then(crate::tls::summarize)
+        .map(|c| format!("server certificate: {}; issuer {}; valid until {}", c.subject, c.issuer, c.not_after));
     if let Some(err) = proxy_status_error(code, &headers, &key.route) {
         return Err(err);
     }
@@ -122,7 +128,7 @@ pub async fn send(
     }
     let time = started.elapsed();
     let size = body.len() as u64;
-    Ok(ResponseRecord { code, reason, headers, body, time, size, http_version })
+    Ok(ResponseRecord { code, reason, headers, body, time, size, http_version, tls })
 }
 
 fn digest_answer(challenge: &str, req: &PreparedRequest, user: &str, pass: &str) -> Result<String, RequestError> {

@@ -125,6 +125,11 @@ impl super::Reporter for CliReporter {
                 (None, None) => " [skipped]".to_string(),
             };
             self.write(format!("  {} {}{detail}", req.method, req.url))?;
+            if self.opts.verbose
+                && let Some(tls) = e.response.as_ref().and_then(|r| r.tls.as_ref())
+            {
+                self.write(format!("  {tls}"))?;
+            }
         } else if e.skipped {
             self.write("  (request skipped by script)".to_string())?;
         }

@@ -39,6 +39,8 @@ pub struct ResponseRecord {
     /// Bytes of the body as received.
     pub size: u64,
     pub http_version: String,
+    /// With `--verbose` on https: the server certificate's subject, issuer and expiry.
+    pub tls: Option<String>,
 }
 
 #[derive(Clone, Debug)]

@@ -69,6 +69,7 @@ pub fn exec(iteration: usize, position: usize, id: &str, full_name: &str, ms: u6
             time: Duration::from_millis(ms),
             size: body.len() as u64,
             http_version: "1.1".to_string(),
+            tls: None,
         }),
         error: None,
         route: "direct".to_string(),

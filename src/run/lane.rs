@@ -270,6 +270,7 @@ impl LaneRunner {
             route,
             insecure: self.ctx.options.insecure || planned.profile_bool("strictSSL") == Some(false),
             max_redirects: follow_redirects(planned, &self.ctx.options),
+            identity: client_identity(&self.ctx.options, &prepared.url),
         };
         let send_opts = SendOptions { timeout: self.ctx.options.timeout_request };
         let result = self.network.send(&key, &prepared, &send_opts, &self.ctx.cancel);
@@ -290,6 +291,15 @@ impl LaneRunner {
         execution.secrets.extend(scopes.secret_values());
         (execution, flow)
     }
+}
+
+/// The client certificate for this URL: the first matching cert-list entry, else the
+/// single `--ssl-client-cert`; none for plain http.
+pub fn client_identity(opts: &RunOptions, url: &url::Url) -> Option<crate::tls::ClientIdentity> {
+    if url.scheme() != "https" {
+        return None;
+    }
+    crate::tls::select(url, &opts.client_cert_list, opts.client_identity.as_ref()).cloned()
 }
 
 fn data_scope(opts: &RunOptions, iteration: usize) -> VariableScope {

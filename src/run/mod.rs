@@ -46,6 +46,10 @@ pub struct RunOptions {
     pub parallel: LaneUnit,
     pub max_connections_per_host: Option<usize>,
     pub extra_roots: Vec<rustls::pki_types::CertificateDer<'static>>,
+    /// `--ssl-client-cert`/`--ssl-client-key`: the fallback client certificate.
+    pub client_identity: Option<crate::tls::ClientIdentity>,
+    /// `--ssl-client-cert-list`: chosen per request by the first matching pattern.
+    pub client_cert_list: Vec<crate::tls::CertListEntry>,
     /// Ctrl-C stops after the current requests (a second one cancels them); reports are completed.
     pub handle_interrupt: bool,
 }
@@ -68,6 +72,8 @@ impl Default for RunOptions {
             parallel: LaneUnit::Iteration,
             max_connections_per_host: None,
             extra_roots: Vec::new(),
+            client_identity: None,
+            client_cert_list: Vec::new(),
             handle_interrupt: false,
         }
     }
@@ -141,6 +147,7 @@ pub fn run(
     let pool_options = PoolOptions {
         max_idle_per_host: options.max_connections_per_host,
         connect_timeout: None,
+        tls_info: options.verbose,
         trust: TrustStore::new(options.extra_roots.clone()),
     };
     // One cookie jar for the whole run, whichever worker receives a cookie.

@@ -26,8 +26,17 @@ impl TestCa {
 
     /// A server or client certificate for `names`, signed by this CA.
     pub fn leaf(&self, names: &[&str]) -> Leaf {
+        self.leaf_valid(names, true)
+    }
+
+    /// Like `leaf`; with `current == false` the certificate expired in 2021.
+    pub fn leaf_valid(&self, names: &[&str], current: bool) -> Leaf {
         let names: Vec<String> = names.iter().map(|n| n.to_string()).collect();
         let mut params = CertificateParams::new(names.clone()).unwrap();
+        if !current {
+            params.not_before = rcgen::date_time_ymd(2020, 1, 1);
+            params.not_after = rcgen::date_time_ymd(2021, 1, 1);
+        }
         params.distinguished_name.push(DnType::CommonName, names.first().cloned().unwrap_or_default());
         let key = KeyPair::generate().unwrap();
         let cert = params.signed_by(&key, &self.issuer).unwrap();

@@ -85,14 +85,24 @@ impl TrustStore {
 
     /// A client configuration for HTTP/1.1: verified against the store, or (`insecure`)
     /// accepting any certificate while still checking handshake signatures.
-    pub fn client_config(self: &Arc<Self>, insecure: bool) -> Result<rustls::ClientConfig, rustls::Error> {
+    pub fn client_config(
+        self: &Arc<Self>,
+        insecure: bool,
+        identity: Option<&crate::tls::ClientIdentity>,
+    ) -> Result<rustls::ClientConfig, rustls::Error> {
         let verifier: Arc<dyn ServerCertVerifier> =
             if insecure { Arc::new(AcceptAny(self.clone())) } else { Arc::new(Lazy(self.clone())) };
-        let mut config = rustls::ClientConfig::builder_with_provider(self.provider.clone())
+        let builder = rustls::ClientConfig::builder_with_provider(self.provider.clone())
             .with_safe_default_protocol_versions()?
             .dangerous()
-            .with_custom_certificate_verifier(verifier)
-            .with_no_client_auth();
+            .with_custom_certificate_verifier(verifier);
+        let mut config = match identity {
+            Some(id) => {
+                let (chain, key) = id.rustls_parts();
+                builder.with_client_auth_cert(chain, key)?
+            }
+            None => builder.with_no_client_auth(),
+        };
         config.alpn_protocols = vec![b"http/1.1".to_vec()];
         Ok(config)
     }
