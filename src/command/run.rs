@@ -114,9 +114,24 @@ pub fn run(args: RunArgs) -> Result<Outcome, Failure> {
     if let Some(path) = &args.ssl_extra_ca_certs {
         extra_roots.extend(load_ca_bundle(path, "--ssl-extra-ca-certs").map_err(Failure::input)?);
     }
+    let mut trust_notes = Vec::new();
+    if let Some(path) = &args.ssl_extra_ca_certs {
+        trust_notes.push(format!("{} CA certificate(s) from --ssl-extra-ca-certs {}", extra_roots.len(), path.display()));
+    }
     // Newman users set this for Node; honour it so their CI keeps working.
     if let Some(path) = process_env("NODE_EXTRA_CA_CERTS").filter(|p| !p.is_empty()) {
-        extra_roots.extend(load_ca_bundle(Path::new(&path), "NODE_EXTRA_CA_CERTS").map_err(Failure::input)?);
+        let certs = load_ca_bundle(Path::new(&path), "NODE_EXTRA_CA_CERTS").map_err(Failure::input)?;
+        trust_notes.push(format!("{} CA certificate(s) from NODE_EXTRA_CA_CERTS={path}", certs.len()));
+        extra_roots.extend(certs);
+    }
+    if args.verbose {
+        for var in ["SSL_CERT_FILE", "SSL_CERT_DIR"] {
+            if let Some(v) = process_env(var).filter(|v| !v.is_empty()) {
+                trust_notes.push(format!("system store read from {var}={v}"));
+            }
+        }
+        let extra = if trust_notes.is_empty() { String::new() } else { format!("; {}", trust_notes.join("; ")) };
+        eprintln!("trust: the operating system's CA store{extra}");
     }
     let (client_identity, client_cert_list) = client_certificates(&args)?;
     let options = RunOptions {
