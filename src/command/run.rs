@@ -116,7 +116,11 @@ pub fn run(args: RunArgs) -> Result<Outcome, Failure> {
     }
     let mut trust_notes = Vec::new();
     if let Some(path) = &args.ssl_extra_ca_certs {
-        trust_notes.push(format!("{} CA certificate(s) from --ssl-extra-ca-certs {}", extra_roots.len(), path.display()));
+        trust_notes.push(format!(
+            "{} CA certificate(s) from --ssl-extra-ca-certs {}",
+            extra_roots.len(),
+            path.display()
+        ));
     }
     // Newman users set this for Node; honour it so their CI keeps working.
     if let Some(path) = process_env("NODE_EXTRA_CA_CERTS").filter(|p| !p.is_empty()) {
