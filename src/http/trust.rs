@@ -91,7 +91,7 @@ impl TrustStore {
         identity: Option<&crate::tls::ClientIdentity>,
     ) -> Result<rustls::ClientConfig, rustls::Error> {
         let verifier: Arc<dyn ServerCertVerifier> =
-            if insecure { Arc::new(AcceptAny(self.clone())) } else { Arc::new(Lazy(self.clone())) };
+            Arc::new(StoreVerifier { store: self.clone(), accept_any: insecure });
         let builder = rustls::ClientConfig::builder_with_provider(self.provider.clone())
             .with_safe_default_protocol_versions()?
             .dangerous()
@@ -106,35 +106,17 @@ impl TrustStore {
         config.alpn_protocols = vec![b"http/1.1".to_vec()];
         Ok(config)
     }
-
-    fn tls12(
-        &self,
-        message: &[u8],
-        cert: &CertificateDer<'_>,
-        dss: &DigitallySignedStruct,
-    ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        rustls::crypto::verify_tls12_signature(message, cert, dss, &self.provider.signature_verification_algorithms)
-    }
-
-    fn tls13(
-        &self,
-        message: &[u8],
-        cert: &CertificateDer<'_>,
-        dss: &DigitallySignedStruct,
-    ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        rustls::crypto::verify_tls13_signature(message, cert, dss, &self.provider.signature_verification_algorithms)
-    }
-
-    fn schemes(&self) -> Vec<SignatureScheme> {
-        self.provider.signature_verification_algorithms.supported_schemes()
-    }
 }
 
-/// Verifies with the shared store, loading it on first use.
+/// Verifies with the shared store (loading it on first use), or, for `-k/--insecure` and
+/// `strictSSL: false`, accepts any certificate; handshake signatures are checked either way.
 #[derive(Debug)]
-struct Lazy(Arc<TrustStore>);
+struct StoreVerifier {
+    store: Arc<TrustStore>,
+    accept_any: bool,
+}
 
-impl ServerCertVerifier for Lazy {
+impl ServerCertVerifier for StoreVerifier {
     fn verify_server_cert(
         &self,
         end_entity: &CertificateDer<'_>,
@@ -143,67 +125,33 @@ impl ServerCertVerifier for Lazy {
         ocsp_response: &[u8],
         now: UnixTime,
     ) -> Result<ServerCertVerified, rustls::Error> {
-        self.0.verifier()?.verify_server_cert(end_entity, intermediates, server_name, ocsp_response, now)
+        if self.accept_any {
+            return Ok(ServerCertVerified::assertion());
+        }
+        self.store.verifier()?.verify_server_cert(end_entity, intermediates, server_name, ocsp_response, now)
     }
 
     fn verify_tls12_signature(
         &self,
-        m: &[u8],
-        c: &CertificateDer<'_>,
-        d: &DigitallySignedStruct,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
     ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        self.0.tls12(m, c, d)
+        let algorithms = &self.store.provider.signature_verification_algorithms;
+        rustls::crypto::verify_tls12_signature(message, cert, dss, algorithms)
     }
 
     fn verify_tls13_signature(
         &self,
-        m: &[u8],
-        c: &CertificateDer<'_>,
-        d: &DigitallySignedStruct,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
     ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        self.0.tls13(m, c, d)
+        let algorithms = &self.store.provider.signature_verification_algorithms;
+        rustls::crypto::verify_tls13_signature(message, cert, dss, algorithms)
     }
 
     fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
-        self.0.schemes()
-    }
-}
-
-/// `-k/--insecure` and `strictSSL: false`: any certificate is accepted.
-#[derive(Debug)]
-struct AcceptAny(Arc<TrustStore>);
-
-impl ServerCertVerifier for AcceptAny {
-    fn verify_server_cert(
-        &self,
-        _end_entity: &CertificateDer<'_>,
-        _intermediates: &[CertificateDer<'_>],
-        _server_name: &ServerName<'_>,
-        _ocsp_response: &[u8],
-        _now: UnixTime,
-    ) -> Result<ServerCertVerified, rustls::Error> {
-        Ok(ServerCertVerified::assertion())
-    }
-
-    fn verify_tls12_signature(
-        &self,
-        m: &[u8],
-        c: &CertificateDer<'_>,
-        d: &DigitallySignedStruct,
-    ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        self.0.tls12(m, c, d)
-    }
-
-    fn verify_tls13_signature(
-        &self,
-        m: &[u8],
-        c: &CertificateDer<'_>,
-        d: &DigitallySignedStruct,
-    ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        self.0.tls13(m, c, d)
-    }
-
-    fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
-        self.0.schemes()
+        self.store.provider.signature_verification_algorithms.supported_schemes()
     }
 }
