@@ -226,6 +226,22 @@ fn tls_failures_say_what_to_do() {
         "{}",
         r.stdout
     );
+    // protocolProfileBehavior.strictSSL: false skips verification for that request only
+    let col = dir.path().join("lax.json");
+    let text = serde_json::json!({
+        "info": {"name": "lax", "schema": "https://schema.getpostman.com/json/collection/v2.1.0/collection.json"},
+        "item": [
+            {"name": "lax", "protocolProfileBehavior": {"strictSSL": false}, "request": server.url("/lax")},
+            {"name": "strict", "request": server.url("/strict")}
+        ]
+    });
+    std::fs::write(&col, text.to_string()).unwrap();
+    let mut cmd = postie(dir.path());
+    cmd.arg("run").arg(&col);
+    let r = run(cmd);
+    assert_eq!(r.code, 1, "{}", r.all());
+    let paths: Vec<String> = server.records().iter().map(|rec| rec.path.clone()).collect();
+    assert_eq!(paths, ["/lax"], "only the strictSSL: false request went through");
 }
 
 #[test]
@@ -292,6 +308,18 @@ fn client_certificates_from_flags_and_cert_list() {
         ],
     );
     assert_eq!(r.code, 1, "{}", r.all());
+    // a request's own `certificate` object in the collection
+    let col = dir.path().join("own-cert.json");
+    let text = serde_json::json!({
+        "info": {"name": "own", "schema": "https://schema.getpostman.com/json/collection/v2.1.0/collection.json"},
+        "item": [{"name": "with cert", "request": {"method": "GET", "url": url,
+            "certificate": {"name": "own", "matches": ["https://localhost:*/*"], "cert": {"src": "client.pem"}, "key": {"src": "client-key.pem"}}}}]
+    });
+    std::fs::write(&col, text.to_string()).unwrap();
+    let mut cmd = postie(dir.path());
+    cmd.arg("run").arg(&col).args(["--ssl-extra-ca-certs", &ca_file, "--working-dir", dir.path().to_str().unwrap()]);
+    let r = run(cmd);
+    assert_eq!(r.code, 0, "{}", r.all());
     // and through a CONNECT tunnel
     let proxy = RecordingProxy::start_blocking();
     let r = one_request(

@@ -171,6 +171,7 @@ impl Loader<'_> {
                     body: None,
                     auth: Default::default(),
                     proxy: None,
+                    certificate: None,
                 });
             }
             Value::Object(obj) => obj,
@@ -197,7 +198,9 @@ impl Loader<'_> {
             tunnel: p.get("tunnel").and_then(Value::as_bool).unwrap_or(false),
             disabled: p.get("disabled").and_then(Value::as_bool).unwrap_or(false),
         });
-        Ok(Request { method, url, headers, body, auth, proxy })
+        let certificate =
+            obj.get("certificate").filter(|c| !c.is_null()).map(|c| (c.clone(), format!("{at}.certificate")));
+        Ok(Request { method, url, headers, body, auth, proxy, certificate })
     }
 
     fn auth(&mut self, value: Option<&Value>, at: &str) -> Result<super::AuthSetting, LoadError> {

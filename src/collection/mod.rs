@@ -78,6 +78,8 @@ pub struct Request {
     pub auth: AuthSetting,
     /// The request's own `proxy` object (proxy-config), when it has one.
     pub proxy: Option<ProxyConfig>,
+    /// The request's own `certificate` object as written, with its JSON path (loaded by `tls`).
+    pub certificate: Option<(Value, String)>,
 }
 
 #[derive(Clone, Debug, PartialEq)]

@@ -138,6 +138,15 @@ pub fn run(args: RunArgs) -> Result<Outcome, Failure> {
         eprintln!("trust: the operating system's CA store{extra}");
     }
     let (client_identity, client_cert_list) = client_certificates(&args)?;
+    let base_dir = args.working_dir.clone().unwrap_or_else(|| PathBuf::from("."));
+    let mut request_certificates = std::collections::HashMap::new();
+    for planned in &plan.requests {
+        if let Some((value, at)) = &planned.request.certificate {
+            let entry =
+                crate::tls::load_certificate_object(value, &args.collection, at, &base_dir).map_err(Failure::input)?;
+            request_certificates.insert(planned.position, entry);
+        }
+    }
     let options = RunOptions {
         iterations: args.iteration_count.map(|n| n as usize),
         data,
@@ -160,6 +169,7 @@ pub fn run(args: RunArgs) -> Result<Outcome, Failure> {
         extra_roots,
         client_identity,
         client_cert_list,
+        request_certificates,
         handle_interrupt: true,
     };
     let cancel = Cancel::default();

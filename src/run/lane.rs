@@ -270,7 +270,7 @@ impl LaneRunner {
             route,
             insecure: self.ctx.options.insecure || planned.profile_bool("strictSSL") == Some(false),
             max_redirects: follow_redirects(planned, &self.ctx.options),
-            identity: client_identity(&self.ctx.options, &prepared.url),
+            identity: client_identity(&self.ctx.options, &prepared.url, Some(planned.position)),
         };
         let send_opts = SendOptions { timeout: self.ctx.options.timeout_request };
         let result = self.network.send(&key, &prepared, &send_opts, &self.ctx.cancel);
@@ -293,11 +293,21 @@ impl LaneRunner {
     }
 }
 
-/// The client certificate for this URL: the first matching cert-list entry, else the
-/// single `--ssl-client-cert`; none for plain http.
-pub fn client_identity(opts: &RunOptions, url: &url::Url) -> Option<crate::tls::ClientIdentity> {
+/// The client certificate for this URL: the request's own `certificate` object when its
+/// patterns match, else the first matching cert-list entry, else the single
+/// `--ssl-client-cert`; none for plain http.
+pub fn client_identity(
+    opts: &RunOptions,
+    url: &url::Url,
+    position: Option<usize>,
+) -> Option<crate::tls::ClientIdentity> {
     if url.scheme() != "https" {
         return None;
+    }
+    if let Some(own) = position.and_then(|p| opts.request_certificates.get(&p))
+        && let Some(id) = crate::tls::select(url, std::slice::from_ref(own), None)
+    {
+        return Some(id.clone());
     }
     crate::tls::select(url, &opts.client_cert_list, opts.client_identity.as_ref()).cloned()
 }

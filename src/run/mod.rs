@@ -50,6 +50,8 @@ pub struct RunOptions {
     pub client_identity: Option<crate::tls::ClientIdentity>,
     /// `--ssl-client-cert-list`: chosen per request by the first matching pattern.
     pub client_cert_list: Vec<crate::tls::CertListEntry>,
+    /// Requests' own `certificate` objects, by plan position.
+    pub request_certificates: std::collections::HashMap<usize, crate::tls::CertListEntry>,
     /// Ctrl-C stops after the current requests (a second one cancels them); reports are completed.
     pub handle_interrupt: bool,
 }
@@ -74,6 +76,7 @@ impl Default for RunOptions {
             extra_roots: Vec::new(),
             client_identity: None,
             client_cert_list: Vec::new(),
+            request_certificates: Default::default(),
             handle_interrupt: false,
         }
     }

@@ -170,7 +170,7 @@ impl ScriptServices for LaneServices {
             route: self.ctx.policy.route(&url, None),
             insecure: self.ctx.options.insecure,
             max_redirects: self.ctx.options.follow_redirects.then_some(10),
-            identity: super::lane::client_identity(&self.ctx.options, &url),
+            identity: super::lane::client_identity(&self.ctx.options, &url, None),
         };
         let opts = SendOptions { timeout: self.ctx.options.timeout_request };
         let result = self.network.send(&key, &prepared, &opts, &self.ctx.cancel);

@@ -54,15 +54,46 @@ pub fn load_cert_list(path: &Path, base_dir: &Path) -> Result<Vec<CertListEntry>
         let Value::Object(obj) = item else {
             return Err(at(format!("[{i}]"), "expected an object"));
         };
-        out.push(load_entry(i, obj, path, base_dir)?);
+        out.push(load_entry(&Place { flag: FLAG, at: format!("[{i}]") }, obj, path, base_dir)?);
     }
     Ok(out)
 }
 
-fn load_entry(i: usize, obj: &Map<String, Value>, path: &Path, base_dir: &Path) -> Result<CertListEntry, TlsError> {
+/// Where an entry stands, for messages: the option or file it came from, and its JSON path.
+struct Place {
+    flag: &'static str,
+    at: String,
+}
+
+/// A request's own `certificate` object in a collection (same shape as a cert-list entry).
+/// `at` is its JSON path in `file`, e.g. `$.item[2].request.certificate`.
+pub fn load_certificate_object(
+    value: &Value,
+    file: &Path,
+    at: &str,
+    base_dir: &Path,
+) -> Result<CertListEntry, TlsError> {
+    let Value::Object(obj) = value else {
+        return Err(TlsError::CertListEntry {
+            path: file.to_path_buf(),
+            at: at.to_string(),
+            detail: "expected an object with \"matches\", \"cert\" and \"key\" (or \"pfx\")".into(),
+        });
+    };
+    load_entry(&Place { flag: "collection certificate", at: at.to_string() }, obj, file, base_dir)
+}
+
+fn load_entry(
+    place: &Place,
+    obj: &Map<String, Value>,
+    path: &Path,
+    base_dir: &Path,
+) -> Result<CertListEntry, TlsError> {
+    let i = &place.at;
+    let flag = place.flag;
     let at = |field: &str, detail: String| TlsError::CertListEntry {
         path: path.to_path_buf(),
-        at: format!("[{i}]{field}"),
+        at: format!("{i}{field}"),
         detail,
     };
     let name = match obj.get("name") {
@@ -94,12 +125,12 @@ fn load_entry(i: usize, obj: &Map<String, Value>, path: &Path, base_dir: &Path) 
         return Err(at(".matches", "is empty, so the entry would never be used".into()));
     }
     let origin = match name.as_str() {
-        "" => format!("{FLAG} entry [{i}]"),
-        n => format!("{FLAG} entry [{i}] \"{n}\""),
+        "" => format!("{flag} entry {i}"),
+        n => format!("{flag} entry {i} \"{n}\""),
     };
     for (j, m) in matches.iter().enumerate() {
         MatchPattern::parse(m).map_err(|reason| TlsError::InvalidPattern {
-            origin: format!("{FLAG} {}: at [{i}].matches[{j}]", path.display()),
+            origin: format!("{flag} {}: at {i}.matches[{j}]", path.display()),
             pattern: m.clone(),
             reason,
         })?;

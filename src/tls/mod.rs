@@ -16,7 +16,7 @@ mod pkcs12;
 #[cfg(test)]
 mod tests;
 
-pub use cert_list::{CertListEntry, load_cert_list, select};
+pub use cert_list::{CertListEntry, load_cert_list, load_certificate_object, select};
 pub use errors::TlsError;
 pub use explain::{error_chain_text, explain_tls_error};
 pub use identity::{ClientIdentity, load_pem_identity};
