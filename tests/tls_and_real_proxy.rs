@@ -359,3 +359,28 @@ fn client_certificates_from_flags_and_cert_list() {
     }
     assert_eq!(server.records().len(), before, "no request was sent with bad certificate input");
 }
+
+#[test]
+fn https_proxy_is_verified_with_the_same_trust() {
+    let ca = TestCa::new("proxy CA");
+    let leaf = ca.leaf(&["localhost"]);
+    let proxy = RecordingProxy::start_blocking();
+    let front = postie::testkit::TlsFront::start_blocking(&leaf.cert_pem, &leaf.key_pem, proxy.addr()).unwrap();
+    let api = postie::testkit::EchoServer::start_blocking();
+    let dir = tempdir();
+    let ca_file = dir.path().join("ca.pem");
+    std::fs::write(&ca_file, ca.pem()).unwrap();
+    let https_proxy = format!("https://localhost:{}", front.port());
+    let r = one_request(
+        dir.path(),
+        &api.url("/get?via=https-proxy"),
+        &["--proxy", &https_proxy, "--ssl-extra-ca-certs", ca_file.to_str().unwrap()],
+    );
+    assert_eq!(r.code, 0, "{}", r.all());
+    assert!(proxy.records().iter().any(|p| p.target.ends_with("via=https-proxy")), "{:?}", proxy.records());
+    // without the proxy's CA the TLS connection to the proxy is refused
+    proxy.clear();
+    let r = one_request(dir.path(), &api.url("/get?via=untrusted"), &["--proxy", &https_proxy]);
+    assert_eq!(r.code, 1, "{}", r.all());
+    assert!(proxy.records().is_empty());
+}

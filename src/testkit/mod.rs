@@ -29,7 +29,7 @@ pub use echo::EchoServer;
 pub use proxy::{ProxyAuth, ProxyRecord, RecordingProxy};
 pub use recorder::Recorded;
 pub use server_thread::TestkitError;
-pub use tls::{TlsRecord, TlsServer, TlsServerError};
+pub use tls::{TlsFront, TlsRecord, TlsServer, TlsServerError};
 
 /// A loopback port that nothing listens on (bound, then released), for connection-refused
 /// tests. Another process could take it in between; the window is tiny on a test machine.

@@ -159,3 +159,46 @@ where
         }
     }
 }
+
+/// A TLS front for another local server: terminates TLS with the given certificate and
+/// copies bytes to `upstream` (e.g. a `RecordingProxy`, making it an https proxy).
+pub struct TlsFront {
+    thread: ServerThread,
+}
+
+impl TlsFront {
+    pub fn start_blocking(
+        cert_chain_pem: &str,
+        key_pem: &str,
+        upstream: std::net::SocketAddr,
+    ) -> Result<TlsFront, TlsServerError> {
+        let bad = |e: &dyn std::fmt::Display| TlsServerError::Material(e.to_string());
+        let certs: Vec<CertificateDer<'static>> =
+            CertificateDer::pem_slice_iter(cert_chain_pem.as_bytes()).collect::<Result<_, _>>().map_err(|e| bad(&e))?;
+        let key = PrivateKeyDer::from_pem_slice(key_pem.as_bytes()).map_err(|e| bad(&e))?;
+        let provider = Arc::new(rustls::crypto::ring::default_provider());
+        let config = rustls::ServerConfig::builder_with_provider(provider)
+            .with_safe_default_protocol_versions()
+            .map_err(|e| bad(&e))?
+            .with_no_client_auth()
+            .with_single_cert(certs, key)
+            .map_err(|e| bad(&e))?;
+        let acceptor = tokio_rustls::TlsAcceptor::from(Arc::new(config));
+        let thread = ServerThread::spawn("tls front", move |listener| async move {
+            loop {
+                let Ok((tcp, _)) = listener.accept().await else { continue };
+                let acceptor = acceptor.clone();
+                tokio::spawn(async move {
+                    let Ok(mut tls) = acceptor.accept(tcp).await else { return };
+                    let Ok(mut up) = tokio::net::TcpStream::connect(upstream).await else { return };
+                    let _ = tokio::io::copy_bidirectional(&mut tls, &mut up).await;
+                });
+            }
+        })?;
+        Ok(TlsFront { thread })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.thread.addr().port()
+    }
+}
