@@ -271,3 +271,19 @@ fn explain_shows_route_and_reasons() {
     assert!(r.stdout.contains("by name — GET http://localhost:8080/get?via=name"), "{}", r.stdout);
     assert_eq!(r.stdout.matches("route:  direct").count(), 2, "{}", r.stdout);
 }
+
+#[test]
+fn socks5_and_socks5h_proxies() {
+    let s = setup();
+    let socks = postie::testkit::SocksProxy::start_blocking().unwrap();
+    let port = s.api.addr().port();
+    for (scheme, expected_by_name) in [("socks5", "127.0.0.1"), ("socks5h", "localhost")] {
+        let mut cmd = s.cmd();
+        cmd.args(["--ignore-collection-proxy", "--proxy", &format!("{scheme}://127.0.0.1:{}", socks.port())]);
+        let r = run(cmd);
+        assert_eq!(r.code, 0, "{scheme}: {}", r.all());
+        // socks5 resolves names locally; socks5h hands the name to the proxy
+        assert!(socks.targets().contains(&format!("{expected_by_name}:{port}")), "{scheme}: {:?}", socks.targets());
+    }
+    assert!(s.proxied().is_empty(), "the http proxy was not involved");
+}

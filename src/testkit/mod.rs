@@ -16,6 +16,7 @@ mod proxy;
 mod proxy_conn;
 mod recorder;
 mod server_thread;
+mod socks;
 mod tls;
 
 #[cfg(test)]
@@ -29,6 +30,7 @@ pub use echo::EchoServer;
 pub use proxy::{ProxyAuth, ProxyRecord, RecordingProxy};
 pub use recorder::Recorded;
 pub use server_thread::TestkitError;
+pub use socks::SocksProxy;
 pub use tls::{TlsFront, TlsRecord, TlsServer, TlsServerError};
 
 /// A loopback port that nothing listens on (bound, then released), for connection-refused
