@@ -167,7 +167,7 @@ pub fn run(
     let start_scopes = scopes.clone();
     let next = Arc::new(AtomicUsize::new(0));
     let lanes = Arc::new(lanes);
-    let results: Arc<Mutex<Vec<Option<Scopes>>>> = Arc::new(Mutex::new(vec![None; lanes.len()]));
+    let results = Arc::new(Mutex::new(LaneMerge::new(start_scopes.clone())));
     let shared = Arc::new(Mutex::new(scopes));
     let mut workers = Vec::new();
     // Loading the system trust store takes milliseconds; when the first request is https,
@@ -209,8 +209,10 @@ pub fn run(
                 {
                     *s = end.clone();
                 }
-                if let Ok(mut r) = results.lock() {
-                    r[index] = Some(end);
+                if jobs > 1
+                    && let Ok(mut r) = results.lock()
+                {
+                    r.finished(index, end);
                 }
             }
         }));
@@ -224,8 +226,7 @@ pub fn run(
     let final_scopes = if jobs == 1 {
         shared.lock().map(|s| s.clone()).unwrap_or(start_scopes)
     } else {
-        let results = results.lock().map(|r| r.clone()).unwrap_or_default();
-        merge_lanes(&start_scopes, results.into_iter().flatten())
+        results.lock().map(|mut r| r.finish()).unwrap_or(start_scopes)
     };
     let mut summary = dispatcher.summary().cloned().unwrap_or_else(|| Summary::new(started));
     summary.stats.iterations.total = iterations as u64;
@@ -275,14 +276,41 @@ impl Window {
 }
 
 /// Applies each lane's changes to the start scopes, in plan order: a later lane's write wins.
-fn merge_lanes(start: &Scopes, lanes: impl Iterator<Item = Scopes>) -> Scopes {
-    let mut merged = start.clone();
-    for lane in lanes {
-        apply_diff(&mut merged.environment, &start.environment, &lane.environment);
-        apply_diff(&mut merged.globals, &start.globals, &lane.globals);
-        apply_diff(&mut merged.collection, &start.collection, &lane.collection);
+/// Merges lanes' final scopes in plan order as they finish, holding only the lanes that
+/// finished ahead of an earlier one (bounded by the lane window), not one per lane.
+struct LaneMerge {
+    start: Scopes,
+    merged: Scopes,
+    next: usize,
+    waiting: std::collections::BTreeMap<usize, Scopes>,
+}
+
+impl LaneMerge {
+    fn new(start: Scopes) -> Self {
+        LaneMerge { merged: start.clone(), start, next: 0, waiting: Default::default() }
     }
-    merged
+
+    fn finished(&mut self, lane: usize, scopes: Scopes) {
+        self.waiting.insert(lane, scopes);
+        while let Some(lane) = self.waiting.remove(&self.next) {
+            self.apply(&lane);
+            self.next += 1;
+        }
+    }
+
+    /// The merged scopes; lanes cut short by a stop are applied in order too.
+    fn finish(&mut self) -> Scopes {
+        for lane in std::mem::take(&mut self.waiting).into_values() {
+            self.apply(&lane);
+        }
+        self.merged.clone()
+    }
+
+    fn apply(&mut self, lane: &Scopes) {
+        apply_diff(&mut self.merged.environment, &self.start.environment, &lane.environment);
+        apply_diff(&mut self.merged.globals, &self.start.globals, &lane.globals);
+        apply_diff(&mut self.merged.collection, &self.start.collection, &lane.collection);
+    }
 }
 
 fn apply_diff(target: &mut VariableScope, before: &VariableScope, after: &VariableScope) {
