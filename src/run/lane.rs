@@ -13,7 +13,7 @@ use crate::script::{NextRequest, ScriptHost, ScriptInfo, ScriptInput, ScriptLimi
 use crate::vars::{Scopes, VariableScope};
 
 use super::scripting::{
-    LaneServices, apply_request_changes, apply_scope_maps, event_of, record_outcome, scope_maps, script_response,
+    LaneServices, ScopeCache, apply_request_changes, apply_scope_maps, event_of, record_outcome, script_response,
     sent_request as script_sent_request, sources, template_request,
 };
 use super::{Cancel, RunOptions};
@@ -67,6 +67,7 @@ pub struct LaneRunner {
     ctx: Arc<LaneContext>,
     network: Network,
     host: Option<Result<ScriptHost, String>>,
+    scope_cache: ScopeCache,
 }
 
 /// What a request's scripts asked the lane to do next.
@@ -78,7 +79,7 @@ enum Flow {
 
 impl LaneRunner {
     pub fn new(ctx: Arc<LaneContext>, network: Network) -> Self {
-        LaneRunner { ctx, network, host: None }
+        LaneRunner { ctx, network, host: None, scope_cache: ScopeCache::default() }
     }
 
     /// Runs one lane from `scopes` and returns the scopes it leaves.
@@ -174,7 +175,7 @@ impl LaneRunner {
         let input = ScriptInput {
             event: event_of(phase),
             scripts: sources(refs),
-            vars: scope_maps(scopes),
+            vars: self.scope_cache.maps(scopes),
             request,
             response,
             info: ScriptInfo {
@@ -198,8 +199,9 @@ impl LaneRunner {
                 return None;
             }
         };
-        let outcome = host.run(input, &services);
-        apply_scope_maps(scopes, &outcome.vars);
+        let mut outcome = host.run(input, &services);
+        apply_scope_maps(scopes, &outcome.vars, outcome.changed_scopes);
+        self.scope_cache.keep(std::mem::take(&mut outcome.vars));
         record_outcome(execution, phase, &outcome);
         Some(outcome)
     }

@@ -4,6 +4,8 @@
 
 use std::sync::Arc;
 
+use serde_json::Value;
+
 use crate::collection::{Body, Header, UrlSpec};
 use crate::http::{ClientKey, PreparedBody, PreparedRequest, SendOptions, parse_url};
 use crate::plan::{PlannedRequest, ScriptRef};
@@ -11,29 +13,84 @@ use crate::report::{
     AssertionRecord, AssertionStatus, ConsoleRecord, Execution, ResponseRecord, ScriptErrorRecord, ScriptPhase,
 };
 use crate::script::{
-    self, ScopeMaps, ScriptEvent, ScriptOutcome, ScriptRequest, ScriptResponse, ScriptServices, ScriptSource,
+    self, Map, ScopeMaps, ScriptEvent, ScriptOutcome, ScriptRequest, ScriptResponse, ScriptServices, ScriptSource,
 };
-use crate::vars::{Scopes, dynamic};
+use crate::vars::{Scopes, VariableScope, dynamic};
 
 use super::lane::{LaneContext, Network};
 
-pub fn scope_maps(scopes: &Scopes) -> ScopeMaps {
-    ScopeMaps {
-        local: scopes.local.to_object(),
-        data: scopes.data.to_object(),
-        environment: scopes.environment.to_object(),
-        collection: scopes.collection.to_object(),
-        globals: scopes.globals.to_object(),
-        environment_name: scopes.environment.name.clone(),
+/// The scope maps of a lane's last script run, reused for the next one: a scope that still
+/// mirrors its map is not converted again (most requests change no variable).
+#[derive(Default)]
+pub struct ScopeCache {
+    maps: Option<ScopeMaps>,
+}
+
+impl ScopeCache {
+    /// The scopes as scripts see them, as `VariableScope::to_object` would build them.
+    pub fn maps(&mut self, scopes: &Scopes) -> ScopeMaps {
+        let mut maps = self.maps.take().unwrap_or_default();
+        refresh(&mut maps.local, &scopes.local);
+        refresh(&mut maps.data, &scopes.data);
+        refresh(&mut maps.environment, &scopes.environment);
+        refresh(&mut maps.collection, &scopes.collection);
+        refresh(&mut maps.globals, &scopes.globals);
+        maps.environment_name.clone_from(&scopes.environment.name);
+        maps
+    }
+
+    /// Keeps what a run handed back (after `apply_scope_maps`) for the next run.
+    pub fn keep(&mut self, maps: ScopeMaps) {
+        self.maps = Some(maps);
     }
 }
 
-pub fn apply_scope_maps(scopes: &mut Scopes, maps: &ScopeMaps) {
-    scopes.local.replace_all_from_object(&maps.local);
-    scopes.data.replace_all_from_object(&maps.data);
-    scopes.environment.replace_all_from_object(&maps.environment);
-    scopes.collection.replace_all_from_object(&maps.collection);
-    scopes.globals.replace_all_from_object(&maps.globals);
+fn refresh(map: &mut Map, scope: &VariableScope) {
+    if !mirrors(map, scope) {
+        *map = scope.to_object();
+    }
+}
+
+/// Whether `map` is exactly what `scope.to_object()` gives: the enabled entries in order,
+/// with identical values. A scope with enabled duplicates never mirrors a map.
+fn mirrors(map: &Map, scope: &VariableScope) -> bool {
+    let mut entries = map.iter();
+    for v in scope.variables().iter().filter(|v| v.enabled) {
+        match entries.next() {
+            Some((key, value)) if *key == v.key && identical(value, &v.value) => {}
+            _ => return false,
+        }
+    }
+    entries.next().is_none()
+}
+
+/// `==`, except that floats must match bit for bit (`0.0 == -0.0`, yet they print apart).
+fn identical(a: &Value, b: &Value) -> bool {
+    match (a, b) {
+        (Value::Number(x), Value::Number(y)) => x == y && x.as_f64().map(f64::to_bits) == y.as_f64().map(f64::to_bits),
+        (Value::Array(x), Value::Array(y)) => x.len() == y.len() && x.iter().zip(y).all(|(a, b)| identical(a, b)),
+        (Value::Object(x), Value::Object(y)) => {
+            x.len() == y.len() && x.iter().zip(y).all(|((ka, a), (kb, b))| ka == kb && identical(a, b))
+        }
+        _ => a == b,
+    }
+}
+
+/// Writes back the scopes the scripts changed; an unchanged map equals its scope's
+/// `to_object()`, for which `replace_all_from_object` is a no-op.
+pub fn apply_scope_maps(scopes: &mut Scopes, maps: &ScopeMaps, changed: [bool; 5]) {
+    let targets = [
+        (&mut scopes.local, &maps.local),
+        (&mut scopes.data, &maps.data),
+        (&mut scopes.environment, &maps.environment),
+        (&mut scopes.collection, &maps.collection),
+        (&mut scopes.globals, &maps.globals),
+    ];
+    for ((scope, map), changed) in targets.into_iter().zip(changed) {
+        if changed {
+            scope.replace_all_from_object(map);
+        }
+    }
 }
 
 pub fn sources(refs: &[ScriptRef]) -> Vec<ScriptSource> {
@@ -179,5 +236,46 @@ impl ScriptServices for LaneServices {
 
     fn dynamic_variable(&self, name: &str) -> Option<String> {
         dynamic::generate(name)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+    use crate::vars::Variable;
+
+    fn scope(entries: &[(&str, Value, bool)]) -> VariableScope {
+        VariableScope::from_variables(
+            entries
+                .iter()
+                .map(|(k, v, enabled)| Variable { enabled: *enabled, ..Variable::new(*k, v.clone()) })
+                .collect(),
+        )
+    }
+
+    #[test]
+    fn cached_maps_always_equal_a_fresh_conversion() {
+        // (what the cache holds for `local`, the scope now)
+        let cases = [
+            (json!({"a": 1}), scope(&[("a", json!(1), true)])),
+            (json!({"a": 1}), scope(&[("a", json!(2), true)])),
+            (json!({"a": 1, "b": 2}), scope(&[("b", json!(2), true), ("a", json!(1), true)])),
+            (json!({"a": 2}), scope(&[("a", json!(1), true), ("a", json!(2), true)])),
+            (json!({"a": 1}), scope(&[("a", json!(1), true), ("x", json!(0), false)])),
+            (json!({"a": 1}), scope(&[("a", json!(1), false)])),
+            (json!({"z": 0.0}), scope(&[("z", json!(-0.0), true)])),
+            (json!({"z": {"n": [0.0]}}), scope(&[("z", json!({"n": [-0.0]}), true)])),
+        ];
+        for (held, local) in cases {
+            let mut cache = ScopeCache::default();
+            let held = held.as_object().cloned().unwrap_or_default();
+            cache.keep(ScopeMaps { local: held.clone(), ..ScopeMaps::default() });
+            let scopes = Scopes { local: local.clone(), ..Scopes::default() };
+            let maps = cache.maps(&scopes);
+            let fresh = local.to_object();
+            assert_eq!(serde_json::to_string(&maps.local).ok(), serde_json::to_string(&fresh).ok(), "held {held:?}");
+        }
     }
 }

@@ -10,11 +10,13 @@ use std::rc::Rc;
 use std::time::{Duration, Instant};
 
 use rquickjs::context::EvalOptions;
-use rquickjs::{Context, Function, Object, Persistent, Runtime};
+use rquickjs::convert::List;
+use rquickjs::{Context, Function, Object, Persistent, Runtime, Value};
 
 use super::drive::{call_internal, caught_failure};
+use super::flat;
 use super::io::{self, Accumulated, Finished, Segment};
-use super::native::{self, ServicesSlot};
+use super::native::{self, RunVars, ServicesSlot};
 use super::prelude;
 use super::types::{NextRequest, ScriptError, ScriptFailure, ScriptInput, ScriptLimits, ScriptOutcome, ScriptServices};
 
@@ -60,15 +62,20 @@ pub struct ScriptHost {
     pub(super) runtime: Runtime,
     pub(super) watchdog: Rc<Watchdog>,
     services: Rc<ServicesSlot>,
+    vars: Rc<RunVars>,
     pub(super) limits: ScriptLimits,
 }
 
 impl ScriptHost {
     pub fn new(limits: ScriptLimits) -> Result<ScriptHost, ScriptError> {
-        Self::with_slot(limits, Rc::new(ServicesSlot::default()))
+        Self::with_slots(limits, Rc::new(ServicesSlot::default()), Rc::new(RunVars::default()))
     }
 
-    fn with_slot(limits: ScriptLimits, services: Rc<ServicesSlot>) -> Result<ScriptHost, ScriptError> {
+    fn with_slots(
+        limits: ScriptLimits,
+        services: Rc<ServicesSlot>,
+        vars: Rc<RunVars>,
+    ) -> Result<ScriptHost, ScriptError> {
         let prelude_error =
             |message: String| ScriptError::Prelude { message, memory_limit_bytes: limits.memory_limit_bytes };
         let runtime = Runtime::new().map_err(|e| ScriptError::Runtime(e.to_string()))?;
@@ -86,7 +93,7 @@ impl ScriptHost {
                 options.strict = false;
                 options.filename = Some(prelude::PRELUDE_FILE.to_string());
                 let factory: Function = ctx.eval_with_options(prelude::SOURCE, options)?;
-                let native = native::install(&ctx, &services)?;
+                let native = native::install(&ctx, &services, &vars)?;
                 let internals: Object = factory.call((native,))?;
                 Ok(Persistent::save(&ctx, internals))
             };
@@ -103,7 +110,7 @@ impl ScriptHost {
                 other => prelude_error(other.to_string()),
             })
         })?;
-        Ok(ScriptHost { compiled: HashMap::new(), internals, context, runtime, watchdog, services, limits })
+        Ok(ScriptHost { compiled: HashMap::new(), internals, context, runtime, watchdog, services, vars, limits })
     }
 
     pub fn run(&mut self, input: ScriptInput, services: &dyn ScriptServices) -> ScriptOutcome {
@@ -112,19 +119,20 @@ impl ScriptHost {
             assertions: Vec::new(),
             console: Vec::new(),
             errors: Vec::new(),
-            vars,
-            request,
+            changed_scopes: [false; 5],
             next_request: NextRequest::Unchanged,
             skip_request: false,
         };
         let services_slot = Rc::clone(&self.services);
         let _services = services_slot.enter(services);
+        let environment_name = vars.environment_name.clone();
+        *self.vars.maps.borrow_mut() = vars;
+        *self.vars.request.borrow_mut() = request;
         let mut next_script = 0;
         while next_script < scripts.len() {
             let segment = Segment {
                 event,
-                vars: &acc.vars,
-                request: &acc.request,
+                environment_name: environment_name.as_deref(),
                 response: response.as_ref(),
                 info: &info,
                 assertion_base: acc.assertions.len(),
@@ -144,7 +152,12 @@ impl ScriptHost {
                 next_script += 1;
             }
             match self.finish() {
-                Ok(finished) => finished.merge_into(&mut acc, &scripts),
+                Ok(finished) => finished.merge_into(
+                    &mut acc,
+                    &mut self.vars.maps.borrow_mut(),
+                    &mut self.vars.request.borrow_mut(),
+                    &scripts,
+                ),
                 Err(message) => {
                     let origin = scripts[next_script - 1].origin.clone();
                     acc.errors.push((
@@ -163,8 +176,9 @@ impl ScriptHost {
             assertions: acc.assertions,
             console: acc.console,
             errors: acc.errors.into_iter().map(|(_, f)| f).collect(),
-            vars: acc.vars,
-            request: acc.request,
+            vars: self.vars.maps.take(),
+            changed_scopes: acc.changed_scopes,
+            request: self.vars.request.take(),
             next_request: acc.next_request,
             skip_request: acc.skip_request,
         }
@@ -173,7 +187,7 @@ impl ScriptHost {
     /// A fresh engine with the same limits and services; the old one is dropped. If the
     /// rebuild fails (it only can when memory is short) the old engine is kept.
     fn rebuild(&mut self) {
-        if let Ok(fresh) = Self::with_slot(self.limits, Rc::clone(&self.services)) {
+        if let Ok(fresh) = Self::with_slots(self.limits, Rc::clone(&self.services), Rc::clone(&self.vars)) {
             *self = fresh;
         }
     }
@@ -183,24 +197,37 @@ impl ScriptHost {
         let internals = self.internals.clone();
         self.context.with(|ctx| {
             let internals = internals.restore(&ctx).map_err(|e| e.to_string())?;
-            call_internal::<()>(&internals, "begin", (args.meta, args.request, args.response, args.body, args.scopes))
-                .map_err(|e| match e {
+            call_internal::<()>(&internals, "begin", (List(args.meta), args.response, args.body.as_ref())).map_err(
+                |e| match e {
                     rquickjs::Error::Exception => caught_failure(&ctx, &internals, "").message,
                     other => other.to_string(),
-                })
+                },
+            )
         })
     }
 
     fn finish(&mut self) -> Result<Finished, String> {
         let internals = self.internals.clone();
-        let text = self.context.with(|ctx| -> Result<String, String> {
+        let text = self.context.with(|ctx| -> Result<Result<Finished, String>, String> {
             let internals = internals.restore(&ctx).map_err(|e| e.to_string())?;
-            call_internal::<String>(&internals, "finish", ()).map_err(|e| match e {
+            let caught = |e| match e {
                 rquickjs::Error::Exception => caught_failure(&ctx, &internals, "").message,
                 other => other.to_string(),
-            })
+            };
+            let value = call_internal::<Value>(&internals, "finish", ()).map_err(caught)?;
+            if let Some(finished) = flat::read(value.clone()) {
+                return Ok(Ok(finished));
+            }
+            let text = match value.as_string() {
+                Some(text) => text.to_string().map_err(|e| e.to_string())?,
+                None => call_internal::<String>(&internals, "finishText", ()).map_err(caught)?,
+            };
+            Ok(Err(text))
         })?;
-        Finished::parse(&text)
+        match text {
+            Ok(finished) => Ok(finished),
+            Err(text) => Finished::parse(&text),
+        }
     }
 }
 

@@ -1,183 +1,121 @@
-//! The JSON that crosses into and out of the prelude. `begin()` gets a small meta text,
-//! the request, the response and one text per scope (parsed lazily in JS); `finish()`
-//! returns only what changed, so untouched scopes and requests move back without a copy.
+//! What crosses into and out of the prelude. `begin()` gets the run's facts and the
+//! response as plain values; scopes and the request are fetched (`RunVars`, as JSON text)
+//! only when a script reads them. `finish()` returns only what changed (see `flat.rs`, or
+//! JSON as the general form), so untouched scopes and requests move back without a copy.
 //! `Accumulated` gathers the results of a run's segments (a run restarts after a timeout).
 
-use serde::{Deserialize, Serialize};
+use std::borrow::Cow;
+
+use rquickjs::convert::List;
+use serde::Deserialize;
 
 use super::types::{
     Assertion, AssertionFailure, AssertionStatus, ConsoleLine, Map, NextRequest, ScopeMaps, ScriptEvent, ScriptFailure,
     ScriptInfo, ScriptRequest, ScriptResponse, ScriptSource,
 };
 
-#[derive(Serialize)]
-struct Meta<'a> {
-    event: &'a str,
-    /// Index of this segment's first assertion (a run restarts after a timeout).
-    #[serde(rename = "assertionBase")]
-    assertion_base: usize,
-    #[serde(rename = "environmentName")]
-    environment_name: &'a Option<String>,
-    info: Info<'a>,
-}
+/// The facts of a segment, in the order `begin()` reads them: event name, index of the
+/// segment's first assertion (a run restarts after a timeout), environment name, then
+/// `pm.info`'s iteration, iteration count, request name and request id.
+pub type MetaList<'a> = (&'static str, usize, Option<&'a str>, usize, usize, &'a str, &'a str);
 
-#[derive(Serialize)]
-struct Info<'a> {
-    #[serde(rename = "eventName")]
-    event_name: &'a str,
-    iteration: usize,
-    #[serde(rename = "iterationCount")]
-    iteration_count: usize,
-    #[serde(rename = "requestName")]
-    request_name: &'a str,
-    #[serde(rename = "requestId")]
-    request_id: &'a str,
-}
+/// A response as `begin()` reads it: code, status, header pairs, time, size. Plain values
+/// cost far less to hand over than a JSON text costs to parse in JS.
+pub type ResponseList<'a> = (u16, &'a str, Vec<List<(&'a str, &'a str)>>, u64, u64);
 
-#[derive(Serialize)]
-struct RequestOut<'a> {
-    method: &'a str,
-    url: &'a str,
-    headers: &'a [(String, String)],
-    body: &'a Option<String>,
-}
-
-#[derive(Serialize)]
-struct ResponseOut<'a> {
-    code: u16,
-    status: &'a str,
-    headers: &'a [(String, String)],
-    #[serde(rename = "responseTime")]
-    response_time: u64,
-    #[serde(rename = "responseSize")]
-    response_size: u64,
-}
-
-/// The arguments of `begin()`, all JSON texts except the body.
-pub struct BeginArgs {
-    pub meta: String,
-    pub request: String,
-    pub response: String,
-    pub body: String,
-    pub scopes: Vec<String>,
-}
-
-fn to_json<T: Serialize + ?Sized>(value: &T) -> String {
-    // Serialising maps of JSON values and plain strings cannot fail.
-    serde_json::to_string(value).unwrap_or_else(|_| "null".to_string())
+/// The arguments of `begin()`.
+pub struct BeginArgs<'a> {
+    pub meta: MetaList<'a>,
+    pub response: Option<List<ResponseList<'a>>>,
+    pub body: Cow<'a, str>,
 }
 
 /// What a segment of a run starts from.
 pub struct Segment<'a> {
     pub event: ScriptEvent,
-    pub vars: &'a ScopeMaps,
-    pub request: &'a ScriptRequest,
+    pub environment_name: Option<&'a str>,
     pub response: Option<&'a ScriptResponse>,
     pub info: &'a ScriptInfo,
     pub assertion_base: usize,
 }
 
-pub fn begin_args(segment: &Segment<'_>) -> BeginArgs {
-    let event = segment.event.postman_name();
-    let meta = Meta {
-        event,
-        assertion_base: segment.assertion_base,
-        environment_name: &segment.vars.environment_name,
-        info: Info {
-            event_name: event,
-            iteration: segment.info.iteration,
-            iteration_count: segment.info.iteration_count,
-            request_name: &segment.info.request_name,
-            request_id: &segment.info.request_id,
-        },
-    };
-    let request = RequestOut {
-        method: &segment.request.method,
-        url: &segment.request.url,
-        headers: &segment.request.headers,
-        body: &segment.request.body,
-    };
+pub fn begin_args<'a>(segment: &Segment<'a>) -> BeginArgs<'a> {
+    let info = segment.info;
+    let meta = (
+        segment.event.postman_name(),
+        segment.assertion_base,
+        segment.environment_name,
+        info.iteration,
+        info.iteration_count,
+        info.request_name.as_str(),
+        info.request_id.as_str(),
+    );
     let (response, body) = match segment.response {
-        Some(r) => (
-            to_json(&ResponseOut {
-                code: r.code,
-                status: &r.status,
-                headers: &r.headers,
-                response_time: r.response_time_ms,
-                response_size: r.response_size,
-            }),
-            String::from_utf8_lossy(&r.body).into_owned(),
-        ),
-        None => (String::new(), String::new()),
+        Some(r) => {
+            let headers = r.headers.iter().map(|(k, v)| List((k.as_str(), v.as_str()))).collect();
+            let list = (r.code, r.status.as_str(), headers, r.response_time_ms, r.response_size);
+            (Some(List(list)), String::from_utf8_lossy(&r.body))
+        }
+        None => (None, Cow::Borrowed("")),
     };
-    let vars = segment.vars;
-    BeginArgs {
-        meta: to_json(&meta),
-        request: to_json(&request),
-        response,
-        body,
-        scopes: [&vars.local, &vars.data, &vars.environment, &vars.collection, &vars.globals]
-            .iter()
-            .map(to_json)
-            .collect(),
-    }
+    BeginArgs { meta, response, body }
 }
 
 #[derive(Deserialize)]
 pub struct Finished {
-    assertions: Vec<FinishedAssertion>,
-    console: Vec<FinishedConsole>,
-    errors: Vec<AsyncError>,
+    pub(super) assertions: Vec<FinishedAssertion>,
+    pub(super) console: Vec<FinishedConsole>,
+    pub(super) errors: Vec<AsyncError>,
     /// local, data, environment, collection, globals; `None` when unchanged.
-    scopes: Vec<Option<Map>>,
-    request: Option<FinishedRequest>,
+    pub(super) scopes: Vec<Option<Map>>,
+    pub(super) request: Option<FinishedRequest>,
     #[serde(rename = "nextRequest")]
-    next_request: Option<FinishedNext>,
+    pub(super) next_request: Option<FinishedNext>,
     #[serde(rename = "skipRequest")]
-    skip_request: bool,
+    pub(super) skip_request: bool,
 }
 
 #[derive(Deserialize)]
-struct FinishedAssertion {
-    name: String,
-    status: String,
-    index: usize,
-    error: Option<FinishedFailure>,
+pub(super) struct FinishedAssertion {
+    pub(super) name: String,
+    pub(super) status: String,
+    pub(super) index: usize,
+    pub(super) error: Option<FinishedFailure>,
 }
 
 #[derive(Deserialize)]
-struct FinishedFailure {
-    name: String,
-    message: String,
-    stack: Option<String>,
+pub(super) struct FinishedFailure {
+    pub(super) name: String,
+    pub(super) message: String,
+    pub(super) stack: Option<String>,
 }
 
 #[derive(Deserialize)]
-struct FinishedConsole {
-    level: String,
-    text: String,
+pub(super) struct FinishedConsole {
+    pub(super) level: String,
+    pub(super) text: String,
 }
 
 /// An error raised after a script's synchronous part (timer, callback, rejected promise).
 #[derive(Deserialize)]
-struct AsyncError {
-    origin: usize,
-    name: String,
-    message: String,
-    line: Option<u32>,
+pub(super) struct AsyncError {
+    pub(super) origin: usize,
+    pub(super) name: String,
+    pub(super) message: String,
+    pub(super) line: Option<u32>,
 }
 
 #[derive(Deserialize)]
-struct FinishedRequest {
-    method: String,
-    url: String,
-    headers: Vec<(String, String)>,
-    body: Option<String>,
+pub(super) struct FinishedRequest {
+    pub(super) method: String,
+    pub(super) url: String,
+    pub(super) headers: Vec<(String, String)>,
+    pub(super) body: Option<String>,
 }
 
 #[derive(Deserialize)]
-struct FinishedNext {
-    target: Option<String>,
+pub(super) struct FinishedNext {
+    pub(super) target: Option<String>,
 }
 
 /// The results of a run so far; segments merge into it in order.
@@ -186,8 +124,8 @@ pub struct Accumulated {
     pub console: Vec<ConsoleLine>,
     /// (script index, failure), in order of occurrence within each script.
     pub errors: Vec<(usize, ScriptFailure)>,
-    pub vars: ScopeMaps,
-    pub request: ScriptRequest,
+    /// Which scopes (local, data, environment, collection, globals) a segment changed.
+    pub changed_scopes: [bool; 5],
     pub next_request: NextRequest,
     pub skip_request: bool,
 }
@@ -197,8 +135,15 @@ impl Finished {
         serde_json::from_str(text).map_err(|e| format!("unreadable script results: {e}"))
     }
 
-    /// Adds this segment's results; changed scopes and a changed request replace the old.
-    pub fn merge_into(self, acc: &mut Accumulated, scripts: &[ScriptSource]) {
+    /// Adds this segment's results; changed scopes (in `vars`) and a changed request
+    /// replace the old.
+    pub fn merge_into(
+        self,
+        acc: &mut Accumulated,
+        vars: &mut ScopeMaps,
+        request: &mut ScriptRequest,
+        scripts: &[ScriptSource],
+    ) {
         acc.assertions.extend(self.assertions.into_iter().map(|a| Assertion {
             status: match a.status.as_str() {
                 "passed" => AssertionStatus::Passed,
@@ -222,14 +167,15 @@ impl Finished {
             }
         }
         let mut changed = self.scopes.into_iter();
-        let vars = &mut acc.vars;
-        for scope in [&mut vars.local, &mut vars.data, &mut vars.environment, &mut vars.collection, &mut vars.globals] {
+        let scopes = [&mut vars.local, &mut vars.data, &mut vars.environment, &mut vars.collection, &mut vars.globals];
+        for (scope, flag) in scopes.into_iter().zip(acc.changed_scopes.iter_mut()) {
             if let Some(map) = changed.next().flatten() {
                 *scope = map;
+                *flag = true;
             }
         }
         if let Some(r) = self.request {
-            acc.request = ScriptRequest { method: r.method, url: r.url, headers: r.headers, body: r.body };
+            *request = ScriptRequest { method: r.method, url: r.url, headers: r.headers, body: r.body };
         }
         match self.next_request {
             None => {}

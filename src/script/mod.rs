@@ -6,6 +6,7 @@
 
 mod crypto;
 mod drive;
+mod flat;
 mod host;
 mod io;
 mod native;

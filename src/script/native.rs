@@ -1,17 +1,58 @@
 //! The Rust functions the prelude calls (`native.*` in the JS files): crypto and encodings,
 //! schema validation, uuid, and the two services of the runner (`sendRequest`,
-//! `dynamicVariable`), reached through `ServicesSlot` while a run is on the stack.
+//! `dynamicVariable`), reached through `ServicesSlot` while a run is on the stack, and the
+//! variable scopes of the run in progress (`RunVars`), serialised only when a script reads them.
 
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
 use std::ptr::NonNull;
 use std::rc::Rc;
 
 use rquickjs::{Ctx, Exception, Function, Object};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use super::crypto;
 use super::schema;
-use super::types::{ScriptRequest, ScriptServices};
+use super::types::{ScopeMaps, ScriptRequest, ScriptServices};
+
+/// The scopes and the request of the run in progress. Most scripts never read a variable
+/// or `pm.request`, so these cross into JS (as JSON text) only when the prelude asks.
+#[derive(Default)]
+pub struct RunVars {
+    pub maps: RefCell<ScopeMaps>,
+    pub request: RefCell<ScriptRequest>,
+}
+
+#[derive(Serialize)]
+struct RequestOut<'a> {
+    method: &'a str,
+    url: &'a str,
+    headers: &'a [(String, String)],
+    body: &'a Option<String>,
+}
+
+impl RunVars {
+    /// Scope `index` (local, data, environment, collection, globals) as JSON text.
+    fn text(&self, index: usize) -> String {
+        let maps = self.maps.borrow();
+        let scope = match index {
+            0 => &maps.local,
+            1 => &maps.data,
+            2 => &maps.environment,
+            3 => &maps.collection,
+            _ => &maps.globals,
+        };
+        // Serialising a map of JSON values cannot fail.
+        serde_json::to_string(scope).unwrap_or_else(|_| "{}".to_string())
+    }
+
+    /// The request as JSON text: method, url, headers (pairs), body.
+    fn request_text(&self) -> String {
+        let r = self.request.borrow();
+        let out = RequestOut { method: &r.method, url: &r.url, headers: &r.headers, body: &r.body };
+        // Strings only: serialising cannot fail.
+        serde_json::to_string(&out).unwrap_or_else(|_| "null".to_string())
+    }
+}
 
 /// The services of the run in progress. JS callbacks must be `'static`, but the services
 /// are only borrowed for the duration of `ScriptHost::run`; the slot holds a lifetime-erased
@@ -89,9 +130,13 @@ fn hex_arg<'js>(ctx: &Ctx<'js>, hex: &str) -> rquickjs::Result<Vec<u8>> {
 }
 
 /// Builds the `native` object handed to the prelude.
-pub fn install<'js>(ctx: &Ctx<'js>, slot: &Rc<ServicesSlot>) -> rquickjs::Result<Object<'js>> {
+pub fn install<'js>(ctx: &Ctx<'js>, slot: &Rc<ServicesSlot>, vars: &Rc<RunVars>) -> rquickjs::Result<Object<'js>> {
     let native = Object::new(ctx.clone())?;
     let c = ctx.clone();
+    let run_vars = Rc::clone(vars);
+    native.set("scopeText", Function::new(c.clone(), move |index: usize| run_vars.text(index))?)?;
+    let run_request = Rc::clone(vars);
+    native.set("requestText", Function::new(c.clone(), move || run_request.request_text())?)?;
     native.set(
         "digestHex",
         Function::new(c.clone(), |ctx: Ctx<'js>, alg: String, hex: String| {

@@ -62,7 +62,7 @@ pub struct ScopeMaps {
 }
 
 /// The request as scripts see it (`pm.request`); pre-request scripts may change it.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct ScriptRequest {
     pub method: String,
     pub url: String,
@@ -162,7 +162,11 @@ pub struct ScriptOutcome {
     pub assertions: Vec<Assertion>,
     pub console: Vec<ConsoleLine>,
     pub errors: Vec<ScriptFailure>,
+    /// The input's scopes, with what the scripts changed.
     pub vars: ScopeMaps,
+    /// Which scopes of `vars` the scripts changed, in the order local, data, environment,
+    /// collection, globals; the others are the input's, untouched.
+    pub changed_scopes: [bool; 5],
     pub request: ScriptRequest,
     pub next_request: NextRequest,
     pub skip_request: bool,

@@ -15,10 +15,10 @@ function assertType(type) {
 addChainableMethod('an', assertType);
 addChainableMethod('a', assertType);
 
-function includeChaining() { flag(this, 'contains', true); }
+function includeChaining() { setFlag(this, 'contains', true); }
 
 function assertInclude(val, message) {
-  if (message) flag(this, 'message', message);
+  if (message) setFlag(this, 'message', message);
   var obj = flag(this, 'object');
   var objType = typeOf(obj).toLowerCase();
   var negate = flag(this, 'negate');
@@ -121,7 +121,7 @@ addProperty('empty', function () {
 });
 
 function assertEqual(val, message) {
-  if (message) flag(this, 'message', message);
+  if (message) setFlag(this, 'message', message);
   if (flag(this, 'deep')) return assertEql.call(this, val);
   this.assert(val === flag(this, 'object'), 'expected #{this} to equal #{exp}',
     'expected #{this} to not equal #{exp}', val, this._obj, true);
@@ -129,7 +129,7 @@ function assertEqual(val, message) {
 ['equal', 'equals', 'eq'].forEach(function (name) { addMethod(name, assertEqual); });
 
 function assertEql(val, message) {
-  if (message) flag(this, 'message', message);
+  if (message) setFlag(this, 'message', message);
   this.assert(deepEqual(val, flag(this, 'object')), 'expected #{this} to deeply equal #{exp}',
     'expected #{this} to not deeply equal #{exp}', val, this._obj, true);
 }
@@ -139,7 +139,7 @@ addMethod('eqls', assertEql);
 // above/least/below/most share their argument checks and the `length` form.
 function comparison(name, test, words, lengthWords) {
   return function (n, message) {
-    if (message) flag(this, 'message', message);
+    if (message) setFlag(this, 'message', message);
     var obj = flag(this, 'object');
     var doLength = flag(this, 'doLength');
     var objType = typeOf(obj).toLowerCase(), nType = typeOf(n).toLowerCase();
@@ -173,7 +173,7 @@ var assertMost = comparison('most', function (a, b) { return a <= b; }, ['at mos
 ['most', 'lte', 'lessThanOrEqual'].forEach(function (n) { addMethod(n, assertMost); });
 
 addMethod('within', function (start, finish, message) {
-  if (message) flag(this, 'message', message);
+  if (message) setFlag(this, 'message', message);
   var obj = flag(this, 'object'), doLength = flag(this, 'doLength');
   var objType = typeOf(obj).toLowerCase(), startType = typeOf(start).toLowerCase(), finishType = typeOf(finish).toLowerCase();
   var range = startType === 'date' && finishType === 'date'
@@ -198,7 +198,7 @@ addMethod('within', function (start, finish, message) {
 });
 
 function assertInstanceOf(constructor, message) {
-  if (message) flag(this, 'message', message);
+  if (message) setFlag(this, 'message', message);
   var target = flag(this, 'object'), isInstance;
   try {
     isInstance = target instanceof constructor;
@@ -216,7 +216,7 @@ addMethod('instanceof', assertInstanceOf);
 addMethod('instanceOf', assertInstanceOf);
 
 function assertProperty(name, val, message) {
-  if (message) flag(this, 'message', message);
+  if (message) setFlag(this, 'message', message);
   var isNested = flag(this, 'nested'), isOwn = flag(this, 'own'), nameType = typeof name;
   if (isNested) {
     if (nameType !== 'string') failWith(this, 'the argument to property must be a string when using nested syntax');
@@ -240,19 +240,19 @@ function assertProperty(name, val, message) {
       'expected #{this} to have ' + descriptor + chaiInspect(name) + ' of #{exp}, but got #{act}',
       'expected #{this} to not have ' + descriptor + chaiInspect(name) + ' of #{act}', val, value);
   }
-  flag(this, 'object', value);
+  setFlag(this, 'object', value);
 }
 addMethod('property', assertProperty);
 
 function assertOwnProperty() {
-  flag(this, 'own', true);
+  setFlag(this, 'own', true);
   return assertProperty.apply(this, arguments);
 }
 addMethod('ownProperty', assertOwnProperty);
 addMethod('haveOwnProperty', assertOwnProperty);
 
 function assertLengthOf(n, message) {
-  if (message) flag(this, 'message', message);
+  if (message) setFlag(this, 'message', message);
   var obj = flag(this, 'object'), objType = typeOf(obj).toLowerCase(), descriptor = 'length', count;
   if (objType === 'map' || objType === 'set') {
     descriptor = 'size';
@@ -264,19 +264,19 @@ function assertLengthOf(n, message) {
   this.assert(count == n, 'expected #{this} to have a ' + descriptor + ' of #{exp} but got #{act}',
     'expected #{this} to not have a ' + descriptor + ' of #{act}', n, count);
 }
-function lengthChaining() { flag(this, 'doLength', true); }
+function lengthChaining() { setFlag(this, 'doLength', true); }
 addChainableMethod('length', assertLengthOf, lengthChaining);
 addChainableMethod('lengthOf', assertLengthOf, lengthChaining);
 
 function assertMatch(re, message) {
-  if (message) flag(this, 'message', message);
+  if (message) setFlag(this, 'message', message);
   this.assert(re.exec(flag(this, 'object')), 'expected #{this} to match ' + re, 'expected #{this} not to match ' + re);
 }
 addMethod('match', assertMatch);
 addMethod('matches', assertMatch);
 
 addMethod('string', function (str, message) {
-  if (message) flag(this, 'message', message);
+  if (message) setFlag(this, 'message', message);
   var obj = flag(this, 'object');
   subAssertion(this, obj).is.a('string');
   this.assert(obj.indexOf(str) !== -1, 'expected #{this} to contain ' + chaiInspect(str),
@@ -359,7 +359,7 @@ function isSubsetOf(subset, superset, cmp, contains, ordered) {
 }
 
 addMethod('members', function (subset, message) {
-  if (message) flag(this, 'message', message);
+  if (message) setFlag(this, 'message', message);
   var obj = flag(this, 'object');
   subAssertion(this, obj).to.be.an('array');
   subAssertion(this, subset).to.be.an('array');
@@ -378,7 +378,7 @@ addMethod('members', function (subset, message) {
 });
 
 addMethod('oneOf', function (list, message) {
-  if (message) flag(this, 'message', message);
+  if (message) setFlag(this, 'message', message);
   var expected = flag(this, 'object');
   subAssertion(this, list).to.be.an('array');
   if (flag(this, 'contains')) {
@@ -394,7 +394,7 @@ addMethod('oneOf', function (list, message) {
 });
 
 function assertCloseTo(expected, delta, message) {
-  if (message) flag(this, 'message', message);
+  if (message) setFlag(this, 'message', message);
   var obj = flag(this, 'object');
   subAssertion(this, obj).is.a('number');
   if (typeof expected !== 'number' || typeof delta !== 'number') {
@@ -408,7 +408,7 @@ addMethod('closeTo', assertCloseTo);
 addMethod('approximately', assertCloseTo);
 
 function assertSatisfy(matcher, message) {
-  if (message) flag(this, 'message', message);
+  if (message) setFlag(this, 'message', message);
   var result = matcher(flag(this, 'object'));
   this.assert(result, 'expected #{this} to satisfy ' + objDisplay(matcher),
     'expected #{this} to not satisfy' + objDisplay(matcher), !flag(this, 'negate'), result);
@@ -417,7 +417,7 @@ addMethod('satisfy', assertSatisfy);
 addMethod('satisfies', assertSatisfy);
 
 addMethod('respondTo', function (method, message) {
-  if (message) flag(this, 'message', message);
+  if (message) setFlag(this, 'message', message);
   var obj = flag(this, 'object'), itself = flag(this, 'itself');
   var context = typeof obj === 'function' && !itself ? obj.prototype[method] : obj[method];
   this.assert(typeof context === 'function', 'expected #{this} to respond to ' + chaiInspect(method),

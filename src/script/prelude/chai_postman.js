@@ -176,7 +176,7 @@ addChainableMethod('responseTime', function (value) {
   }
 }, function () {
   requireResponse(this);
-  flag(this, 'number', this._obj.responseTime);
+  setFlag(this, 'number', this._obj.responseTime);
   this._obj = this._obj.responseTime;
 });
 
@@ -192,7 +192,7 @@ addChainableMethod('responseSize', function (value) {
   requireResponse(this);
   var size = this._obj.size();
   var total = (size.header || 0) + (size.body || 0);
-  flag(this, 'number', total);
+  setFlag(this, 'number', total);
   this._obj = total;
 });
 

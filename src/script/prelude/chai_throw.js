@@ -39,7 +39,7 @@ function describeThrown(thrown) {
 }
 
 function assertThrows(errorLike, errMsgMatcher, message) {
-  if (message) flag(this, 'message', message);
+  if (message) setFlag(this, 'message', message);
   var obj = flag(this, 'object'), negate = flag(this, 'negate') || false;
   subAssertion(this, obj).is.a('function');
   if (errorLike instanceof RegExp || typeof errorLike === 'string') {
@@ -92,6 +92,6 @@ function assertThrows(errorLike, errMsgMatcher, message) {
       'expected #{this} to not throw #{exp}' + (caught ? ' but #{act} was thrown' : ''),
       expectedName, describeThrown(caught));
   }
-  flag(this, 'object', caught);
+  setFlag(this, 'object', caught);
 }
 ['throw', 'throws', 'Throw'].forEach(function (name) { addMethod(name, assertThrows); });

@@ -1,6 +1,7 @@
 // runtime.js: one run of scripts: builds `pm` and the legacy globals from the input,
 // runs pm.test (sync, `done` callback, promises), timers, console capture, sendRequest,
-// and hands the results back to Rust as JSON. Returns the internals object to Rust.
+// and hands the results back to Rust (a flat array, or JSON). Returns the internals
+// object to Rust.
 
 var G = globalThis;
 var SCRIPT_FILE = 'postie-script';
@@ -223,23 +224,33 @@ function sendRequest(req, callback) {
 
 var SCOPE_NAMES = ['local', 'data', 'environment', 'collection', 'globals'];
 
+// The five scope slots, made on first use: many scripts never touch a variable.
+function runSlots() {
+  return run.slots || (run.slots = [new ScopeSlot(0), new ScopeSlot(1), new ScopeSlot(2), new ScopeSlot(3), new ScopeSlot(4)]);
+}
+
 function scope(name) {
   var cache = run.scopeObjects;
   if (!cache[name]) {
-    cache[name] = new VariableScope(run.slots[SCOPE_NAMES.indexOf(name)],
+    cache[name] = new VariableScope(runSlots()[SCOPE_NAMES.indexOf(name)],
       name === 'environment' ? run.meta.environmentName : undefined);
   }
   return cache[name];
 }
 
 function currentRequest() {
-  if (!run.request) run.request = new PostmanRequest(JSON.parse(run.requestText));
+  if (!run.request) {
+    if (run.requestText === null) run.requestText = native.requestText();
+    run.request = new PostmanRequest(JSON.parse(run.requestText));
+  }
   return run.request;
 }
 
 function currentResponse() {
   if (run.response === undefined) {
-    run.response = run.responseText ? new PostmanResponse(JSON.parse(run.responseText), run.body) : null;
+    var r = run.responseData;
+    run.response = r ? new PostmanResponse({ code: r[0], status: r[1], headers: r[2], responseTime: r[3], responseSize: r[4] },
+      run.body) : null;
   }
   return run.response || undefined;
 }
@@ -283,7 +294,7 @@ Object.defineProperty(pm.execution, 'location', {
 Object.defineProperties(pm, {
   info: { get: function () { return run.meta.info; }, enumerable: true },
   variables: {
-    get: function () { return run.view || (run.view = new VariablesView(run.slots)); }, enumerable: true
+    get: function () { return run.view || (run.view = new VariablesView(runSlots())); }, enumerable: true
   },
   request: { get: currentRequest, enumerable: true },
   response: { get: currentResponse, enumerable: true },
@@ -365,14 +376,49 @@ function harvestLegacyTests(origin) {
 
 // ---- the protocol with Rust (host.rs) ----
 
-function begin(metaText, requestText, responseText, body, scopeTexts) {
-  run = {
-    meta: JSON.parse(metaText), requestText: requestText, responseText: responseText, body: body,
-    slots: scopeTexts.map(function (text) { return new ScopeSlot(text); }),
-    scopeObjects: {}, view: null, request: null, response: undefined, legacy: {},
-    assertions: [], console: [], errors: [], timers: [], origin: 0,
-    nextRequest: null, nextRequestSet: false, skipRequest: false
-  };
+// meta: [event, assertionBase, environmentName, iteration, iterationCount, requestName, requestId]
+// response: [code, status, [[name, value]...], responseTime, responseSize], or undefined
+// One state object, refilled by every run: assigning existing fields costs far less than
+// building a twenty-field object each time. Only these functions (through `run` and
+// `finished`) ever hold it; `pm.info` gets a fresh object per run.
+var runState = null;
+
+function begin(meta, response, body) {
+  finished = null;
+  var state = runState;
+  if (state === null) {
+    state = runState = {
+      meta: { event: null, assertionBase: 0, environmentName: null, info: null },
+      requestText: null, responseData: undefined, body: null, slots: null,
+      scopeObjects: null, view: null, request: null, response: undefined, legacy: null,
+      assertions: null, console: null, errors: null, timers: null, origin: 0,
+      nextRequest: null, nextRequestSet: false, skipRequest: false, exportedRequest: null
+    };
+  }
+  var m = state.meta;
+  m.event = meta[0];
+  m.assertionBase = meta[1];
+  m.environmentName = meta[2] === undefined ? null : meta[2];
+  m.info = { eventName: meta[0], iteration: meta[3], iterationCount: meta[4], requestName: meta[5], requestId: meta[6] };
+  state.requestText = null;
+  state.responseData = response;
+  state.body = body;
+  state.slots = null;
+  state.scopeObjects = {};
+  state.view = null;
+  state.request = null;
+  state.response = undefined;
+  state.legacy = {};
+  state.assertions = [];
+  state.console = [];
+  state.errors = [];
+  state.timers = [];
+  state.origin = 0;
+  state.nextRequest = null;
+  state.nextRequestSet = false;
+  state.skipRequest = false;
+  state.exportedRequest = null;
+  run = state;
 }
 
 function runScript(fn, origin) {
@@ -391,12 +437,14 @@ function runScript(fn, origin) {
 }
 
 function endScript(origin) {
-  run.timers = [];
-  run.assertions.forEach(function (record) {
+  if (run.timers.length) run.timers = [];
+  var assertions = run.assertions;
+  for (var i = 0, n = assertions.length; i < n; i++) {
+    var record = assertions[i];
     if (record.status === 'pending' && record.origin === origin) {
       settle(record, new Error('the test did not finish: its done callback was never called or its promise never settled'));
     }
-  });
+  }
   harvestLegacyTests(origin);
 }
 
@@ -413,27 +461,73 @@ function jsonReplacer() {
 }
 
 // Only what changed goes back: untouched scopes and an unchanged request are `null`.
-function finish() {
-  var state = run;
-  run = null;
-  var request = state.request ? exportRequest(state.request) : null;
-  if (request && JSON.stringify(request) === state.requestText) request = null;
-  var out = {
+// `finish()` answers with one flat array of plain values (read by flat.rs); when Rust
+// cannot read it, or a changed scope does not serialise plainly, the same results go as
+// one JSON text (`finishText`), the general form.
+var finished = null;
+
+function finishedOut(state) {
+  return {
     assertions: state.assertions.map(function (a) {
       return { name: a.name, status: a.status, index: a.index, error: a.error };
     }),
     console: state.console,
     errors: state.errors,
-    scopes: state.slots.map(function (slot) { return slot.dirty ? slot.values : null; }),
-    request: request,
+    scopes: (state.slots || [{}, {}, {}, {}, {}]).map(function (slot) { return slot.dirty ? slot.values : null; }),
+    request: state.exportedRequest,
     nextRequest: state.nextRequestSet ? { target: state.nextRequest } : null,
     skipRequest: state.skipRequest
   };
+}
+
+function finishText() {
+  var state = finished;
+  finished = null;
+  if (!state) return 'null';
+  var out = finishedOut(state);
   try {
     return JSON.stringify(out);
   } catch (e) {
     return JSON.stringify(out, jsonReplacer());
   }
+}
+
+function finish() {
+  var state = run;
+  run = null;
+  finished = state;
+  var request = state.request ? exportRequest(state.request) : null;
+  var requestText = request ? JSON.stringify(request) : null;
+  if (request && requestText === state.requestText) {
+    request = null;
+    requestText = null;
+  }
+  state.exportedRequest = request;
+  var slots = state.slots, scopes = [null, null, null, null, null];
+  for (var i = 0; slots && i < 5; i++) {
+    if (!slots[i].dirty) continue;
+    var text;
+    try {
+      text = JSON.stringify(slots[i].values);
+    } catch (e) {
+      return finishText();
+    }
+    if (typeof text !== 'string') return finishText();
+    scopes[i] = text;
+  }
+  var lines = state.console, errors = state.errors, assertions = state.assertions;
+  var flat = [state.skipRequest, state.nextRequestSet, state.nextRequestSet ? state.nextRequest : null, requestText,
+    scopes[0], scopes[1], scopes[2], scopes[3], scopes[4], lines.length];
+  for (i = 0; i < lines.length; i++) flat.push(lines[i].level, lines[i].text);
+  flat.push(errors.length);
+  for (i = 0; i < errors.length; i++) flat.push(errors[i].origin, errors[i].name, errors[i].message, errors[i].line);
+  flat.push(assertions.length);
+  for (i = 0; i < assertions.length; i++) {
+    var a = assertions[i], error = a.error;
+    if (error === null || error === undefined) flat.push(a.name, a.status, a.index, null, null, null);
+    else flat.push(a.name, a.status, a.index, error.name, error.message, error.stack);
+  }
+  return flat;
 }
 
 G.pm = pm;
@@ -446,7 +540,7 @@ G.CryptoJS = CryptoJS;
 G.require = requireModule;
 
 return {
-  begin: begin, runScript: runScript, endScript: endScript, finish: finish,
+  begin: begin, runScript: runScript, endScript: endScript, finish: finish, finishText: finishText,
   describe: function (e) { return JSON.stringify(describeError(e)); },
   nextTimerDelay: nextTimerDelay, runNextTimer: runNextTimer
 };

@@ -7,7 +7,12 @@ class PropertyList {
   constructor(items, caseInsensitive) {
     this._items = [];
     this._ci = !!caseInsensitive;
-    (items || []).forEach(function (item) { this.add(item); }, this);
+    if (Array.isArray(items)) {
+      // A plain loop: lists are built for every response, and a callback per item costs.
+      for (var i = 0; i < items.length; i++) if (i in items) this.add(items[i]);
+    } else {
+      (items || []).forEach(function (item) { this.add(item); }, this);
+    }
   }
   _norm(key) { return this._ci ? String(key).toLowerCase() : String(key); }
   _toItem(item) {

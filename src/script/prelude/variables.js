@@ -38,16 +38,16 @@ function own(map, key) {
   return Object.prototype.hasOwnProperty.call(map, key);
 }
 
-// One scope's values, parsed from its JSON text on first use; `dirty` once changed, so
-// untouched scopes never travel back to Rust.
+// One scope's values, fetched from Rust (as JSON text) on first use; `dirty` once changed,
+// so untouched scopes never travel back to Rust.
 class ScopeSlot {
-  constructor(text) {
-    this.text = text;
+  constructor(index) {
+    this.index = index;
     this.values = null;
     this.dirty = false;
   }
   get map() {
-    if (this.values === null) this.values = JSON.parse(this.text);
+    if (this.values === null) this.values = JSON.parse(native.scopeText(this.index));
     return this.values;
   }
 }

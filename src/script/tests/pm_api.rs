@@ -315,3 +315,35 @@ fn a_script_without_tests_changes_nothing() {
     assert_eq!(outcome.vars.environment, before.environment);
     assert_eq!(outcome.next_request, NextRequest::Unchanged);
 }
+
+#[test]
+fn changed_scopes_are_flagged_and_unplain_values_still_come_back() {
+    // (script, scopes flagged as changed, environment and globals afterwards)
+    let cases = [
+        ("pm.test('t', () => {});", [false; 5], json!({"k": "v"}), json!({})),
+        (
+            "pm.environment.set('n', 1); pm.test('t', () => {});",
+            [false, false, true, false, false],
+            json!({"k": "v", "n": 1}),
+            json!({}),
+        ),
+        (
+            // A circular value and a BigInt: the results take the general JSON path.
+            "var o = {}; o.self = o; pm.environment.set('o', o); pm.globals.set('b', 10n); pm.test('t', () => {});",
+            [false, false, true, false, true],
+            json!({"k": "v", "o": {"self": "[Circular]"}}),
+            json!({"b": "10"}),
+        ),
+    ];
+    for (script, changed, environment, globals) in cases {
+        let mut host = host();
+        let mut input = input(ScriptEvent::Test, &[script], None);
+        input.vars.environment.insert("k".into(), json!("v"));
+        let outcome = host.run(input, &FakeServices::default());
+        assert_eq!(outcome.changed_scopes, changed, "{script}");
+        assert_eq!(json!(outcome.vars.environment), environment, "{script}");
+        assert_eq!(json!(outcome.vars.globals), globals, "{script}");
+        assert_eq!(assertion_summary(&outcome), [("t".to_string(), AssertionStatus::Passed, None)], "{script}");
+        assert!(outcome.errors.is_empty(), "{script}: {:?}", outcome.errors);
+    }
+}
