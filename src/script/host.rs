@@ -66,6 +66,16 @@ pub struct ScriptHost {
     pub(super) limits: ScriptLimits,
 }
 
+/// The prelude function from the bytecode `build.rs` compiled.
+fn prelude_from_bytecode<'js>(ctx: &rquickjs::Ctx<'js>) -> rquickjs::Result<Function<'js>> {
+    // SAFETY: the bytes are the output of `Module::write` by this same QuickJS version at
+    // build time (see build.rs), embedded read-only with `include_bytes!`.
+    let module = unsafe { rquickjs::Module::load(ctx.clone(), prelude::BYTECODE)? };
+    let (module, promise) = module.eval()?;
+    promise.finish::<()>()?;
+    module.get("default")
+}
+
 impl ScriptHost {
     pub fn new(limits: ScriptLimits) -> Result<ScriptHost, ScriptError> {
         Self::with_slots(limits, Rc::new(ServicesSlot::default()), Rc::new(RunVars::default()))
@@ -89,10 +99,16 @@ impl ScriptHost {
         let context = Context::full(&runtime).map_err(|e| prelude_error(e.to_string()))?;
         let internals = context.with(|ctx| {
             let load = || -> rquickjs::Result<Persistent<Object<'static>>> {
-                let mut options = EvalOptions::default();
-                options.strict = false;
-                options.filename = Some(prelude::PRELUDE_FILE.to_string());
-                let factory: Function = ctx.eval_with_options(prelude::SOURCE, options)?;
+                let factory = match prelude_from_bytecode(&ctx) {
+                    Ok(f) => f,
+                    // Never expected; the source gives the same function, only slower.
+                    Err(_) => {
+                        let mut options = EvalOptions::default();
+                        options.strict = false;
+                        options.filename = Some(prelude::PRELUDE_FILE.to_string());
+                        ctx.eval_with_options(prelude::SOURCE, options)?
+                    }
+                };
                 let native = native::install(&ctx, &services, &vars)?;
                 let internals: Object = factory.call((native,))?;
                 Ok(Persistent::save(&ctx, internals))
@@ -233,4 +249,19 @@ impl ScriptHost {
 
 fn internal(origin: String, message: String) -> ScriptFailure {
     ScriptFailure { origin, name: "InternalError".to_string(), message, line: None }
+}
+
+#[cfg(test)]
+mod bytecode_tests {
+    use super::*;
+
+    #[test]
+    fn the_build_time_bytecode_loads_and_yields_the_prelude_function() {
+        let runtime = Runtime::new().unwrap();
+        let context = Context::full(&runtime).unwrap();
+        context.with(|ctx| {
+            let f = prelude_from_bytecode(&ctx).expect("bytecode from build.rs loads");
+            assert!(f.as_object().is_some());
+        });
+    }
 }

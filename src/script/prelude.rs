@@ -9,20 +9,12 @@ pub const PRELUDE_FILE: &str = "postie-prelude.js";
 /// File name user scripts are compiled under; the prelude looks for it to find lines.
 pub const SCRIPT_FILE: &str = "postie-script";
 
-pub const SOURCE: &str = concat!(
-    "(function (native) {\n'use strict';\n",
-    include_str!("prelude/util.js"),
-    include_str!("prelude/inspect.js"),
-    include_str!("prelude/chai_core.js"),
-    include_str!("prelude/chai_assertions.js"),
-    include_str!("prelude/chai_throw.js"),
-    include_str!("prelude/chai_postman.js"),
-    include_str!("prelude/sdk.js"),
-    include_str!("prelude/variables.js"),
-    include_str!("prelude/crypto.js"),
-    include_str!("prelude/runtime.js"),
-    "\n})"
-);
+/// Every file of `prelude/` in one function expression, joined by `build.rs`.
+pub const SOURCE: &str = include_str!(concat!(env!("OUT_DIR"), "/prelude.js"));
+
+/// The same, compiled by `build.rs` into a QuickJS module whose default export is that
+/// function. Produced by this crate's own QuickJS, so it is valid for the engine it feeds.
+pub const BYTECODE: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/prelude.qjsbc"));
 
 /// Wraps a user script in a function so its declarations stay local and top-level
 /// `return` works. The wrapper opens on the script's first line, so line numbers in
