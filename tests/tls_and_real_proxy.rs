@@ -62,7 +62,11 @@ fn extra_ca_trust_and_tls_failures() {
         let r = run(cmd);
         assert_eq!(r.code, 0, "{how}: {}", r.all());
         if how == "flag" {
-            assert!(r.stdout.contains("server certificate: CN=localhost; issuer CN=postie test CA"), "{}", r.stdout);
+            assert!(
+                r.stdout.contains("TLS 1.3, HTTP/1.1; server certificate: CN=localhost; issuer CN=postie test CA"),
+                "{}",
+                r.stdout
+            );
         }
     }
     assert_eq!(t.server.records().len(), 3);

@@ -9,7 +9,7 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use super::trust::TrustStore;
+use super::trust::{HandshakeProbe, TrustStore};
 use crate::proxy::Route;
 
 /// Settings that change how a client connects; requests differing in these need their own client.
@@ -53,7 +53,7 @@ pub struct PoolError {
 }
 
 pub struct ClientPool {
-    clients: Mutex<HashMap<ClientKey, reqwest::Client>>,
+    clients: Mutex<HashMap<ClientKey, (reqwest::Client, HandshakeProbe)>>,
     jar: Arc<reqwest::cookie::Jar>,
     options: PoolOptions,
 }
@@ -69,12 +69,13 @@ impl ClientPool {
     }
 
     /// The client for `key`, built on first use.
-    pub fn client(&self, key: &ClientKey) -> Result<reqwest::Client, PoolError> {
+    pub fn client(&self, key: &ClientKey) -> Result<(reqwest::Client, HandshakeProbe), PoolError> {
         let mut clients = self.clients.lock().unwrap_or_else(|p| p.into_inner());
         if let Some(c) = clients.get(key) {
             return Ok(c.clone());
         }
-        let client = self.build(key)?;
+        let probe = HandshakeProbe::default();
+        let client = (self.build(key, probe.clone())?, probe);
         clients.insert(key.clone(), client.clone());
         Ok(client)
     }
@@ -88,7 +89,7 @@ impl ClientPool {
         self.len() == 0
     }
 
-    fn build(&self, key: &ClientKey) -> Result<reqwest::Client, PoolError> {
+    fn build(&self, key: &ClientKey, probe: HandshakeProbe) -> Result<reqwest::Client, PoolError> {
         let fail = |message: String| PoolError { route: key.route.to_string(), message };
         let mut b = reqwest::Client::builder()
             .cookie_provider(self.jar.clone())
@@ -102,7 +103,7 @@ impl ClientPool {
             .tls_backend_preconfigured(
                 self.options
                     .trust
-                    .client_config(key.insecure, key.identity.as_ref())
+                    .client_config(key.insecure, key.identity.as_ref(), probe)
                     .map_err(|e| fail(e.to_string()))?,
             );
         if let Some(n) = self.options.max_idle_per_host {

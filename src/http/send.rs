@@ -75,7 +75,8 @@ pub async fn send(
     req: &PreparedRequest,
     opts: &SendOptions,
 ) -> Result<ResponseRecord, RequestError> {
-    let client = pool.client(key).map_err(|e| RequestError { kind: "ClientSetup".into(), message: e.to_string() })?;
+    let (client, probe) =
+        pool.client(key).map_err(|e| RequestError { kind: "ClientSetup".into(), message: e.to_string() })?;
     let started = Instant::now();
     let response = build(&client, req, None, opts)?.send().await;
     let mut response = match response {
@@ -106,7 +107,13 @@ pub async fn send(
         .get::<reqwest::tls::TlsInfo>()
         .and_then(|info| info.peer_certificate())
         .and_then(crate::tls::summarize)
-        .map(|c| format!("server certificate: {}; issuer {}; valid until {}", c.subject, c.issuer, c.not_after));
+        .map(|c| {
+            let version = probe.version().unwrap_or("TLS");
+            format!(
+                "{version}, {http_version}; server certificate: {}; issuer {}; valid until {}",
+                c.subject, c.issuer, c.not_after
+            )
+        });
     if let Some(err) = proxy_status_error(code, &headers, &key.route) {
         return Err(err);
     }

@@ -48,6 +48,27 @@ pub fn load_ca_bundle(path: &Path, origin: &str) -> Result<Vec<CertificateDer<'s
     Ok(certs)
 }
 
+/// The TLS version of the last handshake a client made (its verifier sees it happen).
+/// A worker uses its clients one request at a time, so this is the version of the
+/// connection that carried the worker's latest response.
+#[derive(Clone, Debug, Default)]
+pub struct HandshakeProbe(Arc<std::sync::atomic::AtomicU8>);
+
+impl HandshakeProbe {
+    fn saw(&self, version: u8) {
+        self.0.store(version, std::sync::atomic::Ordering::Relaxed);
+    }
+
+    /// `TLS 1.2` / `TLS 1.3`, or `None` before any handshake.
+    pub fn version(&self) -> Option<&'static str> {
+        match self.0.load(std::sync::atomic::Ordering::Relaxed) {
+            12 => Some("TLS 1.2"),
+            13 => Some("TLS 1.3"),
+            _ => None,
+        }
+    }
+}
+
 /// The run's trust: built lazily, once, on the first certificate to verify.
 #[derive(Debug)]
 pub struct TrustStore {
@@ -89,9 +110,10 @@ impl TrustStore {
         self: &Arc<Self>,
         insecure: bool,
         identity: Option<&crate::tls::ClientIdentity>,
+        probe: HandshakeProbe,
     ) -> Result<rustls::ClientConfig, rustls::Error> {
         let verifier: Arc<dyn ServerCertVerifier> =
-            Arc::new(StoreVerifier { store: self.clone(), accept_any: insecure });
+            Arc::new(StoreVerifier { store: self.clone(), accept_any: insecure, probe });
         let builder = rustls::ClientConfig::builder_with_provider(self.provider.clone())
             .with_safe_default_protocol_versions()?
             .dangerous()
@@ -114,6 +136,7 @@ impl TrustStore {
 struct StoreVerifier {
     store: Arc<TrustStore>,
     accept_any: bool,
+    probe: HandshakeProbe,
 }
 
 impl ServerCertVerifier for StoreVerifier {
@@ -137,6 +160,7 @@ impl ServerCertVerifier for StoreVerifier {
         cert: &CertificateDer<'_>,
         dss: &DigitallySignedStruct,
     ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        self.probe.saw(12);
         let algorithms = &self.store.provider.signature_verification_algorithms;
         rustls::crypto::verify_tls12_signature(message, cert, dss, algorithms)
     }
@@ -147,6 +171,7 @@ impl ServerCertVerifier for StoreVerifier {
         cert: &CertificateDer<'_>,
         dss: &DigitallySignedStruct,
     ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        self.probe.saw(13);
         let algorithms = &self.store.provider.signature_verification_algorithms;
         rustls::crypto::verify_tls13_signature(message, cert, dss, algorithms)
     }
