@@ -224,7 +224,8 @@ fn implicit_headers() -> [(&'static str, String); 6] {
         ("User-Agent", format!("postie/{}", env!("CARGO_PKG_VERSION"))),
         ("Accept", "*/*".to_string()),
         ("Cache-Control", "no-cache".to_string()),
-        ("Postman-Token", uuid::Uuid::new_v4().to_string()),
+        // From the thread's RNG: uuid's own v4 makes a getrandom system call per request.
+        ("Postman-Token", uuid::Builder::from_random_bytes(rand::random()).into_uuid().to_string()),
         ("Accept-Encoding", "gzip, deflate, br".to_string()),
         ("Connection", "keep-alive".to_string()),
     ]
