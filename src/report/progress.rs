@@ -16,8 +16,11 @@ impl ProgressReporter {
     /// A hidden bar until `start` knows the total.
     pub fn new() -> Self {
         let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
-        let style = ProgressStyle::with_template("{spinner} [{bar:30}] {pos}/{len} requests, {per_sec}, {msg}")
+        let style = ProgressStyle::with_template("{spinner} [{bar:30}] {pos}/{len} requests, {rate}, {msg}")
             .unwrap_or_else(|_| ProgressStyle::default_bar())
+            .with_key("rate", |state: &indicatif::ProgressState, w: &mut dyn std::fmt::Write| {
+                let _ = write!(w, "{:.0}/s", state.per_sec());
+            })
             .progress_chars("=> ");
         bar.set_style(style);
         ProgressReporter { bar, failed: 0 }
