@@ -284,34 +284,15 @@ fn client_certificates_from_flags_and_cert_list() {
             &serde_json::json!([{"name": "ci", "matches": [pattern], "cert": {"src": "client.pem"}, "key": {"src": "client-key.pem"}}]).to_string(),
         )
     };
-    let good = list(&format!("https://localhost:{}/*", server.port()));
-    let r = one_request(
-        dir.path(),
-        &url,
-        &[
-            "--ssl-extra-ca-certs",
-            &ca_file,
-            "--ssl-client-cert-list",
-            &good,
-            "--working-dir",
-            dir.path().to_str().unwrap(),
-        ],
-    );
-    assert_eq!(r.code, 0, "{}", r.all());
-    let other = list("https://other.example/*");
-    let r = one_request(
-        dir.path(),
-        &url,
-        &[
-            "--ssl-extra-ca-certs",
-            &ca_file,
-            "--ssl-client-cert-list",
-            &other,
-            "--working-dir",
-            dir.path().to_str().unwrap(),
-        ],
-    );
-    assert_eq!(r.code, 1, "{}", r.all());
+    let dir_arg = dir.path().to_str().unwrap();
+    for (pattern, code) in
+        [(format!("https://localhost:{}/*", server.port()), 0), ("https://other.example/*".to_string(), 1)]
+    {
+        let file = list(&pattern);
+        let args = ["--ssl-extra-ca-certs", &ca_file, "--ssl-client-cert-list", &file, "--working-dir", dir_arg];
+        let r = one_request(dir.path(), &url, &args);
+        assert_eq!(r.code, code, "{pattern}: {}", r.all());
+    }
     // a request's own `certificate` object in the collection
     let col = dir.path().join("own-cert.json");
     let text = serde_json::json!({

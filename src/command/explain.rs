@@ -6,9 +6,8 @@ use std::io::Write;
 use super::inputs::{load_collection, load_scopes, proxy_policy};
 use super::{Failure, Outcome};
 use crate::cli::ExplainArgs;
-use crate::http::{parse_url, resolve_url};
+use crate::http::{collection_proxy, parse_url, resolve_url};
 use crate::plan;
-use crate::proxy::CollectionProxy;
 use crate::report::Redactor;
 
 pub fn explain(args: ExplainArgs) -> Result<Outcome, Failure> {
@@ -37,13 +36,7 @@ pub fn explain(args: ExplainArgs) -> Result<Outcome, Failure> {
         }
         let plan = plan::build(&collection, &[]).map_err(Failure::input)?;
         for req in &plan.requests {
-            let proxy = req.request.proxy.as_ref().map(|p| CollectionProxy {
-                match_pattern: p.match_pattern.clone(),
-                host: p.host.clone(),
-                port: p.port,
-                tunnel: p.tunnel,
-                disabled: p.disabled,
-            });
+            let proxy = collection_proxy(&req.request);
             match resolve_url(req, &scopes) {
                 Ok(url) => {
                     let decision = build.policy.explain(&url, proxy.as_ref());

@@ -9,8 +9,8 @@ mod trust;
 
 pub use pool::{ClientKey, ClientPool, PoolError, PoolOptions};
 pub use prepare::{
-    MultipartPart, MultipartValue, PrepareError, PreparedBody, PreparedRequest, parse_url, prepare, resolve_url,
-    strip_json_comments,
+    MultipartPart, MultipartValue, PrepareError, PreparedBody, PreparedRequest, collection_proxy, parse_url, prepare,
+    resolve_url, strip_json_comments,
 };
 pub use send::{SendOptions, send};
 pub use trust::{TlsFileError, TrustStore, load_ca_bundle};

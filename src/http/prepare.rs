@@ -103,6 +103,17 @@ pub enum PrepareError {
     },
 }
 
+/// The request's own `proxy` object in the shape the proxy policy takes.
+pub fn collection_proxy(request: &crate::collection::Request) -> Option<crate::proxy::CollectionProxy> {
+    request.proxy.as_ref().map(|p| crate::proxy::CollectionProxy {
+        match_pattern: p.match_pattern.clone(),
+        host: p.host.clone(),
+        port: p.port,
+        tunnel: p.tunnel,
+        disabled: p.disabled,
+    })
+}
+
 /// Resolves the URL text: variables, path variables (`:id`), and a default `http://`.
 pub fn resolve_url(req: &PlannedRequest, scopes: &Scopes) -> Result<Url, PrepareError> {
     let spec = &req.request.url;

@@ -4,9 +4,9 @@
 
 use std::sync::Arc;
 
-use crate::http::{ClientKey, ClientPool, PreparedRequest, SendOptions, prepare, send};
+use crate::http::{ClientKey, ClientPool, PreparedRequest, SendOptions, collection_proxy, prepare, send};
 use crate::plan::{Lane, LaneUnit, Plan, PlannedRequest};
-use crate::proxy::{CollectionProxy, ProxyPolicy, Route};
+use crate::proxy::{ProxyPolicy, Route};
 use crate::report::ResponseRecord;
 use crate::report::{Cursor, Event, Execution, RequestError, ScriptErrorRecord, ScriptPhase, SentRequest};
 use crate::script::{NextRequest, ScriptHost, ScriptInfo, ScriptInput, ScriptLimits, ScriptRequest, ScriptResponse};
@@ -265,7 +265,7 @@ impl LaneRunner {
         };
         execution.warnings.extend(prepared.warnings.iter().cloned());
         execution.secrets.extend(prepared.secrets.iter().cloned());
-        let route = self.ctx.policy.route(&prepared.url, collection_proxy(planned).as_ref());
+        let route = self.ctx.policy.route(&prepared.url, collection_proxy(&planned.request).as_ref());
         execution.route = describe_route(&route);
         execution.request = Some(sent_request(&prepared));
         let key = ClientKey {
@@ -334,16 +334,6 @@ fn follow_redirects(planned: &PlannedRequest, opts: &RunOptions) -> Option<usize
             .and_then(serde_json::Value::as_u64)
             .map(|n| n as usize)
             .unwrap_or(DEFAULT_MAX_REDIRECTS)
-    })
-}
-
-fn collection_proxy(planned: &PlannedRequest) -> Option<CollectionProxy> {
-    planned.request.proxy.as_ref().map(|p| CollectionProxy {
-        match_pattern: p.match_pattern.clone(),
-        host: p.host.clone(),
-        port: p.port,
-        tunnel: p.tunnel,
-        disabled: p.disabled,
     })
 }
 
