@@ -3,6 +3,9 @@
 //!
 //! `cargo run --release --example bench` (add `-- --large` for the 100 000-request RSS row)
 //!
+//! `-- --serve DIR` only starts the server and writes the benchmark collections into DIR,
+//! to run or profile postie by hand (`perf record postie run DIR/bench-1000-true.json`).
+//!
 //! postie runs as a child process (this same executable re-entered with `--as-postie`, which
 //! calls the library exactly as the `postie` binary does), so wall time, CPU time and peak
 //! RSS are the child's own, taken from `wait4`.
@@ -146,6 +149,16 @@ fn main() {
     let large = args.iter().any(|a| a == "--large");
     let addr = start_fast_server();
     let base = format!("http://{addr}");
+    if let Some(at) = args.iter().position(|a| a == "--serve") {
+        let dir = PathBuf::from(args.get(at + 1).map(String::as_str).unwrap_or("."));
+        for (n, scripts) in [(1, true), (1000, true), (1000, false)] {
+            println!("{}", write_collection(&dir, n, &base, scripts).display());
+        }
+        println!("serving on {base}; Ctrl-C to stop");
+        loop {
+            std::thread::park();
+        }
+    }
     let dir = tempfile::tempdir().expect("temp dir");
     let n = 1000;
 

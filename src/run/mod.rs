@@ -8,12 +8,13 @@
 
 mod cancel;
 mod lane;
+mod mailbox;
 mod order;
 mod scripting;
 
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex, mpsc};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime};
 
 use serde_json::{Map, Value};
@@ -131,14 +132,17 @@ pub fn run(
     let lanes = plan.lanes(iterations, options.parallel);
     let jobs = options.jobs.max(1).min(lanes.len().max(1));
     // Bounded, so lanes wait for a slow reporter instead of piling executions up in memory.
-    let (tx, rx) = mpsc::sync_channel::<LaneMsg>(CHANNEL_CAPACITY);
+    let (tx, rx) = mailbox::mailbox::<LaneMsg>(CHANNEL_CAPACITY);
     let window = Arc::new(Window::default());
     let reporter_window = window.clone();
     let reporter = std::thread::spawn(move || {
         let mut orderer = Orderer::default();
-        for msg in rx {
-            for event in orderer.push(msg) {
-                dispatcher.handle(event);
+        let mut batch = Vec::new();
+        while rx.recv_batch(&mut batch) {
+            for msg in batch.drain(..) {
+                for event in orderer.push(msg) {
+                    dispatcher.handle(event);
+                }
             }
             reporter_window.reported(orderer.next_lane());
         }
