@@ -194,3 +194,25 @@ fn ctrl_c_finishes_in_flight_requests_and_closes_the_reports() {
     let xml = std::fs::read_to_string(dir.path().join("r.xml")).unwrap();
     assert!(xml.trim_end().ends_with("</testsuites>"), "{xml}");
 }
+
+/// `--jobs 8` on a 2-core machine still has eight requests in flight (lanes share worker
+/// threads), never more; `--max-connections-per-host 2` holds one host to two at a time.
+#[test]
+fn jobs_bound_the_requests_in_flight_and_the_host_limit_holds_them_lower() {
+    let api = EchoServer::start_blocking();
+    let dir = tempdir();
+    let urls: Vec<String> = (0..16).map(|i| api.url(&format!("/delay/150?n={i}"))).collect();
+    let col = collection(dir.path(), "inflight", &urls);
+    for (extra, expected) in [(None, 8), (Some("2"), 2)] {
+        api.clear();
+        let mut cmd = postie(dir.path());
+        cmd.arg("run").arg(&col).args(["--jobs", "8", "--parallel", "request", "--timeout", "30000"]);
+        if let Some(n) = extra {
+            cmd.args(["--max-connections-per-host", n]);
+        }
+        let r = run(cmd);
+        assert_eq!(r.code, 0, "{}", r.all());
+        assert_eq!(api.requests().len(), 16);
+        assert_eq!(api.most_in_flight(), expected, "max connections {extra:?}");
+    }
+}

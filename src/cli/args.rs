@@ -193,9 +193,9 @@ pub struct RunArgs {
     /// What one lane holds.
     #[arg(long, value_enum, default_value_t = ParallelUnit::Iteration, help_heading = "Concurrency")]
     pub parallel: ParallelUnit,
-    /// Idle keep-alive connections kept per host.
-    #[arg(long, value_name = "N", help_heading = "Concurrency")]
-    pub max_connections_per_host: Option<usize>,
+    /// Requests in flight to one host (scheme, host, port) at once, across all lanes; also caps idle keep-alive connections kept per host.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..), help_heading = "Concurrency")]
+    pub max_connections_per_host: Option<u64>,
 
     /// Extra trusted CA certificates (PEM bundle), on top of the system store. NODE_EXTRA_CA_CERTS is read too.
     #[arg(long, value_name = "PEM", help_heading = "TLS")]

@@ -165,7 +165,7 @@ pub fn run(args: RunArgs) -> Result<Outcome, Failure> {
             ParallelUnit::Folder => LaneUnit::Folder,
             ParallelUnit::Request => LaneUnit::Request,
         },
-        max_connections_per_host: args.max_connections_per_host,
+        max_connections_per_host: args.max_connections_per_host.map(|n| n as usize),
         extra_roots,
         client_identity,
         client_cert_list,

@@ -1,17 +1,20 @@
 //! One lane: its requests strictly in order, sharing variable scopes. Per request:
 //! pre-request scripts → build → route → send → test scripts → one `Execution` event.
-//! `setNextRequest` jumps within the lane.
+//! `setNextRequest` jumps within the lane. A worker thread runs several lanes at once,
+//! interleaved where they wait on the network.
 
+use std::cell::RefCell;
 use std::sync::Arc;
 
-use crate::http::{ClientKey, ClientPool, PreparedRequest, SendOptions, collection_proxy, prepare, send};
+use crate::http::{ClientKey, ClientPool, PreparedRequest, SendOptions, collection_proxy, prepare};
 use crate::plan::{Lane, LaneUnit, Plan, PlannedRequest};
 use crate::proxy::{ProxyPolicy, Route};
-use crate::report::ResponseRecord;
 use crate::report::{Cursor, Event, Execution, RequestError, ScriptErrorRecord, ScriptPhase, SentRequest};
 use crate::script::{NextRequest, ScriptHost, ScriptInfo, ScriptInput, ScriptLimits, ScriptRequest, ScriptResponse};
 use crate::vars::{Scopes, VariableScope};
 
+use super::limit::HostLimits;
+use super::network::{SideNetwork, send_cancellable};
 use super::scripting::{
     LaneServices, ScopeCache, apply_request_changes, apply_scope_maps, event_of, record_outcome, script_response,
     sent_request as script_sent_request, sources, template_request,
@@ -33,41 +36,18 @@ pub struct LaneContext {
     pub cancel: Cancel,
 }
 
-/// A worker's own network: a current-thread runtime and the client pool whose connections
-/// live on it (a connection belongs to the runtime that opened it).
-#[derive(Clone)]
-pub struct Network {
-    pub runtime: Arc<tokio::runtime::Runtime>,
-    pub pool: Arc<ClientPool>,
-}
-
-impl Network {
-    /// Sends on this worker's runtime; an aborted run cancels the request in flight.
-    pub fn send(
-        &self,
-        key: &ClientKey,
-        prepared: &PreparedRequest,
-        opts: &SendOptions,
-        cancel: &Cancel,
-    ) -> Result<ResponseRecord, RequestError> {
-        self.runtime.block_on(async {
-            tokio::select! {
-                r = send(&self.pool, key, prepared, opts) => r,
-                _ = cancel.aborted() => Err(RequestError {
-                    kind: "Cancelled".into(),
-                    message: cancel.reason().unwrap_or_else(|| "the run was stopped".into()),
-                }),
-            }
-        })
-    }
-}
-
-/// Runs lanes one after another on its thread; owns that thread's script engine and network.
-pub struct LaneRunner {
+/// One worker thread's state, shared by the lanes it runs concurrently: its script engine
+/// (QuickJS is not `Send`; scripts run to completion between awaits, so lanes take turns),
+/// its client pool and the side network for `pm.sendRequest`.
+pub struct Worker {
     ctx: Arc<LaneContext>,
-    network: Network,
-    host: Option<Result<ScriptHost, String>>,
-    scope_cache: ScopeCache,
+    pool: Arc<ClientPool>,
+    limits: Arc<HostLimits>,
+    side: SideNetwork,
+    host: RefCell<Option<Result<ScriptHost, String>>>,
+    /// Scope caches of finished lanes, handed to the next ones: lanes mostly start from the
+    /// same scopes, which then need no conversion for their first script.
+    spare_caches: RefCell<Vec<ScopeCache>>,
 }
 
 /// What a request's scripts asked the lane to do next.
@@ -77,15 +57,16 @@ enum Flow {
     Stop,
 }
 
-impl LaneRunner {
-    pub fn new(ctx: Arc<LaneContext>, network: Network) -> Self {
-        LaneRunner { ctx, network, host: None, scope_cache: ScopeCache::default() }
+impl Worker {
+    pub fn new(ctx: Arc<LaneContext>, pool: Arc<ClientPool>, limits: Arc<HostLimits>, side: SideNetwork) -> Self {
+        Worker { ctx, pool, limits, side, host: RefCell::new(None), spare_caches: RefCell::default() }
     }
 
     /// Runs one lane from `scopes` and returns the scopes it leaves.
-    pub fn run_lane(&mut self, _index: usize, lane: &Lane, mut scopes: Scopes, emit: &dyn Fn(Event)) -> Scopes {
+    pub async fn run_lane(&self, lane: &Lane, mut scopes: Scopes, emit: &dyn Fn(Event)) -> Scopes {
         let ctx = self.ctx.clone();
         let opts = &ctx.options;
+        let mut cache = self.spare_caches.borrow_mut().pop().unwrap_or_default();
         scopes.data = data_scope(opts, lane.iteration);
         let mut at = 0;
         let mut first = true;
@@ -94,11 +75,11 @@ impl LaneRunner {
                 break;
             }
             if !first && let Some(delay) = opts.delay_request {
-                std::thread::sleep(delay);
+                tokio::time::sleep(delay).await;
             }
             first = false;
             let planned = &ctx.plan.requests[position];
-            let (mut execution, flow) = self.execute(planned, lane.iteration, &mut scopes);
+            let (mut execution, flow) = self.execute(planned, lane.iteration, &mut scopes, &mut cache).await;
             at = match flow {
                 Flow::Next => at + 1,
                 Flow::Stop => lane.positions.len(),
@@ -131,29 +112,36 @@ impl LaneRunner {
                 break;
             }
         }
+        self.spare_caches.borrow_mut().push(cache);
         scopes
     }
 
-    /// Builds the script engine now when the plan has scripts: start-up work that then
-    /// overlaps with the first client being built elsewhere (see `run::warm_first_client`).
-    pub fn warm_up(&mut self) {
+    /// Builds the script engine now when the plan has scripts, so that start-up work is
+    /// not counted in the first request's time.
+    pub fn warm_up(&self) {
         if self.ctx.plan.requests.iter().any(|r| !r.prerequest.is_empty() || !r.test.is_empty()) {
-            let _ = self.host();
+            self.with_host(|_| ()).ok();
         }
     }
 
-    fn host(&mut self) -> Result<&mut ScriptHost, String> {
+    fn with_host<T>(&self, f: impl FnOnce(&mut ScriptHost) -> T) -> Result<T, String> {
+        let mut slot = self.host.borrow_mut();
         let timeout = self.ctx.options.timeout_script;
-        let slot = self.host.get_or_insert_with(|| {
+        let host = slot.get_or_insert_with(|| {
             ScriptHost::new(ScriptLimits { timeout, memory_limit_bytes: SCRIPT_MEMORY_LIMIT })
                 .map_err(|e| e.to_string())
         });
-        slot.as_mut().map_err(|e| e.clone())
+        match host {
+            Ok(h) => Ok(f(h)),
+            Err(e) => Err(e.clone()),
+        }
     }
 
     /// Runs one phase's scripts; `None` when there are none.
+    #[allow(clippy::too_many_arguments)]
     fn run_scripts(
-        &mut self,
+        &self,
+        cache: &mut ScopeCache,
         phase: ScriptPhase,
         planned: &PlannedRequest,
         scopes: &mut Scopes,
@@ -175,7 +163,7 @@ impl LaneRunner {
         let input = ScriptInput {
             event: event_of(phase),
             scripts: sources(refs),
-            vars: self.scope_cache.maps(scopes),
+            vars: cache.maps(scopes),
             request,
             response,
             info: ScriptInfo {
@@ -185,9 +173,9 @@ impl LaneRunner {
                 request_id: planned.id.clone(),
             },
         };
-        let services = LaneServices { ctx: self.ctx.clone(), network: self.network.clone() };
-        let host = match self.host() {
-            Ok(h) => h,
+        let services = LaneServices { ctx: self.ctx.clone(), side: &self.side };
+        let mut outcome = match self.with_host(|host| host.run(input, &services)) {
+            Ok(outcome) => outcome,
             Err(message) => {
                 execution.script_errors.push(ScriptErrorRecord {
                     phase,
@@ -199,14 +187,19 @@ impl LaneRunner {
                 return None;
             }
         };
-        let mut outcome = host.run(input, &services);
         apply_scope_maps(scopes, &outcome.vars, outcome.changed_scopes);
-        self.scope_cache.keep(std::mem::take(&mut outcome.vars));
+        cache.keep(std::mem::take(&mut outcome.vars));
         record_outcome(execution, phase, &outcome);
         Some(outcome)
     }
 
-    fn execute(&mut self, planned: &PlannedRequest, iteration: usize, scopes: &mut Scopes) -> (Execution, Flow) {
+    async fn execute(
+        &self,
+        planned: &PlannedRequest,
+        iteration: usize,
+        scopes: &mut Scopes,
+        cache: &mut ScopeCache,
+    ) -> (Execution, Flow) {
         let mut execution = Execution {
             cursor: Cursor { iteration, position: planned.position },
             item_id: planned.id.clone(),
@@ -233,7 +226,8 @@ impl LaneRunner {
         };
 
         let before = template_request(planned);
-        let pre = self.run_scripts(ScriptPhase::PreRequest, planned, scopes, before.clone(), None, &mut execution);
+        let pre =
+            self.run_scripts(cache, ScriptPhase::PreRequest, planned, scopes, before.clone(), None, &mut execution);
         let changed;
         let planned_now = match &pre {
             Some(outcome) => {
@@ -275,7 +269,7 @@ impl LaneRunner {
             identity: client_identity(&self.ctx.options, &prepared.url, Some(planned.position)),
         };
         let send_opts = SendOptions { timeout: self.ctx.options.timeout_request };
-        let result = self.network.send(&key, &prepared, &send_opts, &self.ctx.cancel);
+        let result = send_cancellable(&self.pool, &self.limits, &key, &prepared, &send_opts, &self.ctx.cancel).await;
         match result {
             Ok(response) => execution.response = Some(response),
             Err(e) => execution.error = Some(e),
@@ -285,7 +279,7 @@ impl LaneRunner {
         if let Some(response) = execution.response.as_ref().map(script_response) {
             let sent = script_sent_request(&prepared);
             if let Some(outcome) =
-                self.run_scripts(ScriptPhase::Test, planned, scopes, sent, Some(response), &mut execution)
+                self.run_scripts(cache, ScriptPhase::Test, planned, scopes, sent, Some(response), &mut execution)
             {
                 note_flow(&outcome.next_request, &mut flow);
             }

@@ -1,18 +1,22 @@
-//! Running a plan: lanes on worker threads (at most `--jobs` at once) and one reporter
+//! Running a plan: lanes on worker threads (at most `--jobs` lanes at once) and one reporter
 //! thread that receives everything in plan order.
 //!
-//! Each worker thread owns its script engine (QuickJS is not `Send`), a current-thread
-//! Tokio runtime and a client pool: a request never hops threads, which keeps the
-//! per-request cost close to a bare keep-alive round trip. A small control runtime holds
-//! the run timeout and the Ctrl-C handler.
+//! There are as many worker threads as cores (fewer when `--jobs` is lower), each with its
+//! own script engine (QuickJS is not `Send`), current-thread Tokio runtime and client pool,
+//! running its share of the `--jobs` lanes concurrently: a request never hops threads, and
+//! eight jobs on two cores cost two engines, not eight. A small control runtime holds the
+//! run timeout and the Ctrl-C handler.
 
 mod cancel;
 mod lane;
+mod limit;
 mod mailbox;
+mod network;
 mod order;
 mod scripting;
 
 use std::path::PathBuf;
+use std::rc::Rc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime};
@@ -20,12 +24,14 @@ use std::time::{Duration, SystemTime};
 use serde_json::{Map, Value};
 
 pub use cancel::Cancel;
-use lane::{LaneContext, LaneRunner, Network};
+use lane::{LaneContext, Worker};
+use limit::HostLimits;
+use network::SideNetwork;
 use order::{LaneMsg, Orderer};
 
 use crate::collection::Collection;
 use crate::http::{ClientPool, PoolOptions, TrustStore};
-use crate::plan::{LaneUnit, Plan};
+use crate::plan::{Lane, LaneUnit, Plan};
 use crate::proxy::ProxyPolicy;
 use crate::report::{Dispatcher, Event, RunInfo, Summary};
 use crate::vars::{Scopes, VariableScope};
@@ -157,16 +163,11 @@ pub fn run(
         tls_info: options.verbose,
         trust: TrustStore::new(options.extra_roots.clone()),
     };
-    // One cookie jar for the whole run, whichever worker receives a cookie.
+    // One cookie jar and one set of host limits for the whole run, whichever worker sends.
     let jar = Arc::new(reqwest::cookie::Jar::default());
-    let mut engines = Vec::with_capacity(jobs);
-    for _ in 0..jobs {
-        let rt = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
-        engines.push(Network {
-            runtime: Arc::new(rt),
-            pool: Arc::new(ClientPool::with_jar(pool_options.clone(), jar.clone())),
-        });
-    }
+    let limits = Arc::new(HostLimits::new(options.max_connections_per_host));
+    let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
+    let threads = jobs.min(cores).max(1);
     let ctx = Arc::new(LaneContext { plan, policy, options: options.clone(), iterations, cancel: cancel.clone() });
     let start_scopes = scopes.clone();
     let next = Arc::new(AtomicUsize::new(0));
@@ -183,42 +184,32 @@ pub fn run(
             std::thread::spawn(move || trust.preload())
         })
     });
-    for network in engines {
-        let (ctx, lanes, next, results, shared, tx) =
-            (ctx.clone(), lanes.clone(), next.clone(), results.clone(), shared.clone(), tx.clone());
-        let snapshot = start_scopes.clone();
-        let window = window.clone();
+    for t in 0..threads {
+        // The jobs are spread over the threads; each runs at most its share of lanes at once.
+        let share = jobs / threads + usize::from(t < jobs % threads);
+        let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
+        let pool = Arc::new(ClientPool::with_jar(pool_options.clone(), jar.clone()));
+        let side = SideNetwork::new(pool_options.clone(), jar.clone(), limits.clone());
+        let scheduler = Scheduler {
+            ctx: ctx.clone(),
+            lanes: lanes.clone(),
+            next: next.clone(),
+            window: window.clone(),
+            tx: tx.clone(),
+            shared: shared.clone(),
+            results: results.clone(),
+            snapshot: start_scopes.clone(),
+            jobs,
+        };
+        let limits = limits.clone();
         workers.push(std::thread::spawn(move || {
-            let mut runner = LaneRunner::new(ctx.clone(), network);
-            runner.warm_up();
-            loop {
-                if ctx.cancel.stopping() {
-                    break;
-                }
-                let index = next.fetch_add(1, Ordering::SeqCst);
-                let Some(lane) = lanes.get(index) else { break };
-                // Lanes that finish ahead of an earlier, slower one are held for plan order;
-                // keep that backlog bounded by not running too far ahead.
-                window.wait_until_within(index, jobs * LANES_AHEAD_PER_JOB, &ctx.cancel);
-                // One job: each lane continues from the scopes the previous one left (Newman).
-                // Several: each lane starts from the snapshot taken at run start.
-                let scopes =
-                    if jobs == 1 { shared.lock().map(|s| s.clone()).unwrap_or_default() } else { snapshot.clone() };
-                let end = runner.run_lane(index, lane, scopes, &|event| {
-                    let _ = tx.send(LaneMsg::Event(index, event));
-                });
-                let _ = tx.send(LaneMsg::Done(index));
-                if jobs == 1
-                    && let Ok(mut s) = shared.lock()
-                {
-                    *s = end.clone();
-                }
-                if jobs > 1
-                    && let Ok(mut r) = results.lock()
-                {
-                    r.finished(index, end);
-                }
-            }
+            let worker = Rc::new(Worker::new(scheduler.ctx.clone(), pool, limits, side));
+            worker.warm_up();
+            let local = tokio::task::LocalSet::new();
+            local.block_on(&runtime, scheduler.run(worker.clone(), share));
+            // The last reference is dropped here, outside the runtime: the worker owns the
+            // side runtime of pm.sendRequest, which must not be dropped from async code.
+            drop(worker);
         }));
     }
     drop(tx);
@@ -247,33 +238,98 @@ const CHANNEL_CAPACITY: usize = 1024;
 /// finished executions without limit.
 const LANES_AHEAD_PER_JOB: usize = 64;
 
+/// What a worker thread needs to take lanes and hand their results on.
+struct Scheduler {
+    ctx: Arc<LaneContext>,
+    lanes: Arc<Vec<Lane>>,
+    next: Arc<AtomicUsize>,
+    window: Arc<Window>,
+    tx: mailbox::Sender<LaneMsg>,
+    shared: Arc<Mutex<Scopes>>,
+    results: Arc<Mutex<LaneMerge>>,
+    snapshot: Scopes,
+    jobs: usize,
+}
+
+impl Scheduler {
+    /// Takes lanes in plan order while any are left, running up to `share` at once on this
+    /// thread, and returns when this thread's lanes are all done.
+    async fn run(self, worker: Rc<Worker>, share: usize) {
+        let this = Rc::new(self);
+        let slots = Arc::new(tokio::sync::Semaphore::new(share));
+        loop {
+            let Ok(slot) = slots.clone().acquire_owned().await else { break };
+            if this.ctx.cancel.stopping() {
+                break;
+            }
+            let index = this.next.fetch_add(1, Ordering::SeqCst);
+            if index >= this.lanes.len() {
+                break;
+            }
+            // Lanes that finish ahead of an earlier, slower one are held for plan order;
+            // keep that backlog bounded by not running too far ahead.
+            this.window.wait_until_within(index, this.jobs * LANES_AHEAD_PER_JOB, &this.ctx.cancel).await;
+            let (this, worker) = (this.clone(), worker.clone());
+            tokio::task::spawn_local(async move {
+                this.run_lane(&worker, index).await;
+                drop(slot);
+            });
+        }
+        // Every slot back: the lanes this thread started have all finished.
+        let _ = slots.acquire_many(share as u32).await;
+    }
+
+    async fn run_lane(&self, worker: &Worker, index: usize) {
+        // One job: each lane continues from the scopes the previous one left (Newman).
+        // Several: each lane starts from the snapshot taken at run start.
+        let scopes = if self.jobs == 1 {
+            self.shared.lock().map(|s| s.clone()).unwrap_or_default()
+        } else {
+            self.snapshot.clone()
+        };
+        let emit = |event| {
+            let _ = self.tx.send(LaneMsg::Event(index, event));
+        };
+        let end = worker.run_lane(&self.lanes[index], scopes, &emit).await;
+        let _ = self.tx.send(LaneMsg::Done(index));
+        if self.jobs == 1 {
+            if let Ok(mut s) = self.shared.lock() {
+                *s = end;
+            }
+        } else if let Ok(mut r) = self.results.lock() {
+            r.finished(index, end);
+        }
+    }
+}
+
 /// The oldest lane not yet fully reported, shared with the workers that wait on it.
-#[derive(Default)]
 struct Window {
-    next: Mutex<usize>,
-    moved: std::sync::Condvar,
+    next: tokio::sync::watch::Sender<usize>,
+}
+
+impl Default for Window {
+    fn default() -> Self {
+        Window { next: tokio::sync::watch::channel(0).0 }
+    }
 }
 
 impl Window {
     fn reported(&self, next: usize) {
-        if let Ok(mut n) = self.next.lock()
-            && *n != next
-        {
-            *n = next;
-            self.moved.notify_all();
-        }
+        self.next.send_if_modified(|n| std::mem::replace(n, next) != next);
     }
 
     fn release(&self) {
         self.reported(usize::MAX);
     }
 
-    fn wait_until_within(&self, lane: usize, ahead: usize, cancel: &Cancel) {
-        let Ok(mut n) = self.next.lock() else { return };
-        while lane >= n.saturating_add(ahead) && !cancel.stopping() {
-            match self.moved.wait_timeout(n, Duration::from_millis(50)) {
-                Ok((guard, _)) => n = guard,
-                Err(_) => return,
+    async fn wait_until_within(&self, lane: usize, ahead: usize, cancel: &Cancel) {
+        let mut rx = self.next.subscribe();
+        // A stop is a flag, not an event: look at it now and then while waiting.
+        while !cancel.stopping() {
+            let within =
+                tokio::time::timeout(Duration::from_millis(50), rx.wait_for(|n| lane < n.saturating_add(ahead)));
+            if let Ok(Ok(_)) | Ok(Err(_)) = within.await {
+                return;
             }
         }
     }

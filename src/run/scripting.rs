@@ -17,7 +17,8 @@ use crate::script::{
 };
 use crate::vars::{Scopes, VariableScope, dynamic};
 
-use super::lane::{LaneContext, Network};
+use super::lane::LaneContext;
+use super::network::SideNetwork;
 
 /// The scope maps of a lane's last script run, reused for the next one: a scope that still
 /// mirrors its map is not converted again (most requests change no variable).
@@ -204,14 +205,14 @@ pub fn event_of(phase: ScriptPhase) -> ScriptEvent {
     }
 }
 
-/// What scripts may ask of the runner: `pm.sendRequest` goes through the same proxy policy
-/// and client pool as ordinary requests.
-pub struct LaneServices {
+/// What scripts may ask of the runner: `pm.sendRequest` goes through the same proxy policy,
+/// cookie jar and host limits as ordinary requests.
+pub struct LaneServices<'a> {
     pub ctx: Arc<LaneContext>,
-    pub network: Network,
+    pub side: &'a SideNetwork,
 }
 
-impl ScriptServices for LaneServices {
+impl ScriptServices for LaneServices<'_> {
     fn send_request(&self, request: ScriptRequest) -> Result<ScriptResponse, String> {
         let url = parse_url(&request.url).map_err(|e| e.to_string())?;
         let prepared = PreparedRequest {
@@ -230,7 +231,7 @@ impl ScriptServices for LaneServices {
             identity: super::lane::client_identity(&self.ctx.options, &url, None),
         };
         let opts = SendOptions { timeout: self.ctx.options.timeout_request };
-        let result = self.network.send(&key, &prepared, &opts, &self.ctx.cancel);
+        let result = self.side.send_blocking(&key, &prepared, &opts, &self.ctx.cancel);
         result.map(|r| script_response(&r)).map_err(|e| format!("{}: {}", e.kind, e.message))
     }
 

@@ -108,6 +108,11 @@ impl EchoServer {
         self.journal.connections()
     }
 
+    /// The most requests this server was handling at the same moment (since start or `clear`).
+    pub fn most_in_flight(&self) -> u64 {
+        self.journal.most_in_flight()
+    }
+
     /// Forgets recorded requests and the connection count (connection ids keep growing).
     pub fn clear(&self) {
         self.journal.clear();

@@ -74,11 +74,20 @@ pub(crate) struct Journal<T> {
     connections: AtomicU64,
     /// Never reset, so ids stay unique across `clear`.
     last_id: AtomicU64,
+    /// Requests being handled right now, and the most there were at once since `clear`.
+    in_flight: AtomicU64,
+    most_in_flight: AtomicU64,
 }
 
 impl<T: Clone> Journal<T> {
     pub(crate) fn new() -> Self {
-        Journal { entries: Mutex::new(Vec::new()), connections: AtomicU64::new(0), last_id: AtomicU64::new(0) }
+        Journal {
+            entries: Mutex::new(Vec::new()),
+            connections: AtomicU64::new(0),
+            last_id: AtomicU64::new(0),
+            in_flight: AtomicU64::new(0),
+            most_in_flight: AtomicU64::new(0),
+        }
     }
 
     fn lock(&self) -> MutexGuard<'_, Vec<T>> {
@@ -99,6 +108,20 @@ impl<T: Clone> Journal<T> {
         let mut entries = self.lock();
         entries.clear();
         self.connections.store(0, Ordering::SeqCst);
+        self.most_in_flight.store(0, Ordering::SeqCst);
+    }
+
+    fn request_started(&self) {
+        let now = self.in_flight.fetch_add(1, Ordering::SeqCst) + 1;
+        self.most_in_flight.fetch_max(now, Ordering::SeqCst);
+    }
+
+    fn request_finished(&self) {
+        self.in_flight.fetch_sub(1, Ordering::SeqCst);
+    }
+
+    pub(crate) fn most_in_flight(&self) -> u64 {
+        self.most_in_flight.load(Ordering::SeqCst)
     }
 
     /// Counts a new TCP connection and returns its id.
@@ -192,7 +215,10 @@ pub(crate) async fn record_request(
         body: bytes.to_vec(),
         connection_id: tag.id,
     });
-    next.run(Request::from_parts(parts, Body::from(bytes))).await
+    journal.request_started();
+    let response = next.run(Request::from_parts(parts, Body::from(bytes))).await;
+    journal.request_finished();
+    response
 }
 
 #[cfg(test)]

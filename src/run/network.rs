@@ -1,0 +1,76 @@
+//! A worker's network: the client pool whose connections live on the worker's runtime
+//! (a hyper connection belongs to the runtime that opened it), the per-host connection
+//! limit, and the side path `pm.sendRequest` takes.
+
+use std::sync::{Arc, OnceLock};
+
+use crate::http::{ClientKey, ClientPool, PoolOptions, PreparedRequest, SendOptions, send};
+use crate::report::{RequestError, ResponseRecord};
+
+use super::Cancel;
+use super::limit::HostLimits;
+
+/// Sends `prepared` with `pool`; an aborted run cancels the request in flight, and
+/// `--max-connections-per-host` holds it until its host has a free connection.
+pub async fn send_cancellable(
+    pool: &ClientPool,
+    limits: &HostLimits,
+    key: &ClientKey,
+    prepared: &PreparedRequest,
+    opts: &SendOptions,
+    cancel: &Cancel,
+) -> Result<ResponseRecord, RequestError> {
+    let cancelled = || RequestError {
+        kind: "Cancelled".into(),
+        message: cancel.reason().unwrap_or_else(|| "the run was stopped".into()),
+    };
+    tokio::select! {
+        r = async {
+            let _slot = limits.acquire(&prepared.url).await;
+            send(pool, key, prepared, opts).await
+        } => r,
+        _ = cancel.aborted() => Err(cancelled()),
+    }
+}
+
+/// What `pm.sendRequest` goes through. A script runs inside its worker's runtime, which
+/// cannot be re-entered to wait for another request, so the request is driven on a
+/// short-lived thread by a runtime (and a pool) of the worker's that only this path uses.
+pub struct SideNetwork {
+    options: PoolOptions,
+    jar: Arc<reqwest::cookie::Jar>,
+    limits: Arc<HostLimits>,
+    built: OnceLock<Result<(tokio::runtime::Runtime, ClientPool), String>>,
+}
+
+impl SideNetwork {
+    pub fn new(options: PoolOptions, jar: Arc<reqwest::cookie::Jar>, limits: Arc<HostLimits>) -> Self {
+        SideNetwork { options, jar, limits, built: OnceLock::new() }
+    }
+
+    /// Blocks the calling thread until the response (or the failure) is in.
+    pub fn send_blocking(
+        &self,
+        key: &ClientKey,
+        prepared: &PreparedRequest,
+        opts: &SendOptions,
+        cancel: &Cancel,
+    ) -> Result<ResponseRecord, RequestError> {
+        let built = self.built.get_or_init(|| {
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .map_err(|e| format!("cannot start a runtime for pm.sendRequest: {e}"))?;
+            Ok((runtime, ClientPool::with_jar(self.options.clone(), self.jar.clone())))
+        });
+        let (runtime, pool) =
+            built.as_ref().map_err(|message| RequestError { kind: "Internal".into(), message: message.clone() })?;
+        let limits = &self.limits;
+        std::thread::scope(|s| {
+            s.spawn(|| runtime.block_on(send_cancellable(pool, limits, key, prepared, opts, cancel))).join()
+        })
+        .unwrap_or_else(|_| {
+            Err(RequestError { kind: "Internal".into(), message: "pm.sendRequest's sender thread panicked".into() })
+        })
+    }
+}
