@@ -369,3 +369,92 @@ fn https_proxy_is_verified_with_the_same_trust() {
     assert_eq!(r.code, 1, "{}", r.all());
     assert!(proxy.records().is_empty());
 }
+
+/// HTTP/1.1 unless asked (Newman's behaviour); `protocolVersion` per request or
+/// `--protocol-version` for the run; `auto` takes HTTP/2 when the server offers it by ALPN,
+/// directly and inside a CONNECT tunnel.
+#[test]
+fn http2_is_negotiated_when_a_request_or_the_run_asks_for_it() {
+    let ca = TestCa::new("postie test CA");
+    let leaf = ca.leaf(&["localhost"]);
+    let server = TlsServer::start_offering_h2(&leaf.cert_pem, &leaf.key_pem).unwrap();
+    let dir = tempdir();
+    let ca_file = dir.path().join("ca.pem");
+    std::fs::write(&ca_file, ca.pem()).unwrap();
+    let item = |name: &str, version: Option<&str>| {
+        let profile = version.map(|v| format!(r#","protocolProfileBehavior":{{"protocolVersion":"{v}"}}"#));
+        format!(r#"{{"name":"{name}","request":"{}"{}}}"#, server.url(&format!("/{name}")), profile.unwrap_or_default())
+    };
+    let items = [
+        item("default", None),
+        item("auto", Some("auto")),
+        item("h2", Some("http2")),
+        item("h1", Some("http1")),
+        item("bogus", Some("h3")),
+    ];
+    let col = dir.path().join("h2.postman_collection.json");
+    std::fs::write(
+        &col,
+        format!(
+            r#"{{"info":{{"name":"h2","schema":"https://schema.getpostman.com/json/collection/v2.1.0/collection.json"}},"item":[{}]}}"#,
+            items.join(",")
+        ),
+    )
+    .unwrap();
+    let versions = |extra: &[&str], proxy: Option<&RecordingProxy>| {
+        let mut cmd = postie(dir.path());
+        cmd.arg("run").arg(&col).arg("--ssl-extra-ca-certs").arg(&ca_file).args(extra);
+        cmd.args(["-r", "cli,json", "--reporter-json-export", "r.json"]);
+        if let Some(p) = proxy {
+            cmd.arg("--proxy").arg(p.url());
+        }
+        let before = server.records().len();
+        let r = run(cmd);
+        assert_eq!(r.code, 0, "{}", r.all());
+        assert!(r.stdout.contains("protocolVersion \"h3\" is not one of"), "{}", r.stdout);
+        let report: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(dir.path().join("r.json")).unwrap()).unwrap();
+        let reported: Vec<String> = report["run"]["executions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["response"]["httpVersion"].as_str().unwrap().to_string())
+            .collect();
+        let seen: Vec<(String, String)> =
+            server.records()[before..].iter().map(|r| (r.path.clone(), r.version.clone())).collect();
+        (seen, reported)
+    };
+    let pairs = |v: &[(&str, &str)]| v.iter().map(|(p, v)| (p.to_string(), v.to_string())).collect::<Vec<_>>();
+
+    let (seen, reported) = versions(&[], None);
+    assert_eq!(
+        seen,
+        pairs(&[
+            ("/default", "HTTP/1.1"),
+            ("/auto", "HTTP/2"),
+            ("/h2", "HTTP/2"),
+            ("/h1", "HTTP/1.1"),
+            ("/bogus", "HTTP/1.1")
+        ])
+    );
+    assert_eq!(reported, ["HTTP/1.1", "HTTP/2.0", "HTTP/2.0", "HTTP/1.1", "HTTP/1.1"]);
+
+    // The run's default changes what requests without a valid protocolVersion of their own use.
+    let proxy = RecordingProxy::start_blocking();
+    for proxy in [None, Some(&proxy)] {
+        let (seen, _) = versions(&["--protocol-version", "auto"], proxy);
+        assert_eq!(
+            seen,
+            pairs(&[
+                ("/default", "HTTP/2"),
+                ("/auto", "HTTP/2"),
+                ("/h2", "HTTP/2"),
+                ("/h1", "HTTP/1.1"),
+                ("/bogus", "HTTP/2")
+            ]),
+            "through a proxy: {}",
+            proxy.is_some()
+        );
+    }
+    assert!(proxy.records().iter().all(|r| r.method == "CONNECT") && !proxy.records().is_empty());
+}

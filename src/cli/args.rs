@@ -41,6 +41,18 @@ pub enum ColorChoice {
     Off,
 }
 
+/// The HTTP version requests use unless their `protocolProfileBehavior.protocolVersion` says otherwise.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum, Default)]
+pub enum ProtocolVersion {
+    /// HTTP/1.1 only, as Newman.
+    #[default]
+    Http1,
+    /// HTTP/2 when an https server offers it (ALPN), else HTTP/1.1.
+    Auto,
+    /// HTTP/2 only (https by ALPN, plain http with prior knowledge).
+    Http2,
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum, Default)]
 pub enum ParallelUnit {
     /// One lane per iteration.
@@ -134,6 +146,9 @@ pub struct RunArgs {
     /// Do not follow redirects.
     #[arg(long)]
     pub ignore_redirects: bool,
+    /// HTTP version; a request's `protocolProfileBehavior.protocolVersion` overrides it.
+    #[arg(long, value_enum, value_name = "VERSION", default_value_t = ProtocolVersion::Http1)]
+    pub protocol_version: ProtocolVersion,
     /// Do not verify TLS certificates.
     #[arg(short = 'k', long)]
     pub insecure: bool,

@@ -157,6 +157,11 @@ pub fn run(args: RunArgs) -> Result<Outcome, Failure> {
         timeout_script: millis(args.timeout_script),
         follow_redirects: !args.ignore_redirects,
         insecure: args.insecure,
+        protocol: match args.protocol_version {
+            crate::cli::ProtocolVersion::Http1 => crate::http::HttpProtocol::Http1,
+            crate::cli::ProtocolVersion::Auto => crate::http::HttpProtocol::Auto,
+            crate::cli::ProtocolVersion::Http2 => crate::http::HttpProtocol::Http2,
+        },
         working_dir: args.working_dir.clone().unwrap_or_else(|| PathBuf::from(".")),
         verbose: args.verbose,
         jobs: args.jobs as usize,

@@ -7,7 +7,7 @@ mod prepare;
 mod send;
 mod trust;
 
-pub use pool::{ClientKey, ClientPool, PoolError, PoolOptions};
+pub use pool::{ClientKey, ClientPool, HttpProtocol, PoolError, PoolOptions};
 pub use prepare::{
     MultipartPart, MultipartValue, PrepareError, PreparedBody, PreparedRequest, collection_proxy, parse_url, prepare,
     resolve_url, strip_json_comments,

@@ -21,6 +21,40 @@ pub struct ClientKey {
     pub max_redirects: Option<usize>,
     /// The client certificate presented to https servers, if one applies to the request.
     pub identity: Option<crate::tls::ClientIdentity>,
+    pub protocol: HttpProtocol,
+}
+
+/// Which HTTP versions a client may speak (Postman's `protocolVersion`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum HttpProtocol {
+    /// HTTP/1.1 only: what Newman does, so the default.
+    #[default]
+    Http1,
+    /// HTTP/2 when an https server offers it by ALPN, else HTTP/1.1.
+    Auto,
+    /// HTTP/2 only: by ALPN over TLS, with prior knowledge over plain http.
+    Http2,
+}
+
+impl HttpProtocol {
+    /// Postman's spelling: `http1`, `http2`, `auto`.
+    pub fn parse(value: &str) -> Option<Self> {
+        match value.trim().to_ascii_lowercase().as_str() {
+            "http1" => Some(HttpProtocol::Http1),
+            "http2" => Some(HttpProtocol::Http2),
+            "auto" => Some(HttpProtocol::Auto),
+            _ => None,
+        }
+    }
+
+    /// The ALPN protocols offered in the TLS handshake, most preferred first.
+    pub fn alpn(self) -> Vec<Vec<u8>> {
+        match self {
+            HttpProtocol::Http1 => vec![b"http/1.1".to_vec()],
+            HttpProtocol::Auto => vec![b"h2".to_vec(), b"http/1.1".to_vec()],
+            HttpProtocol::Http2 => vec![b"h2".to_vec()],
+        }
+    }
 }
 
 #[derive(Clone, Debug)]
@@ -94,7 +128,6 @@ impl ClientPool {
         let mut b = reqwest::Client::builder()
             .cookie_provider(self.jar.clone())
             .http1_title_case_headers()
-            .http1_only()
             .tls_info(self.options.tls_info)
             .redirect(match key.max_redirects {
                 None => reqwest::redirect::Policy::none(),
@@ -103,9 +136,15 @@ impl ClientPool {
             .tls_backend_preconfigured(
                 self.options
                     .trust
-                    .client_config(key.insecure, key.identity.as_ref(), probe)
+                    .client_config(key.insecure, key.identity.as_ref(), key.protocol.alpn(), probe)
                     .map_err(|e| fail(e.to_string()))?,
             );
+        b = match key.protocol {
+            HttpProtocol::Http1 => b.http1_only(),
+            // The TLS configuration's ALPN list decides; plain http stays HTTP/1.1.
+            HttpProtocol::Auto => b,
+            HttpProtocol::Http2 => b.http2_prior_knowledge(),
+        };
         if let Some(n) = self.options.max_idle_per_host {
             b = b.pool_max_idle_per_host(n);
         }

@@ -104,12 +104,13 @@ impl TrustStore {
             .map_err(|e| rustls::Error::General(e.clone()))
     }
 
-    /// A client configuration for HTTP/1.1: verified against the store, or (`insecure`)
+    /// A client configuration offering `alpn`: verified against the store, or (`insecure`)
     /// accepting any certificate while still checking handshake signatures.
     pub fn client_config(
         self: &Arc<Self>,
         insecure: bool,
         identity: Option<&crate::tls::ClientIdentity>,
+        alpn: Vec<Vec<u8>>,
         probe: HandshakeProbe,
     ) -> Result<rustls::ClientConfig, rustls::Error> {
         let verifier: Arc<dyn ServerCertVerifier> =
@@ -125,7 +126,7 @@ impl TrustStore {
             }
             None => builder.with_no_client_auth(),
         };
-        config.alpn_protocols = vec![b"http/1.1".to_vec()];
+        config.alpn_protocols = alpn;
         Ok(config)
     }
 }

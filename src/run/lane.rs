@@ -6,7 +6,7 @@
 use std::cell::RefCell;
 use std::sync::Arc;
 
-use crate::http::{ClientKey, ClientPool, PreparedRequest, SendOptions, collection_proxy, prepare};
+use crate::http::{ClientKey, ClientPool, HttpProtocol, PreparedRequest, SendOptions, collection_proxy, prepare};
 use crate::plan::{Lane, LaneUnit, Plan, PlannedRequest};
 use crate::proxy::{ProxyPolicy, Route};
 use crate::report::{Cursor, Event, Execution, RequestError, ScriptErrorRecord, ScriptPhase, SentRequest};
@@ -267,6 +267,7 @@ impl Worker {
             insecure: self.ctx.options.insecure || planned.profile_bool("strictSSL") == Some(false),
             max_redirects: follow_redirects(planned, &self.ctx.options),
             identity: client_identity(&self.ctx.options, &prepared.url, Some(planned.position)),
+            protocol: protocol(planned, &self.ctx.options, &mut execution.warnings),
         };
         let send_opts = SendOptions { timeout: self.ctx.options.timeout_request };
         let result = send_cancellable(&self.pool, &self.limits, &key, &prepared, &send_opts, &self.ctx.cancel).await;
@@ -317,6 +318,22 @@ fn data_scope(opts: &RunOptions, iteration: usize) -> VariableScope {
         }
     }
     scope
+}
+
+/// The request's `protocolVersion` if it has one Postman knows, else `--protocol-version`.
+fn protocol(planned: &PlannedRequest, opts: &RunOptions, warnings: &mut Vec<String>) -> HttpProtocol {
+    match planned.profile.get("protocolVersion") {
+        None | Some(serde_json::Value::Null) => opts.protocol,
+        Some(value) => match value.as_str().and_then(HttpProtocol::parse) {
+            Some(p) => p,
+            None => {
+                warnings.push(format!(
+                    "protocolProfileBehavior.protocolVersion {value} is not one of \"http1\", \"http2\", \"auto\"; using the run's default"
+                ));
+                opts.protocol
+            }
+        },
+    }
 }
 
 fn follow_redirects(planned: &PlannedRequest, opts: &RunOptions) -> Option<usize> {

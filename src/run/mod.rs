@@ -30,7 +30,7 @@ use network::SideNetwork;
 use order::{LaneMsg, Orderer};
 
 use crate::collection::Collection;
-use crate::http::{ClientPool, PoolOptions, TrustStore};
+use crate::http::{ClientPool, HttpProtocol, PoolOptions, TrustStore};
 use crate::plan::{Lane, LaneUnit, Plan};
 use crate::proxy::ProxyPolicy;
 use crate::report::{Dispatcher, Event, RunInfo, Summary};
@@ -52,6 +52,8 @@ pub struct RunOptions {
     pub jobs: usize,
     pub parallel: LaneUnit,
     pub max_connections_per_host: Option<usize>,
+    /// `--protocol-version`: requests without a `protocolVersion` of their own use it.
+    pub protocol: HttpProtocol,
     pub extra_roots: Vec<rustls::pki_types::CertificateDer<'static>>,
     /// `--ssl-client-cert`/`--ssl-client-key`: the fallback client certificate.
     pub client_identity: Option<crate::tls::ClientIdentity>,
@@ -80,6 +82,7 @@ impl Default for RunOptions {
             jobs: 1,
             parallel: LaneUnit::Iteration,
             max_connections_per_host: None,
+            protocol: HttpProtocol::Http1,
             extra_roots: Vec::new(),
             client_identity: None,
             client_cert_list: Vec::new(),
@@ -189,7 +192,7 @@ pub fn run(
         let share = jobs / threads + usize::from(t < jobs % threads);
         let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
         let pool = Arc::new(ClientPool::with_jar(pool_options.clone(), jar.clone()));
-        let side = SideNetwork::new(pool_options.clone(), jar.clone(), limits.clone());
+        let side = SideNetwork::new(pool_options.clone(), jar.clone());
         let scheduler = Scheduler {
             ctx: ctx.clone(),
             lanes: lanes.clone(),

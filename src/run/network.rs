@@ -36,16 +36,19 @@ pub async fn send_cancellable(
 /// What `pm.sendRequest` goes through. A script runs inside its worker's runtime, which
 /// cannot be re-entered to wait for another request, so the request is driven on a
 /// short-lived thread by a runtime (and a pool) of the worker's that only this path uses.
+///
+/// These requests take no host slot: the worker's own lanes may hold every slot of that
+/// host while the worker is blocked in this script, and would never give them back.
 pub struct SideNetwork {
     options: PoolOptions,
     jar: Arc<reqwest::cookie::Jar>,
-    limits: Arc<HostLimits>,
+    unlimited: HostLimits,
     built: OnceLock<Result<(tokio::runtime::Runtime, ClientPool), String>>,
 }
 
 impl SideNetwork {
-    pub fn new(options: PoolOptions, jar: Arc<reqwest::cookie::Jar>, limits: Arc<HostLimits>) -> Self {
-        SideNetwork { options, jar, limits, built: OnceLock::new() }
+    pub fn new(options: PoolOptions, jar: Arc<reqwest::cookie::Jar>) -> Self {
+        SideNetwork { options, jar, unlimited: HostLimits::new(None), built: OnceLock::new() }
     }
 
     /// Blocks the calling thread until the response (or the failure) is in.
@@ -65,7 +68,7 @@ impl SideNetwork {
         });
         let (runtime, pool) =
             built.as_ref().map_err(|message| RequestError { kind: "Internal".into(), message: message.clone() })?;
-        let limits = &self.limits;
+        let limits = &self.unlimited;
         std::thread::scope(|s| {
             s.spawn(|| runtime.block_on(send_cancellable(pool, limits, key, prepared, opts, cancel))).join()
         })

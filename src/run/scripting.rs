@@ -229,6 +229,7 @@ impl ScriptServices for LaneServices<'_> {
             insecure: self.ctx.options.insecure,
             max_redirects: self.ctx.options.follow_redirects.then_some(10),
             identity: super::lane::client_identity(&self.ctx.options, &url, None),
+            protocol: self.ctx.options.protocol,
         };
         let opts = SendOptions { timeout: self.ctx.options.timeout_request };
         let result = self.side.send_blocking(&key, &prepared, &opts, &self.ctx.cancel);

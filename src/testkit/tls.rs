@@ -1,5 +1,6 @@
 //! A small HTTPS server for TLS and CONNECT-tunnel tests: it answers every request with a
 //! JSON echo of its method and path, keeps connections alive, and records what it saw.
+//! It can offer HTTP/2 by ALPN, for protocol negotiation tests.
 //!
 //! Owns: TLS termination with a certificate the test generated (PEM in, no files), and
 //! optionally requiring a client certificate signed by a given CA.
@@ -21,6 +22,8 @@ pub struct TlsRecord {
     pub path: String,
     pub client_cert: bool,
     pub connection_id: u64,
+    /// `HTTP/1.1` or `HTTP/2`.
+    pub version: String,
 }
 
 pub struct TlsServer {
@@ -45,6 +48,21 @@ impl TlsServer {
         key_pem: &str,
         client_ca_pem: Option<&str>,
     ) -> Result<TlsServer, TlsServerError> {
+        Self::start(cert_chain_pem, key_pem, client_ca_pem, false)
+    }
+
+    /// Like `start_blocking` without a client CA, offering `h2` before `http/1.1` by ALPN, as
+    /// most HTTPS servers do: the client chooses.
+    pub fn start_offering_h2(cert_chain_pem: &str, key_pem: &str) -> Result<TlsServer, TlsServerError> {
+        Self::start(cert_chain_pem, key_pem, None, true)
+    }
+
+    fn start(
+        cert_chain_pem: &str,
+        key_pem: &str,
+        client_ca_pem: Option<&str>,
+        offer_h2: bool,
+    ) -> Result<TlsServer, TlsServerError> {
         let bad = |e: &dyn std::fmt::Display| TlsServerError::Material(e.to_string());
         let certs: Vec<CertificateDer<'static>> =
             CertificateDer::pem_slice_iter(cert_chain_pem.as_bytes()).collect::<Result<_, _>>().map_err(|e| bad(&e))?;
@@ -67,7 +85,8 @@ impl TlsServer {
             None => builder.with_no_client_auth(),
         };
         let mut config = builder.with_single_cert(certs, key).map_err(|e| bad(&e))?;
-        config.alpn_protocols = vec![b"http/1.1".to_vec()];
+        config.alpn_protocols =
+            if offer_h2 { vec![b"h2".to_vec(), b"http/1.1".to_vec()] } else { vec![b"http/1.1".to_vec()] };
         let acceptor = tokio_rustls::TlsAcceptor::from(Arc::new(config));
         let records = Arc::new(Mutex::new(Vec::new()));
         let connections = Arc::new(AtomicU64::new(0));
@@ -81,7 +100,11 @@ impl TlsServer {
                     // A failed handshake is what the TLS error tests provoke: just close.
                     if let Ok(stream) = acceptor.accept(tcp).await {
                         let client_cert = stream.get_ref().1.peer_certificates().is_some_and(|c| !c.is_empty());
-                        serve_connection(stream, id, client_cert, rec).await;
+                        if stream.get_ref().1.alpn_protocol() == Some(b"h2") {
+                            serve_h2(stream, id, rec).await;
+                        } else {
+                            serve_connection(stream, id, client_cert, rec).await;
+                        }
                     }
                 });
             }
@@ -146,7 +169,13 @@ where
         }
         buf.drain(..head_end + length);
         if let Ok(mut r) = records.lock() {
-            r.push(TlsRecord { method: method.clone(), path: path.clone(), client_cert, connection_id: id });
+            r.push(TlsRecord {
+                method: method.clone(),
+                path: path.clone(),
+                client_cert,
+                connection_id: id,
+                version: "HTTP/1.1".into(),
+            });
         }
         let body =
             serde_json::json!({"method": method, "path": path, "tls": true, "clientCert": client_cert}).to_string();
@@ -158,6 +187,35 @@ where
             return;
         }
     }
+}
+
+/// Serves one HTTP/2 connection (hyper's server) with the same JSON answer as HTTP/1.1.
+async fn serve_h2<S>(stream: S, id: u64, records: Arc<Mutex<Vec<TlsRecord>>>)
+where
+    S: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin + Send + 'static,
+{
+    let service = hyper::service::service_fn(move |request: hyper::Request<hyper::body::Incoming>| {
+        let records = records.clone();
+        async move {
+            let (method, path) = (request.method().to_string(), request.uri().path().to_string());
+            if let Ok(mut r) = records.lock() {
+                r.push(TlsRecord {
+                    method: method.clone(),
+                    path: path.clone(),
+                    client_cert: false,
+                    connection_id: id,
+                    version: "HTTP/2".into(),
+                });
+            }
+            let body = serde_json::json!({"method": method, "path": path, "tls": true, "http2": true}).to_string();
+            let mut response = hyper::Response::new(http_body_util::Full::new(bytes::Bytes::from(body)));
+            response.headers_mut().insert("content-type", hyper::header::HeaderValue::from_static("application/json"));
+            Ok::<_, std::convert::Infallible>(response)
+        }
+    });
+    let _ = hyper::server::conn::http2::Builder::new(hyper_util::rt::TokioExecutor::new())
+        .serve_connection(hyper_util::rt::TokioIo::new(stream), service)
+        .await;
 }
 
 /// A TLS front for another local server: terminates TLS with the given certificate and
