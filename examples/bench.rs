@@ -1,14 +1,20 @@
 //! The performance figures of the README: postie against a local keep-alive echo API,
 //! compared with a bare keep-alive client loop measured in the same run.
 //!
-//! `cargo run --release --example bench` (add `-- --large` for the 100 000-request RSS row)
+//! `cargo run --release --example bench` (add `-- --large` for the 100 000-request RSS row,
+//! `-- --runs N` to change how many runs each figure is the median of; 5 by default)
 //!
-//! `-- --serve DIR` only starts the server and writes the benchmark collections into DIR,
-//! to run or profile postie by hand (`perf record postie run DIR/bench-1000-true.json`).
+//! Two servers: a minimal keep-alive JSON server in-process (always; so fast that it makes
+//! the ratio to a bare client loop as strict as it gets), and nginx as a child when an
+//! `nginx` binary is installed (the server the issue's reference figures were taken with).
+//!
+//! `-- --serve DIR` only starts the in-process server and writes the benchmark collections
+//! into DIR, to run or profile postie by hand (`perf record postie run DIR/bench-1000-true.json`).
 //!
 //! postie runs as a child process (this same executable re-entered with `--as-postie`, which
 //! calls the library exactly as the `postie` binary does), so wall time, CPU time and peak
-//! RSS are the child's own, taken from `wait4`.
+//! RSS are the child's own, taken from `wait4`. The machine is shared and noisy: every
+//! figure is the median of several runs.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -139,6 +145,77 @@ fn bare_loop(url: &str, n: usize, conns: usize, multi_thread: bool) -> Duration 
     })
 }
 
+/// nginx as a child on a free loopback port, answering `/get?n=X` with `{"args":{"n":"X"}}`
+/// over keep-alive; `None` when no nginx is installed.
+struct Nginx {
+    child: std::process::Child,
+    port: u16,
+    _dir: tempfile::TempDir,
+}
+
+impl Drop for Nginx {
+    fn drop(&mut self) {
+        // SIGTERM, not SIGKILL: the master must stop its worker process too.
+        // SAFETY: kill(2) on our own child's pid.
+        unsafe { libc::kill(self.child.id() as libc::pid_t, libc::SIGTERM) };
+        let _ = self.child.wait();
+    }
+}
+
+fn start_nginx() -> Option<Nginx> {
+    let binary = ["/usr/sbin/nginx", "/usr/bin/nginx", "/usr/local/sbin/nginx"]
+        .into_iter()
+        .map(PathBuf::from)
+        .find(|p| p.exists())?;
+    let dir = tempfile::tempdir().ok()?;
+    let port = std::net::TcpListener::bind(("127.0.0.1", 0)).ok()?.local_addr().ok()?.port();
+    let d = dir.path().display();
+    let conf = format!(
+        "daemon off; worker_processes 1; pid {d}/nginx.pid; error_log {d}/error.log;\n\
+         events {{ worker_connections 256; }}\n\
+         http {{ access_log off; keepalive_requests 1000000; client_body_temp_path {d};\n\
+           proxy_temp_path {d}; fastcgi_temp_path {d}; uwsgi_temp_path {d}; scgi_temp_path {d};\n\
+           server {{ listen 127.0.0.1:{port}; default_type application/json;\n\
+             location / {{ return 200 '{{\"args\":{{\"n\":\"$arg_n\"}}}}'; }} }} }}\n"
+    );
+    let conf_path = dir.path().join("nginx.conf");
+    std::fs::write(&conf_path, conf).ok()?;
+    let child = Command::new(binary)
+        .arg("-c")
+        .arg(&conf_path)
+        .arg("-p")
+        .arg(dir.path())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .ok()?;
+    let nginx = Nginx { child, port, _dir: dir };
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while Instant::now() < deadline {
+        if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
+            return Some(nginx);
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    None
+}
+
+fn median<T: Copy + Ord>(mut values: Vec<T>) -> T {
+    values.sort();
+    values[values.len() / 2]
+}
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1e3
+}
+
+/// One postie case run `runs` times: the median wall and CPU, the highest peak RSS.
+fn measure(argv: &[String], runs: usize) -> (Duration, Duration, i64, bool) {
+    let all: Vec<ChildFigures> = (0..runs).map(|_| run_postie(argv)).collect();
+    let ok = all.iter().all(|f| f.ok);
+    let rss = all.iter().map(|f| f.peak_rss_kb).max().unwrap_or(0);
+    (median(all.iter().map(|f| f.wall).collect()), median(all.iter().map(|f| f.cpu).collect()), rss, ok)
+}
+
 fn main() {
     let _ = rustls::crypto::ring::default_provider().install_default();
     let args: Vec<String> = std::env::args().collect();
@@ -147,6 +224,13 @@ fn main() {
         std::process::exit(postie::command::execute(cli) as i32);
     }
     let large = args.iter().any(|a| a == "--large");
+    let runs = args
+        .iter()
+        .position(|a| a == "--runs")
+        .and_then(|i| args.get(i + 1))
+        .and_then(|v| v.parse::<usize>().ok())
+        .unwrap_or(5)
+        .max(1);
     let addr = start_fast_server();
     let base = format!("http://{addr}");
     if let Some(at) = args.iter().position(|a| a == "--serve") {
@@ -161,80 +245,91 @@ fn main() {
     }
     let dir = tempfile::tempdir().expect("temp dir");
     let n = 1000;
-
-    let same_arch = bare_loop(&format!("{base}/get?n=1"), n, 1, false);
-    let spinning = bare_loop(&format!("{base}/get?n=1"), n, 1, true);
-    // The stricter of the two is the reference for the per-request target.
-    let bare = same_arch.min(spinning);
-    let bare_per = bare / n as u32;
-    let bare8 = bare_loop(&format!("{base}/get?n=1"), n, 8, true);
     let cores = std::thread::available_parallelism().map(|p| p.get()).unwrap_or(0);
-    println!("machine: {cores} cores; a minimal keep-alive JSON server in-process on {addr}");
-    println!(
-        "bare keep-alive loop, 1 connection:  {:.3} ms per request (current-thread runtime), {:.3} ms (multi-thread); reference: {:.3} ms",
-        same_arch.as_secs_f64() * 1e3 / n as f64,
-        spinning.as_secs_f64() * 1e3 / n as f64,
-        bare_per.as_secs_f64() * 1e3
-    );
-    println!(
-        "bare keep-alive loop, 8 connections: {n} requests in {:.1} ms = {:.0} requests/s (the server's raw limit here)\n",
-        bare8.as_secs_f64() * 1e3,
-        n as f64 / bare8.as_secs_f64()
-    );
-    println!("{:<44} {:>9} {:>10} {:>11} {:>9} {:>9}", "case", "wall ms", "req/s", "ms/request", "CPU ms", "peak RSS");
+    println!("machine: {cores} cores; every figure is the median of {runs} runs\n");
 
     let one = write_collection(dir.path(), 1, &base, true);
-    let scripted = write_collection(dir.path(), n, &base, true);
-    let mut cases: Vec<(String, Vec<String>, usize)> = vec![
-        ("1 request (process start to exit)".into(), vec!["run".into(), one.display().to_string()], 1),
-        (format!("{n} requests, 2 assertions each, --jobs 1"), vec!["run".into(), scripted.display().to_string()], n),
-        (
-            format!("{n} requests, 2 assertions each, --jobs 8 request"),
-            vec![
-                "run".into(),
-                scripted.display().to_string(),
-                "--jobs".into(),
-                "8".into(),
-                "--parallel".into(),
-                "request".into(),
-            ],
-            n,
-        ),
-    ];
-    if large {
-        let big = write_collection(dir.path(), 1000, &base, false);
-        cases.push((
-            "100 000 requests (100 iterations), --jobs 8".into(),
-            vec!["run".into(), big.display().to_string(), "-n".into(), "100".into(), "--jobs".into(), "8".into()],
-            100_000,
-        ));
+    let (wall, cpu, rss, ok) = measure(&["run".into(), one.display().to_string(), "--silent".into()], runs * 2);
+    let start_up = wall;
+    println!(
+        "1 request, process start to exit: {:.1} ms wall, {:.1} ms CPU, peak RSS {:.1} MB{}\n",
+        ms(wall),
+        ms(cpu),
+        rss as f64 / 1024.0,
+        if ok { "" } else { "  (run failed!)" }
+    );
+
+    let nginx = start_nginx();
+    let mut servers = vec![("in-process minimal server".to_string(), base.clone())];
+    match &nginx {
+        Some(ng) => servers.push(("nginx (child)".to_string(), format!("http://127.0.0.1:{}", ng.port))),
+        None => println!("(no nginx installed: the nginx rows are skipped)\n"),
     }
-    let mut start_up = Duration::ZERO;
-    for (name, mut argv, count) in cases {
-        argv.extend(["-r".into(), "cli".into(), "--silent".into()]);
-        let f = run_postie(&argv);
-        let per = f.wall.as_secs_f64() * 1e3 / count as f64;
+    for (server, base) in servers {
+        let url = format!("{base}/get?n=1");
+        let bare_ct = median((0..runs).map(|_| bare_loop(&url, n, 1, false)).collect());
+        let bare_mt = median((0..runs).map(|_| bare_loop(&url, n, 1, true)).collect());
+        // The stricter of the two is the reference for the per-request target.
+        let bare_per = ms(bare_ct.min(bare_mt)) / n as f64;
+        let bare8 = median((0..runs).map(|_| bare_loop(&url, n, 8, true)).collect());
+        println!("== {server} at {base}");
         println!(
-            "{:<44} {:>9.1} {:>10.0} {:>11.3} {:>9.1} {:>6.1} MB{}",
-            name,
-            f.wall.as_secs_f64() * 1e3,
-            count as f64 / f.wall.as_secs_f64(),
-            per,
-            f.cpu.as_secs_f64() * 1e3,
-            f.peak_rss_kb as f64 / 1024.0,
-            if f.ok { "" } else { "  (run failed!)" }
+            "bare keep-alive loop, 1 connection:  {:.3} ms per request (current-thread runtime), {:.3} ms (multi-thread); reference: {:.3} ms",
+            ms(bare_ct) / n as f64,
+            ms(bare_mt) / n as f64,
+            bare_per
         );
-        if count == 1 {
-            start_up = f.wall;
+        println!(
+            "bare keep-alive loop, 8 connections: {:.0} requests/s (the server's raw limit here)",
+            n as f64 / bare8.as_secs_f64()
+        );
+        println!(
+            "{:<46} {:>8} {:>9} {:>10} {:>8} {:>9}",
+            "case", "wall ms", "req/s", "ms/request", "CPU ms", "peak RSS"
+        );
+        let scripted = write_collection(dir.path(), n, &base, true);
+        let file = scripted.display().to_string();
+        let mut cases: Vec<(String, Vec<String>, usize)> = vec![
+            (format!("{n} requests, 2 assertions each, --jobs 1"), vec!["run".into(), file.clone()], n),
+            (
+                format!("{n} requests, 2 assertions each, --jobs 8 request"),
+                ["run", &file, "--jobs", "8", "--parallel", "request"].map(String::from).to_vec(),
+                n,
+            ),
+        ];
+        if large {
+            let big = write_collection(dir.path(), 1000, &base, false).display().to_string();
+            cases.push((
+                "100 000 requests (100 iterations), --jobs 8".into(),
+                ["run", &big, "-n", "100", "--jobs", "8"].map(String::from).to_vec(),
+                100_000,
+            ));
         }
-        if count == n && argv.iter().all(|a| a != "--jobs") {
-            let after = f.wall.saturating_sub(start_up).as_secs_f64() * 1e3 / count as f64;
+        for (name, mut argv, count) in cases {
+            argv.extend(["-r".into(), "cli".into(), "--silent".into()]);
+            let (wall, cpu, rss, ok) = measure(&argv, if count > n { 1 } else { runs });
             println!(
-                "{:<44} per request after start-up: {:.3} ms = {:.2}x the bare keep-alive round trip",
-                "",
-                after,
-                after / (bare_per.as_secs_f64() * 1e3)
+                "{:<46} {:>8.1} {:>9.0} {:>10.3} {:>8.1} {:>6.1} MB{}",
+                name,
+                ms(wall),
+                count as f64 / wall.as_secs_f64(),
+                ms(wall) / count as f64,
+                ms(cpu),
+                rss as f64 / 1024.0,
+                if ok { "" } else { "  (run failed!)" }
             );
+            let after = ms(wall.saturating_sub(start_up)) / count as f64;
+            if argv.iter().all(|a| a != "--jobs") {
+                println!(
+                    "{:<46} after start-up: {:.3} ms per request = {:.2}x the bare keep-alive round trip",
+                    "",
+                    after,
+                    after / bare_per
+                );
+            } else if count == n {
+                println!("{:<46} after start-up: {:.0} requests/s", "", 1.0 / (after / 1e3));
+            }
         }
+        println!();
     }
 }
