@@ -50,6 +50,7 @@ fn execution() -> Execution {
             size: 4096,
             http_version: "1.1".into(),
             tls: None,
+            warnings: Vec::new(),
         }),
         error: None,
         route: "direct".into(),

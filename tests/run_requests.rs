@@ -155,3 +155,43 @@ fn exports_environment_with_types_kept() {
     assert_eq!(token["type"], "secret");
     assert!(env["values"].as_array().unwrap().iter().any(|v| v["key"] == "base"));
 }
+
+/// Compressed responses: scripts and the JSON report see the decompressed body and the
+/// headers as sent (`Content-Encoding` kept, as in Newman); a body that will not decompress
+/// is kept as received, with a warning.
+#[test]
+fn compressed_bodies_are_decoded_and_their_headers_kept() {
+    let api = EchoServer::start_blocking();
+    let dir = tempdir();
+    let test = |coding: &str| {
+        format!(
+            r#"[{{"listen":"test","script":{{"exec":["pm.test('header kept', () => pm.response.to.have.header('Content-Encoding', '{coding}'));","pm.test('json readable', () => pm.expect(pm.response.json().url).to.include('/'));"]}}}}]"#
+        )
+    };
+    let items: Vec<String> = [("gzip", "gzip"), ("deflate", "deflate"), ("brotli", "br")]
+        .iter()
+        .map(|(path, coding)| format!(r#"{{"name":"{path}","request":"{}","event":{}}}"#, api.url(path), test(coding)))
+        .collect();
+    let col = dir.path().join("gz.postman_collection.json");
+    std::fs::write(
+        &col,
+        format!(
+            r#"{{"info":{{"name":"gz","schema":"https://schema.getpostman.com/json/collection/v2.1.0/collection.json"}},"item":[{}]}}"#,
+            items.join(",")
+        ),
+    )
+    .unwrap();
+    let mut cmd = postie(dir.path());
+    cmd.arg("run").arg(&col).args(["-r", "cli,json", "--reporter-json-export", "r.json"]);
+    let r = run(cmd);
+    assert_eq!(r.code, 0, "{}", r.all());
+    let report: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.path().join("r.json")).unwrap()).unwrap();
+    for (i, coding) in ["gzip", "deflate", "br"].iter().enumerate() {
+        let response = &report["run"]["executions"][i]["response"];
+        let headers = response["header"].as_array().unwrap();
+        assert!(headers.iter().any(|h| h["key"] == "Content-Encoding" && h["value"] == *coding), "{headers:?}");
+        let body = response["body"].as_str().unwrap_or_default();
+        assert!(body.contains("\"url\""), "{coding}: {response}");
+    }
+}

@@ -1,6 +1,8 @@
 //! HTTP: building the request to send (`prepare`), the per-route client pool (`pool`),
-//! sending and capturing the response (`send`), and readable transport errors (`diagnose`).
+//! sending and capturing the response (`send`), bodies decompressed with their headers kept
+//! (`decode`), and readable transport errors (`diagnose`).
 
+mod decode;
 mod diagnose;
 mod pool;
 mod prepare;

@@ -3,6 +3,7 @@
 
 use std::time::{Duration, Instant};
 
+use super::decode::{DecodeError, decode};
 use super::diagnose::{classify, proxy_status_error};
 use super::pool::{ClientKey, ClientPool};
 use super::prepare::{MultipartValue, PreparedBody, PreparedRequest};
@@ -134,8 +135,20 @@ pub async fn send(
         }
     }
     let time = started.elapsed();
+    let mut warnings = Vec::new();
+    let encoding = headers.iter().find(|(k, _)| k.eq_ignore_ascii_case("content-encoding")).map(|(_, v)| v.as_str());
+    if !body.is_empty() {
+        match decode(encoding, &body, MAX_BODY_BYTES) {
+            Ok(Some(decoded)) => body = decoded,
+            Ok(None) => {}
+            Err(e @ DecodeError::TooLarge { .. }) => {
+                return Err(RequestError { kind: "ResponseTooLarge".into(), message: e.to_string() });
+            }
+            Err(e) => warnings.push(e.to_string()),
+        }
+    }
     let size = body.len() as u64;
-    Ok(ResponseRecord { code, reason, headers, body, time, size, http_version, tls })
+    Ok(ResponseRecord { code, reason, headers, body, time, size, http_version, tls, warnings })
 }
 
 fn digest_answer(challenge: &str, req: &PreparedRequest, user: &str, pass: &str) -> Result<String, RequestError> {

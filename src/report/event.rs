@@ -36,11 +36,13 @@ pub struct ResponseRecord {
     pub headers: Vec<(String, String)>,
     pub body: Vec<u8>,
     pub time: Duration,
-    /// Bytes of the body as received.
+    /// Bytes of the body, decompressed (Newman's `responseSize`).
     pub size: u64,
     pub http_version: String,
     /// With `--verbose` on https: the server certificate's subject, issuer and expiry.
     pub tls: Option<String>,
+    /// Things about the response the run should mention (a body that would not decompress).
+    pub warnings: Vec<String>,
 }
 
 #[derive(Clone, Debug)]

@@ -70,6 +70,7 @@ pub fn exec(iteration: usize, position: usize, id: &str, full_name: &str, ms: u6
             size: body.len() as u64,
             http_version: "1.1".to_string(),
             tls: None,
+            warnings: Vec::new(),
         }),
         error: None,
         route: "direct".to_string(),

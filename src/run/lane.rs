@@ -272,7 +272,10 @@ impl Worker {
         let send_opts = SendOptions { timeout: self.ctx.options.timeout_request };
         let result = send_cancellable(&self.pool, &self.limits, &key, &prepared, &send_opts, &self.ctx.cancel).await;
         match result {
-            Ok(response) => execution.response = Some(response),
+            Ok(mut response) => {
+                execution.warnings.append(&mut response.warnings);
+                execution.response = Some(response);
+            }
             Err(e) => execution.error = Some(e),
         }
 

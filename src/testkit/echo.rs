@@ -22,7 +22,7 @@ use super::server_thread::{ServerThread, TestkitError};
 /// `/status/{code}`, `/basic-auth/{user}/{pass}`, `/digest-auth/{qop}/{user}/{pass}` (qop
 /// `auth`, `auth-int` or `none`), `/delay/{ms}`, `/cookies`, `/cookies/set?k=v`,
 /// `/cookies/delete?k`, `/redirect/{n}`, `/bytes/{n}`, `/stream/{n}` (chunked),
-/// `/response-headers?k=v`,
+/// `/response-headers?k=v`, `/gzip`, `/deflate`, `/brotli` (compressed echoes),
 /// `/anything` and `/anything/*`.
 pub struct EchoServer {
     thread: ServerThread,
@@ -47,6 +47,7 @@ fn router(journal: Arc<Journal<Recorded>>) -> Router {
         .route("/redirect/{n}", any(h::redirect))
         .route("/bytes/{n}", any(h::bytes))
         .route("/stream/{n}", any(h::stream))
+        .route("/{coding}", any(h::compressed))
         .route("/response-headers", any(h::response_headers))
         .route("/anything", any(h::anything))
         .route("/anything/{*rest}", any(h::anything))

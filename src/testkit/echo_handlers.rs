@@ -205,6 +205,36 @@ pub(crate) async fn bytes(Path(n): Path<usize>) -> Response {
     ([(header::CONTENT_TYPE, "application/octet-stream")], body).into_response()
 }
 
+/// `/gzip`, `/deflate`, `/brotli`: the request's echo, compressed with that coding and sent
+/// with `Content-Encoding` (`/deflate` is zlib-wrapped, as HTTP's "deflate" means).
+pub(crate) async fn compressed(Path(coding): Path<String>, uri: Uri, headers: HeaderMap) -> Response {
+    use std::io::Write as _;
+    let echo = json!({ coding.as_str(): true, "headers": headers_object(&headers), "url": url_of(&uri, &headers) });
+    let plain = echo.to_string().into_bytes();
+    let (name, body) = match coding.as_str() {
+        "gzip" => {
+            let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+            let _ = e.write_all(&plain);
+            ("gzip", e.finish().unwrap_or_default())
+        }
+        "deflate" => {
+            let mut e = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::default());
+            let _ = e.write_all(&plain);
+            ("deflate", e.finish().unwrap_or_default())
+        }
+        "brotli" => {
+            let mut out = Vec::new();
+            {
+                let mut e = brotli::CompressorWriter::new(&mut out, 4096, 5, 22);
+                let _ = e.write_all(&plain);
+            }
+            ("br", out)
+        }
+        _ => return not_found(uri).await,
+    };
+    ([(header::CONTENT_TYPE, "application/json"), (header::CONTENT_ENCODING, name)], body).into_response()
+}
+
 /// `/stream/{n}`: n JSON lines (at most 100), sent chunked, one chunk per line.
 pub(crate) async fn stream(Path(n): Path<usize>, uri: Uri, headers: HeaderMap) -> Response {
     let url = url_of(&uri, &headers);
