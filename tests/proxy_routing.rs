@@ -287,3 +287,34 @@ fn socks5_and_socks5h_proxies() {
     }
     assert!(s.proxied().is_empty(), "the http proxy was not involved");
 }
+
+/// A request's own proxy object may carry basic credentials (`authenticate`, `username`,
+/// `password`, as Postman writes them); they are sent to that proxy and never shown.
+#[test]
+fn collection_proxy_objects_with_credentials() {
+    let s = setup_with(RecordingProxy::start_with_auth_blocking("coll-user", "c0ll-s3cret"));
+    let text = std::fs::read_to_string(&s.collection).unwrap();
+    for (password, code) in [("c0ll-s3cret", 0), ("wr0ng-pw", 1)] {
+        let with_auth = text.replace(
+            r#""disabled": false }"#,
+            &format!(
+                r#""disabled": false, "authenticate": true, "username": "coll-user", "password": "{password}" }}"#
+            ),
+        );
+        std::fs::write(&s.collection, with_auth).unwrap();
+        s.proxy.clear();
+        let mut cmd = s.cmd();
+        cmd.args(["-r", "cli,json", "--reporter-json-export", "r.json", "--verbose"]);
+        let r = run(cmd);
+        assert_eq!(r.code, code, "{}", r.all());
+        let report = std::fs::read_to_string(s.dir.path().join("r.json")).unwrap();
+        if code == 0 {
+            assert_eq!(s.proxied(), vec!["object"]);
+        } else {
+            assert!(r.stdout.contains("proxy authentication failed at http://***:***@127.0.0.1"), "{}", r.stdout);
+        }
+        for output in [r.all(), report] {
+            assert!(!output.contains(password), "password leaked:\n{output}");
+        }
+    }
+}

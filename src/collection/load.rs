@@ -197,6 +197,10 @@ impl Loader<'_> {
                 .unwrap_or(8080),
             tunnel: p.get("tunnel").and_then(Value::as_bool).unwrap_or(false),
             disabled: p.get("disabled").and_then(Value::as_bool).unwrap_or(false),
+            credentials: p.get("authenticate").and_then(Value::as_bool).unwrap_or(false).then(|| {
+                let text = |k: &str| p.get(k).and_then(Value::as_str).unwrap_or("").to_string();
+                (text("username"), crate::secret::Secret::new(text("password")))
+            }),
         });
         let certificate =
             obj.get("certificate").filter(|c| !c.is_null()).map(|c| (c.clone(), format!("{at}.certificate")));

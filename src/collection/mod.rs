@@ -42,6 +42,24 @@ pub struct Collection {
     pub raw: Value,
 }
 
+impl Collection {
+    /// The credentials of every request's own proxy object, folders and `--folder` aside:
+    /// the redactor must know them all, since the JSON report carries the whole collection.
+    pub fn proxy_credentials(&self) -> Vec<(String, crate::secret::Secret)> {
+        fn walk(nodes: &[Node], out: &mut Vec<(String, crate::secret::Secret)>) {
+            for node in nodes {
+                match node {
+                    Node::Folder(f) => walk(&f.items, out),
+                    Node::Item(i) => out.extend(i.request.proxy.as_ref().and_then(|p| p.credentials.clone())),
+                }
+            }
+        }
+        let mut out = Vec::new();
+        walk(&self.items, &mut out);
+        out
+    }
+}
+
 // Items outnumber folders; boxing either would cost more than the size gap.
 #[allow(clippy::large_enum_variant)]
 #[derive(Clone, Debug)]
@@ -96,6 +114,8 @@ pub struct ProxyConfig {
     pub port: u16,
     pub tunnel: bool,
     pub disabled: bool,
+    /// `authenticate: true` with `username` and `password`: basic credentials for the proxy.
+    pub credentials: Option<(String, crate::secret::Secret)>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

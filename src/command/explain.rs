@@ -34,6 +34,9 @@ pub fn explain(args: ExplainArgs) -> Result<Outcome, Failure> {
         for secret in scopes.secret_values() {
             redactor.add(&secret);
         }
+        for (user, pass) in collection.proxy_credentials() {
+            redactor.add_credentials(&user, pass.expose());
+        }
         let plan = plan::build(&collection, &[]).map_err(Failure::input)?;
         for req in &plan.requests {
             let proxy = collection_proxy(&req.request);

@@ -46,6 +46,9 @@ pub fn run(args: RunArgs) -> Result<Outcome, Failure> {
     for secret in scopes.secret_values() {
         redactor.add(&secret);
     }
+    for (user, pass) in collection.proxy_credentials() {
+        redactor.add_credentials(&user, pass.expose());
+    }
 
     let names: Vec<String> = args.reporters.iter().map(|r| r.trim().to_lowercase()).filter(|r| !r.is_empty()).collect();
     if let Some(unknown) = names.iter().find(|n| !KNOWN_REPORTERS.contains(&n.as_str())) {

@@ -111,6 +111,10 @@ pub fn collection_proxy(request: &crate::collection::Request) -> Option<crate::p
         port: p.port,
         tunnel: p.tunnel,
         disabled: p.disabled,
+        credentials: p.credentials.as_ref().map(|(username, password)| crate::proxy::Credentials {
+            username: username.clone(),
+            password: password.clone(),
+        }),
     })
 }
 

@@ -7,7 +7,7 @@ use std::net::Ipv6Addr;
 use std::str::FromStr;
 
 use super::bypass::BypassList;
-use super::endpoint::{ProxyEndpoint, ProxyScheme};
+use super::endpoint::{Credentials, ProxyEndpoint, ProxyScheme};
 use super::error::ProxyError;
 use super::target::strip_brackets;
 
@@ -87,6 +87,8 @@ pub struct CollectionProxy {
     pub port: u16,
     pub tunnel: bool,
     pub disabled: bool,
+    /// From the object's `authenticate`/`username`/`password`.
+    pub credentials: Option<Credentials>,
 }
 
 impl CollectionProxy {
@@ -116,7 +118,7 @@ impl CollectionProxy {
             scheme: ProxyScheme::Http,
             host,
             port: self.port,
-            credentials: None,
+            credentials: self.credentials.clone(),
         })
     }
 }
@@ -129,6 +131,7 @@ impl Default for CollectionProxy {
             port: CollectionProxy::DEFAULT_PORT,
             tunnel: false,
             disabled: false,
+            credentials: None,
         }
     }
 }

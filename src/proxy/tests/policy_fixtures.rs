@@ -23,7 +23,14 @@ pub(super) fn env(vars: &[(&str, &str)]) -> Option<EnvProxy> {
 }
 
 pub(super) fn collection(pattern: &str, tunnel: bool, disabled: bool) -> CollectionProxy {
-    CollectionProxy { match_pattern: pattern.to_string(), host: "coll.proxy".to_string(), port: 8888, tunnel, disabled }
+    CollectionProxy {
+        match_pattern: pattern.to_string(),
+        host: "coll.proxy".to_string(),
+        port: 8888,
+        tunnel,
+        disabled,
+        credentials: None,
+    }
 }
 
 pub(super) const CUSTOM: &str = "http://c:pw-custom@custom.proxy:3128";

@@ -118,6 +118,7 @@ fn request_proxy() -> impl Strategy<Value = Option<CollectionProxy>> {
                 port: 8080,
                 tunnel,
                 disabled,
+                credentials: None,
             })
         },
     )
