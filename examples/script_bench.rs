@@ -1,6 +1,7 @@
 //! Per-run cost of the script engine: `ScriptHost::run` with a realistic input (5 scopes of
 //! 10 variables, a ~300-byte JSON response, headers), plus the scope conversions the lane
-//! does around it. `cargo run --release --example script_bench [-- N]`
+//! does around it, and the start-up and teardown of one engine (`ScriptHost::new`, drop).
+//! `cargo run --release --example script_bench [-- N]`
 
 use std::time::{Duration, Instant};
 
@@ -39,6 +40,33 @@ fn maps(scopes: &Scopes) -> ScopeMaps {
     }
 }
 
+/// One engine per lane: what creating one and dropping it costs. Medians, so that other
+/// work on the machine does not skew the figure.
+fn engine_lifecycle(limits: ScriptLimits) {
+    // ENGINES=n to profile the lifecycle on its own.
+    let engines: usize = std::env::var("ENGINES").ok().and_then(|n| n.parse().ok()).unwrap_or(200);
+    let mut created = Vec::with_capacity(engines);
+    let mut dropped = Vec::with_capacity(engines);
+    for i in 0..engines + 10 {
+        let t = Instant::now();
+        let host = ScriptHost::new(limits).expect("host");
+        let c = t.elapsed();
+        let t = Instant::now();
+        drop(host);
+        let d = t.elapsed();
+        if i >= 10 {
+            created.push(c);
+            dropped.push(d);
+        }
+    }
+    let median = |v: &mut Vec<Duration>| {
+        v.sort();
+        v[v.len() / 2].as_secs_f64() * 1e6
+    };
+    let (c, d) = (median(&mut created), median(&mut dropped));
+    println!("engine (median of {engines}): {c:.0} us new + {d:.0} us drop = {:.0} us", c + d);
+}
+
 fn main() {
     let n: usize = std::env::args().nth(1).and_then(|a| a.parse().ok()).unwrap_or(2000);
     let code = std::env::var("SCRIPT").unwrap_or_else(|_| SCRIPT.to_string());
@@ -49,7 +77,9 @@ fn main() {
         collection: scope("coll"),
         globals: scope("glob"),
     };
-    let mut host = ScriptHost::new(ScriptLimits { timeout: None, memory_limit_bytes: 256 << 20 }).expect("host");
+    let limits = ScriptLimits { timeout: None, memory_limit_bytes: 256 << 20 };
+    engine_lifecycle(limits);
+    let mut host = ScriptHost::new(limits).expect("host");
     let headers: Vec<(String, String)> = [
         ("Content-Type", "application/json"),
         ("Content-Length", "312"),
