@@ -240,8 +240,10 @@ function nodeInspect(value, depth, seen, indent) {
     case 'boolean': case 'undefined': return String(value);
     case 'symbol': return value.toString();
     case 'function':
-      var src = Function.prototype.toString.call(value);
-      if (/^class[\s{]/.test(src)) return '[class ' + (value.name || '(anonymous)') + ']';
+      // The prelude's own classes have no source text to tell (see build.rs).
+      if (preludeClass(value) || /^class[\s{]/.test(Function.prototype.toString.call(value))) {
+        return '[class ' + (value.name || '(anonymous)') + ']';
+      }
       return '[Function: ' + (value.name || '(anonymous)') + ']';
   }
   if (value === null) return 'null';

@@ -243,6 +243,8 @@ fn info_cookies_and_console() {
         console.error('%s is %d', 'n', 42);
         console.info(null, undefined, true, [], {});
         console.debug(pm.cookies.get('sid'), pm.cookies.has('nope'), JSON.stringify(pm.cookies.toObject()));
+        class Mine {}
+        console.log(pm.response.constructor, pm.response.headers.constructor, Mine, pm.test, function f() {}, () => 1);
     "#;
     let resp = response(200, "OK", &[("Set-Cookie", "sid=abc; HttpOnly"), ("Set-Cookie", "theme=dark")], "");
     let mut host = host();
@@ -257,6 +259,10 @@ fn info_cookies_and_console() {
             ("error", "n is 42"),
             ("info", "null undefined true [] {}"),
             ("debug", "abc false {\"sid\":\"abc\",\"theme\":\"dark\"}"),
+            (
+                "log",
+                "[class PostmanResponse] [class HeaderList] [class Mine] [Function: pmTest] [Function: f] [Function: (anonymous)]"
+            ),
         ]
     );
 }
