@@ -24,10 +24,17 @@ function setFlag(assertion, key, value) {
 
 var PROXY_EXCLUDED = ['then', 'catch', 'inspect', 'toJSON'];
 
+// The assertion behind a chainable method's callable (`.length` in `.length.above(2)`),
+// whose prototype is the assertion itself.
+function rawAssertion(obj) {
+  while (typeof obj === 'function') obj = Object.getPrototypeOf(obj);
+  return obj;
+}
+
 function invalidPropertyError(target, property) {
   var suggestion = null, best = 4;
   var seen = {};
-  for (var obj = target; obj && obj !== Object.prototype; obj = Object.getPrototypeOf(obj)) {
+  for (var obj = target; obj && obj !== assertionBase; obj = Object.getPrototypeOf(obj)) {
     Object.getOwnPropertyNames(obj).forEach(function (name) {
       if (seen[name] || name.slice(0, 2) === '__' || name === 'constructor') return;
       seen[name] = true;
@@ -39,32 +46,25 @@ function invalidPropertyError(target, property) {
     (suggestion !== null ? '. Did you mean "' + suggestion + '"?' : ''));
 }
 
-// Getters run on the raw assertion (cheap flag access); a getter that returns the raw
-// object hands the caller back whatever it accessed the property through.
-var assertionProxyHandler = {
+// Typos in a chain throw, as with chai's proxy. Rather than a proxy around every
+// assertion (a trap call for each chain word, and a cycle per assertion that only the
+// GC could free), one proxy sits below Assertion.prototype: only names that neither
+// the assertion nor its prototype has reach it.
+var assertionBase = new Proxy({}, {
   get: function (target, property, receiver) {
-    // Reading first is safe: a name the assertion lacks has no getter to run.
-    var value = target[property];
+    var value = Reflect.get(target, property, receiver);
     if (value === undefined && typeof property === 'string' && !(property in target) &&
       PROXY_EXCLUDED.indexOf(property) === -1) {
-      throw invalidPropertyError(target, property);
+      throw invalidPropertyError(rawAssertion(receiver), property);
     }
-    return value === target ? receiver : value;
+    return value;
   }
-};
-
-// Each proxy's raw assertion, so methods called through the proxy run on the raw object
-// (as getters do) instead of paying a proxy trap for every flag they read.
-var rawAssertions = new WeakMap();
+});
 
 function Assertion(obj, message) {
   this.__flags = { object: obj, message: message };
-  var proxy = new Proxy(this, assertionProxyHandler);
-  this.__raw = this;
-  this.__proxy = proxy;
-  rawAssertions.set(proxy, this);
-  return proxy;
 }
+Object.setPrototypeOf(Assertion.prototype, assertionBase);
 
 Object.defineProperty(Assertion.prototype, '_obj', {
   get: function () { return flag(this, 'object'); },
@@ -108,11 +108,14 @@ function subAssertion(assertion, obj) {
   return new Assertion(obj, flag(assertion, 'message'));
 }
 
+// Getters and methods run on the assertion even when reached through a chainable
+// method's callable; what they return as "the assertion" is whatever they were read on.
 function addProperty(name, getter) {
   Object.defineProperty(Assertion.prototype, name, {
     get: function () {
-      var result = getter.call(this);
-      return result === undefined ? this : result;
+      var raw = typeof this === 'function' ? rawAssertion(this) : this;
+      var result = getter.call(raw);
+      return result === undefined || result === raw ? this : result;
     },
     configurable: true
   });
@@ -121,9 +124,9 @@ function addProperty(name, getter) {
 function addMethod(name, method) {
   Object.defineProperty(Assertion.prototype, name, {
     value: function () {
-      var self = rawAssertions.get(this) || this.__raw || this;
+      var self = typeof this === 'function' ? rawAssertion(this) : this;
       var result = method.apply(self, arguments);
-      return result === undefined ? self.__proxy : result;
+      return result === undefined ? self : result;
     },
     writable: true,
     configurable: true
@@ -133,17 +136,17 @@ function addMethod(name, method) {
 function addChainableMethod(name, method, chainingBehavior) {
   Object.defineProperty(Assertion.prototype, name, {
     get: function () {
-      if (chainingBehavior) chainingBehavior.call(this);
-      var self = this.__raw || this;
+      var self = typeof this === 'function' ? rawAssertion(this) : this;
+      if (chainingBehavior) chainingBehavior.call(self);
       var callable = function () {
         var result = method.apply(self, arguments);
-        return result === undefined ? self.__proxy : result;
+        return result === undefined ? self : result;
       };
       // Let chains continue through the function (`.to.have.length.above(2)`), which
       // needs its own `length`/`name` out of the way.
       delete callable.length;
       delete callable.name;
-      Object.setPrototypeOf(callable, self.__proxy);
+      Object.setPrototypeOf(callable, self);
       return callable;
     },
     configurable: true

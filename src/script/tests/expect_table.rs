@@ -195,12 +195,30 @@ fn a_misspelt_chain_word_is_an_error_with_a_suggestion() {
     let outcome = run_test(
         &mut host,
         "pm.test('typo', function () { pm.expect(true).to.be.ture; });\n\
-         pm.test('nonsense', function () { pm.expect(1).to.be.zzzzzzzz; });",
+         pm.test('nonsense', function () { pm.expect(1).to.be.zzzzzzzz; });\n\
+         pm.test('after a chainable', function () { pm.expect([1, 2]).to.have.length.abovee(1); });\n\
+         pm.test('after a method', function () { pm.expect(1).to.equal(1).and.bee.ok; });\n\
+         pm.test('excluded and inherited names', function () {\n\
+           var a = pm.expect(1).to.be.ok;\n\
+           if (a.then !== undefined || a.toJSON !== undefined || typeof a.toString !== 'function') throw new Error('names');\n\
+           if (!('to' in a) || 'zzz' in a || Object.keys(a).join() !== '__flags') throw new Error(Object.keys(a).join());\n\
+           pm.expect([1, 2]).to.have.length.above(1).and.below(3);\n\
+           pm.expect([1, 2]).to.have.length.that.is.not.above(2);\n\
+         });",
     );
-    let errors: Vec<_> = outcome.assertions.iter().map(|a| a.error.clone().unwrap()).collect();
-    assert_eq!(errors[0].name, "Error");
-    assert_eq!(errors[0].message, "Invalid Chai property: ture. Did you mean \"true\"?");
-    assert_eq!(errors[1].message, "Invalid Chai property: zzzzzzzz");
+    let errors: Vec<_> = outcome.assertions.iter().map(|a| a.error.clone()).collect();
+    let messages: Vec<_> = errors.iter().map(|e| e.as_ref().map(|e| e.message.as_str())).collect();
+    assert_eq!(
+        messages,
+        [
+            Some("Invalid Chai property: ture. Did you mean \"true\"?"),
+            Some("Invalid Chai property: zzzzzzzz"),
+            Some("Invalid Chai property: abovee. Did you mean \"above\"?"),
+            Some("Invalid Chai property: bee. Did you mean \"be\"?"),
+            None,
+        ]
+    );
+    assert_eq!(errors[0].as_ref().map(|e| e.name.as_str()), Some("Error"));
 }
 
 #[test]
