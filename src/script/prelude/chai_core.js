@@ -65,6 +65,8 @@ function Assertion(obj, message) {
   this.__flags = { object: obj, message: message };
 }
 Object.setPrototypeOf(Assertion.prototype, assertionBase);
+// Lets the constructor's assignment stop here rather than go through the typo guard.
+Object.defineProperty(Assertion.prototype, '__flags', { value: null, writable: true });
 
 Object.defineProperty(Assertion.prototype, '_obj', {
   get: function () { return flag(this, 'object'); },

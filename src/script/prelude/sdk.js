@@ -8,8 +8,15 @@ class PropertyList {
     this._items = [];
     this._ci = !!caseInsensitive;
     if (Array.isArray(items)) {
-      // A plain loop: lists are built for every response, and a callback per item costs.
-      for (var i = 0; i < items.length; i++) if (i in items) this.add(items[i]);
+      // A plain loop with `add` inlined for [key, value] pairs (how headers arrive): lists
+      // are built for every response, and each call per item costs.
+      var list = this._items;
+      for (var i = 0; i < items.length; i++) {
+        if (!(i in items)) continue;
+        var item = items[i];
+        if (Array.isArray(item)) list.push({ key: String(item[0]), value: item[1] });
+        else this.add(item);
+      }
     } else {
       (items || []).forEach(function (item) { this.add(item); }, this);
     }
