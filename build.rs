@@ -3,6 +3,10 @@
 //! ~4 000 lines of JavaScript (~4 ms) at every start. The source is written out too: the
 //! engine falls back to it if the bytecode cannot be loaded.
 //!
+//! inspect.js (value printing, for failure messages and console output) is a chunk of its
+//! own that an engine loads on first use: passing scripts never need it, and every engine
+//! would otherwise read, run and at teardown free its bytecode.
+//!
 //! The bytecode carries no source text: QuickJS stores every function's own source, nested
 //! ones again inside their parents, which made the bytecode four times the size of the
 //! JavaScript and its loading and freeing correspondingly slower. Line numbers stay.
@@ -12,7 +16,7 @@ use std::path::PathBuf;
 /// Concatenation order matters: later files use what earlier ones define.
 const FILES: &[&str] = &[
     "util",
-    "inspect",
+    "lazy",
     "chai_core",
     "chai_assertions",
     "chai_throw",
@@ -25,6 +29,9 @@ const FILES: &[&str] = &[
 
 /// Must equal `script::prelude::PRELUDE_FILE`: stack frames carry it.
 const MODULE_NAME: &str = "postie-prelude.js";
+
+/// Must equal `script::prelude::INSPECT_FILE`.
+const INSPECT_MODULE_NAME: &str = "postie-inspect.js";
 
 fn main() {
     println!("cargo:rerun-if-changed=build.rs");
@@ -41,19 +48,33 @@ fn main() {
     source.push_str(&prelude_class_function(&classes));
     source.push_str("\n})");
     let out = PathBuf::from(std::env::var("OUT_DIR").expect("cargo sets OUT_DIR"));
-    std::fs::write(out.join("prelude.js"), &source).expect("build: write prelude.js");
-    // A module whose default export is the prelude function, compiled but not run.
+    compile(&out, "prelude", MODULE_NAME, &source);
+    // Takes what it uses from the prelude as arguments; returns what lazy.js forwards to.
+    let path = "src/script/prelude/inspect.js";
+    println!("cargo:rerun-if-changed={path}");
+    let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("build: cannot read {path}: {e}"));
+    let inspect = format!(
+        "(function (preludeClass) {{\n'use strict';\n{text}\n\
+         return {{ chaiInspect: chaiInspect, objDisplay: objDisplay, formatArgs: formatArgs }};\n}})"
+    );
+    compile(&out, "inspect", INSPECT_MODULE_NAME, &inspect);
+}
+
+/// Writes `{stem}.js` and `{stem}.qjsbc`: a module whose default export is the function
+/// `source` evaluates to, compiled but not run.
+fn compile(out: &std::path::Path, stem: &str, module_name: &str, source: &str) {
+    std::fs::write(out.join(format!("{stem}.js")), source).expect("build: write source");
     let module_source = format!("export default {source};");
     let runtime = rquickjs::Runtime::new().expect("build: QuickJS runtime");
     let context = rquickjs::Context::full(&runtime).expect("build: QuickJS context");
     let bytes = context.with(|ctx| {
-        let module = rquickjs::Module::declare(ctx.clone(), MODULE_NAME, module_source)
-            .unwrap_or_else(|e| panic!("build: the prelude does not compile: {e}"));
+        let module = rquickjs::Module::declare(ctx.clone(), module_name, module_source)
+            .unwrap_or_else(|e| panic!("build: {stem}.js does not compile: {e}"));
         module
             .write(rquickjs::module::WriteOptions { strip_source: true, ..Default::default() })
             .expect("build: write bytecode")
     });
-    std::fs::write(out.join("prelude.qjsbc"), bytes).expect("build: write prelude.qjsbc");
+    std::fs::write(out.join(format!("{stem}.qjsbc")), bytes).expect("build: write bytecode");
 }
 
 /// The name of a class declared at the start of `line`.

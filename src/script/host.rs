@@ -9,7 +9,6 @@ use std::collections::HashMap;
 use std::rc::Rc;
 use std::time::{Duration, Instant};
 
-use rquickjs::context::EvalOptions;
 use rquickjs::convert::List;
 use rquickjs::{Context, Function, Object, Persistent, Runtime, Value};
 
@@ -66,16 +65,6 @@ pub struct ScriptHost {
     pub(super) limits: ScriptLimits,
 }
 
-/// The prelude function from the bytecode `build.rs` compiled.
-fn prelude_from_bytecode<'js>(ctx: &rquickjs::Ctx<'js>) -> rquickjs::Result<Function<'js>> {
-    // SAFETY: the bytes are the output of `Module::write` by this same QuickJS version at
-    // build time (see build.rs), embedded read-only with `include_bytes!`.
-    let module = unsafe { rquickjs::Module::load(ctx.clone(), prelude::BYTECODE)? };
-    let (module, promise) = module.eval()?;
-    promise.finish::<()>()?;
-    module.get("default")
-}
-
 impl ScriptHost {
     pub fn new(limits: ScriptLimits) -> Result<ScriptHost, ScriptError> {
         Self::with_slots(limits, Rc::new(ServicesSlot::default()), Rc::new(RunVars::default()))
@@ -99,16 +88,7 @@ impl ScriptHost {
         let context = Context::full(&runtime).map_err(|e| prelude_error(e.to_string()))?;
         let internals = context.with(|ctx| {
             let load = || -> rquickjs::Result<Persistent<Object<'static>>> {
-                let factory = match prelude_from_bytecode(&ctx) {
-                    Ok(f) => f,
-                    // Never expected; the source gives the same function, only slower.
-                    Err(_) => {
-                        let mut options = EvalOptions::default();
-                        options.strict = false;
-                        options.filename = Some(prelude::PRELUDE_FILE.to_string());
-                        ctx.eval_with_options(prelude::SOURCE, options)?
-                    }
-                };
+                let factory = prelude::load(&ctx, prelude::BYTECODE, prelude::SOURCE, prelude::PRELUDE_FILE)?;
                 let native = native::install(&ctx, &services, &vars)?;
                 let internals: Object = factory.call((native,))?;
                 Ok(Persistent::save(&ctx, internals))
@@ -256,12 +236,31 @@ mod bytecode_tests {
     use super::*;
 
     #[test]
-    fn the_build_time_bytecode_loads_and_yields_the_prelude_function() {
+    fn the_build_time_bytecode_loads_and_yields_the_chunk_functions() {
         let runtime = Runtime::new().unwrap();
         let context = Context::full(&runtime).unwrap();
         context.with(|ctx| {
-            let f = prelude_from_bytecode(&ctx).expect("bytecode from build.rs loads");
-            assert!(f.as_object().is_some());
+            for bytes in [prelude::BYTECODE, prelude::INSPECT_BYTECODE] {
+                let f = prelude::from_bytecode(&ctx, bytes).expect("bytecode from build.rs loads");
+                assert!(f.as_object().is_some());
+            }
+        });
+    }
+
+    #[test]
+    fn the_inspect_source_gives_the_same_functions_as_its_bytecode() {
+        let runtime = Runtime::new().unwrap();
+        let context = Context::full(&runtime).unwrap();
+        context.with(|ctx| {
+            let from_source: Function = ctx.eval(prelude::INSPECT_SOURCE).unwrap();
+            let from_bytes = prelude::from_bytecode(&ctx, prelude::INSPECT_BYTECODE).unwrap();
+            let no_class = Function::new(ctx.clone(), |_: Value| false).unwrap();
+            for factory in [from_source, from_bytes] {
+                let chunk: Object = factory.call((no_class.clone(),)).unwrap();
+                let display: Function = chunk.get("objDisplay").unwrap();
+                let text: String = display.call((vec![1, 2],)).unwrap();
+                assert_eq!(text, "[ 1, 2 ]");
+            }
         });
     }
 }

@@ -11,6 +11,7 @@ use rquickjs::{Ctx, Exception, Function, Object};
 use serde::{Deserialize, Serialize};
 
 use super::crypto;
+use super::prelude;
 use super::schema;
 use super::types::{ScopeMaps, ScriptRequest, ScriptServices};
 
@@ -193,6 +194,12 @@ pub fn install<'js>(ctx: &Ctx<'js>, slot: &Rc<ServicesSlot>, vars: &Rc<RunVars>)
         Function::new(c.clone(), |ctx: Ctx<'js>, text: String| crypto::btoa(&text).map_err(|e| thrown(&ctx, &e)))?,
     )?;
     native.set("uuid", Function::new(c.clone(), crypto::new_uuid)?)?;
+    native.set(
+        "loadInspect",
+        Function::new(c.clone(), |ctx: Ctx<'js>| {
+            prelude::load(&ctx, prelude::INSPECT_BYTECODE, prelude::INSPECT_SOURCE, prelude::INSPECT_FILE)
+        })?,
+    )?;
     native.set(
         "validateSchema",
         Function::new(c.clone(), |ctx: Ctx<'js>, schema: String, data: String| {

@@ -1,10 +1,16 @@
-//! The JavaScript prelude: every file of `prelude/` in one function, evaluated once per
-//! host. It receives the `native` object and returns the internals Rust drives; nothing
-//! but the documented globals (`pm`, `postman`, `console`, timers, `CryptoJS`, `atob`,
+//! The JavaScript prelude: the files of `prelude/` in one function, evaluated once per
+//! host (inspect.js apart, loaded on first use; see build.rs). It receives the `native`
+//! object and returns the internals Rust drives; nothing but the documented globals (`pm`, `postman`, `console`, timers, `CryptoJS`, `atob`,
 //! `btoa`, `require`, legacy names) leaks into the scripts' global scope.
+
+use rquickjs::context::EvalOptions;
+use rquickjs::{Ctx, Function, Module};
 
 /// File name the prelude's own frames carry in stack traces.
 pub const PRELUDE_FILE: &str = "postie-prelude.js";
+
+/// File name of the inspect chunk's frames (see build.rs).
+pub const INSPECT_FILE: &str = "postie-inspect.js";
 
 /// File name user scripts are compiled under; the prelude looks for it to find lines.
 pub const SCRIPT_FILE: &str = "postie-script";
@@ -15,6 +21,33 @@ pub const SOURCE: &str = include_str!(concat!(env!("OUT_DIR"), "/prelude.js"));
 /// The same, compiled by `build.rs` into a QuickJS module whose default export is that
 /// function. Produced by this crate's own QuickJS, so it is valid for the engine it feeds.
 pub const BYTECODE: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/prelude.qjsbc"));
+
+/// inspect.js as a function of what it takes from the prelude, and its bytecode; loaded
+/// by `native.loadInspect` the first time a value is printed.
+pub const INSPECT_SOURCE: &str = include_str!(concat!(env!("OUT_DIR"), "/inspect.js"));
+pub const INSPECT_BYTECODE: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/inspect.qjsbc"));
+
+/// The function a chunk compiled by build.rs evaluates to: from its bytecode, or from its
+/// source should the bytecode not load (never expected; only slower).
+pub fn load<'js>(ctx: &Ctx<'js>, bytecode: &[u8], source: &str, filename: &str) -> rquickjs::Result<Function<'js>> {
+    if let Ok(f) = from_bytecode(ctx, bytecode) {
+        return Ok(f);
+    }
+    let mut options = EvalOptions::default();
+    options.strict = false;
+    options.filename = Some(filename.to_string());
+    ctx.eval_with_options(source, options)
+}
+
+/// The default export of a module `build.rs` compiled.
+pub fn from_bytecode<'js>(ctx: &Ctx<'js>, bytecode: &[u8]) -> rquickjs::Result<Function<'js>> {
+    // SAFETY: the bytes are the output of `Module::write` by this same QuickJS version at
+    // build time (see build.rs), embedded read-only with `include_bytes!`.
+    let module = unsafe { Module::load(ctx.clone(), bytecode)? };
+    let (module, promise) = module.eval()?;
+    promise.finish::<()>()?;
+    module.get("default")
+}
 
 /// Wraps a user script in a function so its declarations stay local and top-level
 /// `return` works. The wrapper opens on the script's first line, so line numbers in
