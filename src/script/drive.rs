@@ -61,11 +61,8 @@ impl ScriptHost {
         }
         let timed_out = self.watchdog.fired.get();
         self.watchdog.disarm();
-        let internals = self.internals.clone();
-        let ended = self.context.with(|ctx| -> rquickjs::Result<()> {
-            let internals = internals.restore(&ctx)?;
-            call_internal::<()>(&internals, "endScript", (index,))
-        });
+        let end_script = self.hot.end_script.clone();
+        let ended = self.context.with(|ctx| -> rquickjs::Result<()> { end_script.restore(&ctx)?.call((index,)) });
         if ended.is_err() {
             self.context.with(|ctx| drop(ctx.catch()));
         }
@@ -75,12 +72,18 @@ impl ScriptHost {
     /// Compiles (or reuses) and calls the script; the flag says it left timers pending.
     fn start_script(&mut self, index: usize, script: &ScriptSource) -> (Option<ScriptFailure>, bool) {
         let internals = self.internals.clone();
+        let run_script = self.hot.run_script.clone();
         let cached = self.compiled.get(&script.code).cloned();
         let was_cached = cached.is_some();
         let origin = script.origin.as_str();
         let (outcome, compiled) = self.context.with(|ctx| {
-            let internals = match internals.restore(&ctx) {
-                Ok(i) => i,
+            // Needed only to describe a failure.
+            let caught = |ctx: &Ctx<'_>| match internals.clone().restore(ctx) {
+                Ok(internals) => caught_failure(ctx, &internals, origin),
+                Err(e) => failure(origin, "InternalError", e.to_string()),
+            };
+            let run_script = match run_script.restore(&ctx) {
+                Ok(f) => f,
                 Err(e) => return (Err(failure(origin, "InternalError", e.to_string())), None),
             };
             let function = match cached {
@@ -95,12 +98,12 @@ impl ScriptHost {
                     let source = prelude::wrap_script(&script.code);
                     match ctx.eval_with_options::<Function, _>(source, options) {
                         Ok(f) => f,
-                        Err(_) => return (Err(caught_failure(&ctx, &internals, origin)), None),
+                        Err(_) => return (Err(caught(&ctx)), None),
                     }
                 }
             };
             let saved = (!was_cached).then(|| Persistent::save(&ctx, function.clone()));
-            let called = call_internal::<Option<String>>(&internals, "runScript", (function, index));
+            let called = run_script.call::<_, Option<String>>((function, index));
             let outcome = match called {
                 // `null`: done; `''`: timers pending; anything else describes a throw.
                 Ok(None) => Ok(false),
@@ -111,7 +114,7 @@ impl ScriptHost {
                     }
                     None => failure(origin, "Error", text),
                 }),
-                Err(_) => Err(caught_failure(&ctx, &internals, origin)),
+                Err(_) => Err(caught(&ctx)),
             };
             (outcome, saved)
         });

@@ -53,10 +53,31 @@ impl Watchdog {
     }
 }
 
+/// The internals every run calls, looked up once: a lookup by name costs an atom each time.
+pub(super) struct HotFunctions {
+    pub(super) begin: Persistent<Function<'static>>,
+    pub(super) run_script: Persistent<Function<'static>>,
+    pub(super) end_script: Persistent<Function<'static>>,
+    pub(super) finish: Persistent<Function<'static>>,
+}
+
+impl HotFunctions {
+    fn from<'js>(ctx: &rquickjs::Ctx<'js>, internals: &Object<'js>) -> rquickjs::Result<HotFunctions> {
+        let get = |name: &str| internals.get::<_, Function>(name).map(|f| Persistent::save(ctx, f));
+        Ok(HotFunctions {
+            begin: get("begin")?,
+            run_script: get("runScript")?,
+            end_script: get("endScript")?,
+            finish: get("finish")?,
+        })
+    }
+}
+
 pub struct ScriptHost {
     // JS handles come first: fields drop in order, and they must go before the runtime.
     pub(super) compiled: HashMap<String, Persistent<Function<'static>>>,
     pub(super) internals: Persistent<Object<'static>>,
+    pub(super) hot: HotFunctions,
     pub(super) context: Context,
     pub(super) runtime: Runtime,
     pub(super) watchdog: Rc<Watchdog>,
@@ -86,12 +107,13 @@ impl ScriptHost {
         let handler_watchdog = Rc::clone(&watchdog);
         runtime.set_interrupt_handler(Some(Box::new(move || handler_watchdog.expired())));
         let context = Context::full(&runtime).map_err(|e| prelude_error(e.to_string()))?;
-        let internals = context.with(|ctx| {
-            let load = || -> rquickjs::Result<Persistent<Object<'static>>> {
+        let (internals, hot) = context.with(|ctx| {
+            let load = || -> rquickjs::Result<(Persistent<Object<'static>>, HotFunctions)> {
                 let factory = prelude::load(&ctx, prelude::BYTECODE, prelude::SOURCE, prelude::PRELUDE_FILE)?;
                 let native = native::install(&ctx, &services, &vars)?;
                 let internals: Object = factory.call((native,))?;
-                Ok(Persistent::save(&ctx, internals))
+                let hot = HotFunctions::from(&ctx, &internals)?;
+                Ok((Persistent::save(&ctx, internals), hot))
             };
             load().map_err(|e| match e {
                 rquickjs::Error::Exception => {
@@ -106,7 +128,7 @@ impl ScriptHost {
                 other => prelude_error(other.to_string()),
             })
         })?;
-        Ok(ScriptHost { compiled: HashMap::new(), internals, context, runtime, watchdog, services, vars, limits })
+        Ok(ScriptHost { compiled: HashMap::new(), internals, hot, context, runtime, watchdog, services, vars, limits })
     }
 
     pub fn run(&mut self, input: ScriptInput, services: &dyn ScriptServices) -> ScriptOutcome {
@@ -191,32 +213,35 @@ impl ScriptHost {
     fn begin(&mut self, segment: &Segment<'_>) -> Result<(), String> {
         let args = io::begin_args(segment);
         let internals = self.internals.clone();
+        let begin = self.hot.begin.clone();
         self.context.with(|ctx| {
-            let internals = internals.restore(&ctx).map_err(|e| e.to_string())?;
-            call_internal::<()>(&internals, "begin", (List(args.meta), args.response, args.body.as_ref())).map_err(
-                |e| match e {
-                    rquickjs::Error::Exception => caught_failure(&ctx, &internals, "").message,
-                    other => other.to_string(),
-                },
-            )
+            let begin = begin.restore(&ctx).map_err(|e| e.to_string())?;
+            begin.call::<_, ()>((List(args.meta), args.response, args.body.as_ref())).map_err(|e| match e {
+                rquickjs::Error::Exception => described_exception(&ctx, internals),
+                other => other.to_string(),
+            })
         })
     }
 
     fn finish(&mut self) -> Result<Finished, String> {
         let internals = self.internals.clone();
+        let finish = self.hot.finish.clone();
         let text = self.context.with(|ctx| -> Result<Result<Finished, String>, String> {
-            let internals = internals.restore(&ctx).map_err(|e| e.to_string())?;
             let caught = |e| match e {
-                rquickjs::Error::Exception => caught_failure(&ctx, &internals, "").message,
+                rquickjs::Error::Exception => described_exception(&ctx, internals.clone()),
                 other => other.to_string(),
             };
-            let value = call_internal::<Value>(&internals, "finish", ()).map_err(caught)?;
+            let finish = finish.restore(&ctx).map_err(|e| e.to_string())?;
+            let value = finish.call::<_, Value>(()).map_err(caught)?;
             if let Some(finished) = flat::read(value.clone()) {
                 return Ok(Ok(finished));
             }
             let text = match value.as_string() {
                 Some(text) => text.to_string().map_err(|e| e.to_string())?,
-                None => call_internal::<String>(&internals, "finishText", ()).map_err(caught)?,
+                None => {
+                    let restored = internals.clone().restore(&ctx).map_err(|e| e.to_string())?;
+                    call_internal::<String>(&restored, "finishText", ()).map_err(caught)?
+                }
             };
             Ok(Err(text))
         })?;
@@ -224,6 +249,14 @@ impl ScriptHost {
             Ok(finished) => Ok(finished),
             Err(text) => Finished::parse(&text),
         }
+    }
+}
+
+/// The pending exception's message, as the prelude describes it.
+fn described_exception(ctx: &rquickjs::Ctx<'_>, internals: Persistent<Object<'static>>) -> String {
+    match internals.restore(ctx) {
+        Ok(internals) => caught_failure(ctx, &internals, "").message,
+        Err(e) => e.to_string(),
     }
 }
 
