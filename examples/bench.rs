@@ -13,7 +13,8 @@
 //!
 //! postie runs as a child process (this same executable re-entered with `--as-postie`, which
 //! calls the library exactly as the `postie` binary does), so wall time, CPU time and peak
-//! RSS are the child's own, taken from `wait4`. The machine is shared and noisy: every
+//! RSS are the child's own, taken from `wait4`. The bare loops run as children too, so
+//! both pay the same cross-process wake-ups. The machine is shared and noisy: every
 //! figure is the median of several runs.
 
 use std::path::{Path, PathBuf};
@@ -22,6 +23,23 @@ use std::time::{Duration, Instant};
 
 use clap::Parser;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+/// The core the servers run on, and the sequential clients with them: on this VM a wake-up
+/// across cores costs about 50 µs more than one on the same core, and which the scheduler
+/// picks changes from run to run; pinned, the bare loop and postie are measured alike.
+const SERVER_CPU: usize = 0;
+const PIN_ENV: &str = "POSTIE_BENCH_PIN_CPU";
+
+/// Pins the calling thread (and the threads it starts later) to one core.
+fn pin_to(cpu: usize) {
+    // SAFETY: a zeroed cpu_set_t is a valid empty set; CPU_SET writes inside it, and
+    // sched_setaffinity(0, ..) only reads it.
+    unsafe {
+        let mut set: libc::cpu_set_t = std::mem::zeroed();
+        libc::CPU_SET(cpu, &mut set);
+        libc::sched_setaffinity(0, std::mem::size_of::<libc::cpu_set_t>(), &set);
+    }
+}
 
 struct ChildFigures {
     wall: Duration,
@@ -34,11 +52,14 @@ struct ChildFigures {
 /// CPU time and peak RSS.
 // The child is reaped by wait4 below, which clippy cannot see.
 #[allow(clippy::zombie_processes)]
-fn run_postie(args: &[String]) -> ChildFigures {
+fn run_postie(args: &[String], pinned: bool) -> ChildFigures {
     let exe = std::env::current_exe().expect("current exe");
     let started = Instant::now();
     let mut cmd = Command::new(exe);
     cmd.arg("--as-postie").args(args).env("CI", "true").stdout(std::process::Stdio::null());
+    if pinned {
+        cmd.env(PIN_ENV, SERVER_CPU.to_string());
+    }
     for var in ["HTTP_PROXY", "http_proxy", "HTTPS_PROXY", "https_proxy", "ALL_PROXY", "all_proxy"] {
         cmd.env_remove(var);
     }
@@ -75,6 +96,7 @@ fn start_fast_server() -> std::net::SocketAddr {
     listener.set_nonblocking(true).expect("nonblocking");
     let addr = listener.local_addr().expect("addr");
     std::thread::spawn(move || {
+        pin_to(SERVER_CPU);
         let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
         rt.block_on(async move {
             let listener = tokio::net::TcpListener::from_std(listener).expect("listener");
@@ -111,6 +133,22 @@ fn start_fast_server() -> std::net::SocketAddr {
         });
     });
     addr
+}
+
+/// A bare loop in a child process, as postie runs: a client in another process than the
+/// server pays for cross-process wake-ups, which a loop inside this process would not.
+fn bare_child(url: &str, n: usize, conns: usize, multi_thread: bool, pinned: bool) -> Duration {
+    let exe = std::env::current_exe().expect("current exe");
+    let mut cmd = Command::new(exe);
+    if pinned {
+        cmd.env(PIN_ENV, SERVER_CPU.to_string());
+    }
+    let out = cmd
+        .args(["--as-bare", url, &n.to_string(), &conns.to_string(), if multi_thread { "mt" } else { "ct" }])
+        .output()
+        .expect("run the bare loop");
+    let nanos: u64 = String::from_utf8_lossy(&out.stdout).trim().parse().expect("the bare loop's time");
+    Duration::from_nanos(nanos)
 }
 
 /// The bare limit: `conns` keep-alive connections, requests in a loop, bodies read fully, on
@@ -170,8 +208,9 @@ fn start_nginx() -> Option<Nginx> {
     let dir = tempfile::tempdir().ok()?;
     let port = std::net::TcpListener::bind(("127.0.0.1", 0)).ok()?.local_addr().ok()?.port();
     let d = dir.path().display();
+    let mask = format!("{:b}", 1u64 << SERVER_CPU);
     let conf = format!(
-        "daemon off; worker_processes 1; pid {d}/nginx.pid; error_log {d}/error.log;\n\
+        "daemon off; worker_processes 1; worker_cpu_affinity {mask}; pid {d}/nginx.pid; error_log {d}/error.log;\n\
          events {{ worker_connections 256; }}\n\
          http {{ access_log off; keepalive_requests 1000000; client_body_temp_path {d};\n\
            proxy_temp_path {d}; fastcgi_temp_path {d}; uwsgi_temp_path {d}; scgi_temp_path {d};\n\
@@ -209,8 +248,8 @@ fn ms(d: Duration) -> f64 {
 }
 
 /// One postie case run `runs` times: the median wall and CPU, the highest peak RSS.
-fn measure(argv: &[String], runs: usize) -> (Duration, Duration, i64, bool) {
-    let all: Vec<ChildFigures> = (0..runs).map(|_| run_postie(argv)).collect();
+fn measure(argv: &[String], runs: usize, pinned: bool) -> (Duration, Duration, i64, bool) {
+    let all: Vec<ChildFigures> = (0..runs).map(|_| run_postie(argv, pinned)).collect();
     let ok = all.iter().all(|f| f.ok);
     let rss = all.iter().map(|f| f.peak_rss_kb).max().unwrap_or(0);
     (median(all.iter().map(|f| f.wall).collect()), median(all.iter().map(|f| f.cpu).collect()), rss, ok)
@@ -219,9 +258,20 @@ fn measure(argv: &[String], runs: usize) -> (Duration, Duration, i64, bool) {
 fn main() {
     let _ = rustls::crypto::ring::default_provider().install_default();
     let args: Vec<String> = std::env::args().collect();
+    if let Some(cpu) = std::env::var(PIN_ENV).ok().and_then(|v| v.parse().ok()) {
+        pin_to(cpu);
+    }
     if args.get(1).map(String::as_str) == Some("--as-postie") {
         let cli = postie::cli::Cli::parse_from(std::iter::once("postie".to_string()).chain(args[2..].iter().cloned()));
         std::process::exit(postie::command::execute(cli) as i32);
+    }
+    if let [_, flag, url, n, conns, multi] = args.as_slice()
+        && flag == "--as-bare"
+    {
+        let parse = |v: &str| v.parse::<usize>().expect("a number");
+        let took = bare_loop(url, parse(n), parse(conns), multi == "mt");
+        println!("{}", took.as_nanos());
+        return;
     }
     let large = args.iter().any(|a| a == "--large");
     let runs = args
@@ -249,7 +299,7 @@ fn main() {
     println!("machine: {cores} cores; every figure is the median of {runs} runs\n");
 
     let one = write_collection(dir.path(), 1, &base, true);
-    let (wall, cpu, rss, ok) = measure(&["run".into(), one.display().to_string(), "--silent".into()], runs * 2);
+    let (wall, cpu, rss, ok) = measure(&["run".into(), one.display().to_string(), "--silent".into()], runs * 2, true);
     let start_up = wall;
     println!(
         "1 request, process start to exit: {:.1} ms wall, {:.1} ms CPU, peak RSS {:.1} MB{}\n",
@@ -267,14 +317,14 @@ fn main() {
     }
     for (server, base) in servers {
         let url = format!("{base}/get?n=1");
-        let bare_ct = median((0..runs).map(|_| bare_loop(&url, n, 1, false)).collect());
-        let bare_mt = median((0..runs).map(|_| bare_loop(&url, n, 1, true)).collect());
+        let bare_ct = median((0..runs).map(|_| bare_child(&url, n, 1, false, true)).collect());
+        let bare_mt = median((0..runs).map(|_| bare_child(&url, n, 1, true, true)).collect());
         // The stricter of the two is the reference for the per-request target.
         let bare_per = ms(bare_ct.min(bare_mt)) / n as f64;
-        let bare8 = median((0..runs).map(|_| bare_loop(&url, n, 8, true)).collect());
+        let bare8 = median((0..runs).map(|_| bare_child(&url, n, 8, true, false)).collect());
         println!("== {server} at {base}");
         println!(
-            "bare keep-alive loop, 1 connection:  {:.3} ms per request (current-thread runtime), {:.3} ms (multi-thread); reference: {:.3} ms",
+            "bare keep-alive loop, 1 connection, on the server's core: {:.3} ms per request (current-thread runtime), {:.3} ms (multi-thread); reference: {:.3} ms",
             ms(bare_ct) / n as f64,
             ms(bare_mt) / n as f64,
             bare_per
@@ -290,7 +340,7 @@ fn main() {
         let scripted = write_collection(dir.path(), n, &base, true);
         let file = scripted.display().to_string();
         let mut cases: Vec<(String, Vec<String>, usize)> = vec![
-            (format!("{n} requests, 2 assertions each, --jobs 1"), vec!["run".into(), file.clone()], n),
+            (format!("{n} requests, 2 assertions, --jobs 1, server's core"), vec!["run".into(), file.clone()], n),
             (
                 format!("{n} requests, 2 assertions each, --jobs 8 request"),
                 ["run", &file, "--jobs", "8", "--parallel", "request"].map(String::from).to_vec(),
@@ -307,7 +357,25 @@ fn main() {
         }
         for (name, mut argv, count) in cases {
             argv.extend(["-r".into(), "cli".into(), "--silent".into()]);
-            let (wall, cpu, rss, ok) = measure(&argv, if count > n { 1 } else { runs });
+            let sequential = argv.iter().all(|a| a != "--jobs");
+            // The round trip drifts with the host's load from one second to the next, so
+            // each sequential run is paired with a bare loop measured just before it.
+            let mut ratios = Vec::new();
+            let (wall, cpu, rss, ok) = if sequential {
+                let mut all = Vec::new();
+                for _ in 0..runs {
+                    let bare = bare_child(&url, n, 1, false, true).min(bare_child(&url, n, 1, true, true));
+                    let f = run_postie(&argv, true);
+                    let after = f.wall.saturating_sub(start_up).as_secs_f64() / count as f64;
+                    ratios.push((after / (bare.as_secs_f64() / n as f64) * 1000.0) as u64);
+                    all.push(f);
+                }
+                let ok = all.iter().all(|f| f.ok);
+                let rss = all.iter().map(|f| f.peak_rss_kb).max().unwrap_or(0);
+                (median(all.iter().map(|f| f.wall).collect()), median(all.iter().map(|f| f.cpu).collect()), rss, ok)
+            } else {
+                measure(&argv, if count > n { 1 } else { runs }, false)
+            };
             println!(
                 "{:<46} {:>8.1} {:>9.0} {:>10.3} {:>8.1} {:>6.1} MB{}",
                 name,
@@ -319,12 +387,12 @@ fn main() {
                 if ok { "" } else { "  (run failed!)" }
             );
             let after = ms(wall.saturating_sub(start_up)) / count as f64;
-            if argv.iter().all(|a| a != "--jobs") {
+            if sequential {
                 println!(
-                    "{:<46} after start-up: {:.3} ms per request = {:.2}x the bare keep-alive round trip",
+                    "{:<46} after start-up: {:.3} ms per request; {:.2}x the bare keep-alive round trip (median of runs each paired with a bare loop)",
                     "",
                     after,
-                    after / bare_per
+                    median(ratios) as f64 / 1000.0
                 );
             } else if count == n {
                 println!("{:<46} after start-up: {:.0} requests/s", "", 1.0 / (after / 1e3));
