@@ -62,8 +62,15 @@ impl Worker {
         Worker { ctx, pool, limits, side, host: RefCell::new(None), spare_caches: RefCell::default() }
     }
 
-    /// Runs one lane from `scopes` and returns the scopes it leaves.
-    pub async fn run_lane(&self, lane: &Lane, mut scopes: Scopes, emit: &dyn Fn(Event)) -> Scopes {
+    /// Runs one lane from `scopes` and returns the scopes it leaves; `pace` is awaited after
+    /// each execution (the reporter's back-pressure).
+    pub async fn run_lane<P: Future<Output = ()>>(
+        &self,
+        lane: &Lane,
+        mut scopes: Scopes,
+        emit: &dyn Fn(Event),
+        pace: &dyn Fn() -> P,
+    ) -> Scopes {
         let ctx = self.ctx.clone();
         let opts = &ctx.options;
         let mut cache = self.spare_caches.borrow_mut().pop().unwrap_or_default();
@@ -111,6 +118,7 @@ impl Worker {
                 ctx.cancel.stop(None);
                 break;
             }
+            pace().await;
         }
         self.spare_caches.borrow_mut().push(cache);
         scopes

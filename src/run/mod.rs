@@ -153,7 +153,7 @@ pub fn run(
                     dispatcher.handle(event);
                 }
             }
-            reporter_window.reported(orderer.next_lane());
+            reporter_window.reported(orderer.next_lane(), orderer.held_bytes());
         }
         for event in orderer.drain() {
             dispatcher.handle(event);
@@ -293,7 +293,9 @@ impl Scheduler {
         let emit = |event| {
             let _ = self.tx.send(LaneMsg::Event(index, event));
         };
-        let end = worker.run_lane(&self.lanes[index], scopes, &emit).await;
+        let end = worker
+            .run_lane(&self.lanes[index], scopes, &emit, &|| self.window.keep_pace(index, &self.ctx.cancel))
+            .await;
         let _ = self.tx.send(LaneMsg::Done(index));
         if self.jobs == 1 {
             if let Ok(mut s) = self.shared.lock() {
@@ -305,33 +307,56 @@ impl Scheduler {
     }
 }
 
-/// The oldest lane not yet fully reported, shared with the workers that wait on it.
+/// Output of lanes that finished (or ran) ahead of an earlier one is held for plan order
+/// (an estimate, about a third of what it takes in memory: some 3 000 small executions).
+/// Past this much, lanes behind the oldest unreported one pause (and no new lane starts)
+/// until it catches up, so a slow lane cannot make the backlog grow with the run.
+const MAX_HELD_BYTES: usize = 4 * 1024 * 1024;
+
+/// What the reporter has reached: the oldest lane not yet fully reported, and roughly how
+/// many bytes of later lanes' output it holds; shared with the workers that pace on it.
 struct Window {
-    next: tokio::sync::watch::Sender<usize>,
+    state: tokio::sync::watch::Sender<(usize, usize)>,
 }
 
 impl Default for Window {
     fn default() -> Self {
-        Window { next: tokio::sync::watch::channel(0).0 }
+        Window { state: tokio::sync::watch::channel((0, 0)).0 }
     }
 }
 
 impl Window {
-    fn reported(&self, next: usize) {
-        self.next.send_if_modified(|n| std::mem::replace(n, next) != next);
+    fn reported(&self, next: usize, held_bytes: usize) {
+        self.state.send_if_modified(|s| std::mem::replace(s, (next, held_bytes)) != (next, held_bytes));
     }
 
     fn release(&self) {
-        self.reported(usize::MAX);
+        self.reported(usize::MAX, 0);
     }
 
+    /// Waits before starting `lane` while it is too far ahead of the reporter.
     async fn wait_until_within(&self, lane: usize, ahead: usize, cancel: &Cancel) {
-        let mut rx = self.next.subscribe();
+        self.wait_for(cancel, |(next, held)| {
+            lane < next.saturating_add(ahead) && (lane <= next || held < MAX_HELD_BYTES)
+        })
+        .await
+    }
+
+    /// Waits after an execution of a running `lane` while the backlog is over its bound;
+    /// the oldest unreported lane never waits, so the backlog always drains.
+    async fn keep_pace(&self, lane: usize, cancel: &Cancel) {
+        self.wait_for(cancel, |(next, held)| lane <= next || held < MAX_HELD_BYTES).await
+    }
+
+    async fn wait_for(&self, cancel: &Cancel, ready: impl Fn((usize, usize)) -> bool) {
+        if ready(*self.state.borrow()) {
+            return;
+        }
+        let mut rx = self.state.subscribe();
         // A stop is a flag, not an event: look at it now and then while waiting.
         while !cancel.stopping() {
-            let within =
-                tokio::time::timeout(Duration::from_millis(50), rx.wait_for(|n| lane < n.saturating_add(ahead)));
-            if let Ok(Ok(_)) | Ok(Err(_)) = within.await {
+            let waited = tokio::time::timeout(Duration::from_millis(50), rx.wait_for(|s| ready(*s)));
+            if let Ok(Ok(_)) | Ok(Err(_)) = waited.await {
                 return;
             }
         }
@@ -387,5 +412,50 @@ fn apply_diff(target: &mut VariableScope, before: &VariableScope, after: &Variab
         if !a.contains_key(k) {
             target.unset(k);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Whether `f` finishes within a short while.
+    async fn finishes(f: impl Future<Output = ()>) -> bool {
+        tokio::time::timeout(Duration::from_millis(100), f).await.is_ok()
+    }
+
+    #[tokio::test]
+    async fn lanes_behind_the_head_pause_while_the_backlog_is_over_its_bound() {
+        let window = Window::default();
+        let cancel = Cancel::default();
+        window.reported(3, MAX_HELD_BYTES);
+        // The head lane never waits; a lane behind it does, and so does starting a new one.
+        assert!(finishes(window.keep_pace(3, &cancel)).await);
+        assert!(!finishes(window.keep_pace(5, &cancel)).await);
+        assert!(!finishes(window.wait_until_within(9, 100, &cancel)).await);
+        assert!(finishes(window.wait_until_within(3, 100, &cancel)).await);
+        // The head caught up: the backlog was reported and dropped.
+        window.reported(4, MAX_HELD_BYTES / 2);
+        assert!(finishes(window.keep_pace(5, &cancel)).await);
+        assert!(finishes(window.wait_until_within(9, 100, &cancel)).await);
+        // Too far ahead, whatever the backlog; a stop releases every waiter.
+        assert!(!finishes(window.wait_until_within(200, 100, &cancel)).await);
+        cancel.stop(None);
+        assert!(finishes(window.wait_until_within(200, 100, &cancel)).await);
+    }
+
+    #[tokio::test]
+    async fn a_waiting_lane_resumes_when_the_reporter_moves() {
+        let window = Arc::new(Window::default());
+        let cancel = Cancel::default();
+        window.reported(0, MAX_HELD_BYTES);
+        let waiter = {
+            let (window, cancel) = (window.clone(), cancel.clone());
+            tokio::spawn(async move { window.keep_pace(1, &cancel).await })
+        };
+        tokio::time::sleep(Duration::from_millis(20)).await;
+        assert!(!waiter.is_finished());
+        window.reported(1, MAX_HELD_BYTES);
+        assert!(tokio::time::timeout(Duration::from_secs(2), waiter).await.is_ok());
     }
 }
