@@ -402,6 +402,10 @@ impl LaneMerge {
 }
 
 fn apply_diff(target: &mut VariableScope, before: &VariableScope, after: &VariableScope) {
+    // Most lanes write nothing: no need to build and compare both maps.
+    if before == after {
+        return;
+    }
     let (b, a) = (before.to_object(), after.to_object());
     for (k, v) in &a {
         if b.get(k) != Some(v) {
