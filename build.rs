@@ -7,6 +7,10 @@
 //! own that an engine loads on first use: passing scripts never need it, and every engine
 //! would otherwise read, run and at teardown free its bytecode.
 //!
+//! The third-party libraries of `src/script/vendor/` (see LICENSES.md there) are chunks of
+//! their own too, loaded on a script's first `require` of them: most collections never use
+//! them, and compiling moment or lodash would cost milliseconds per engine.
+//!
 //! The bytecode carries no source text: QuickJS stores every function's own source, nested
 //! ones again inside their parents, which made the bytecode four times the size of the
 //! JavaScript and its loading and freeing correspondingly slower. Line numbers stay.
@@ -33,6 +37,10 @@ const MODULE_NAME: &str = "postie-prelude.js";
 /// Must equal `script::prelude::INSPECT_FILE`.
 const INSPECT_MODULE_NAME: &str = "postie-inspect.js";
 
+/// Vendored libraries: the chunk's stem (which `script::prelude::vendor_chunk` includes) and
+/// the file under `src/script/vendor/`.
+const VENDOR: &[(&str, &str)] = &[("moment", "moment.min.js")];
+
 fn main() {
     println!("cargo:rerun-if-changed=build.rs");
     println!("cargo:rerun-if-changed=src/script/prelude");
@@ -58,6 +66,15 @@ fn main() {
          return {{ chaiInspect: chaiInspect, objDisplay: objDisplay, formatArgs: formatArgs }};\n}})"
     );
     compile(&out, "inspect", INSPECT_MODULE_NAME, &inspect);
+    for (stem, file) in VENDOR {
+        let path = format!("src/script/vendor/{file}");
+        println!("cargo:rerun-if-changed={path}");
+        let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("build: cannot read {path}: {e}"));
+        // The CommonJS names a UMD wrapper looks for; `define` shadows any AMD loader a
+        // script might have made global, so the library always takes the CommonJS branch.
+        let chunk = format!("(function (module, exports, require, define) {{\n{text}\n}})");
+        compile(&out, &format!("vendor_{stem}"), &format!("postie-vendor-{file}"), &chunk);
+    }
 }
 
 /// Writes `{stem}.js` and `{stem}.qjsbc`: a module whose default export is the function

@@ -194,12 +194,7 @@ pub fn install<'js>(ctx: &Ctx<'js>, slot: &Rc<ServicesSlot>, vars: &Rc<RunVars>)
         Function::new(c.clone(), |ctx: Ctx<'js>, text: String| crypto::btoa(&text).map_err(|e| thrown(&ctx, &e)))?,
     )?;
     native.set("uuid", Function::new(c.clone(), crypto::new_uuid)?)?;
-    native.set(
-        "loadInspect",
-        Function::new(c.clone(), |ctx: Ctx<'js>| {
-            prelude::load(&ctx, prelude::INSPECT_BYTECODE, prelude::INSPECT_SOURCE, prelude::INSPECT_FILE)
-        })?,
-    )?;
+    native.set("loadChunk", Function::new(c.clone(), |ctx: Ctx<'js>, name: String| load_chunk(&ctx, &name))?)?;
     native.set(
         "validateSchema",
         Function::new(c.clone(), |ctx: Ctx<'js>, schema: String, data: String| {
@@ -214,4 +209,22 @@ pub fn install<'js>(ctx: &Ctx<'js>, slot: &Rc<ServicesSlot>, vars: &Rc<RunVars>)
         Function::new(c, move |name: String| dynamic_slot.with(|services| services.dynamic_variable(&name)).flatten())?,
     )?;
     Ok(native)
+}
+
+/// A chunk build.rs compiled apart from the prelude: `inspect` or a vendored library.
+fn load_chunk<'js>(ctx: &Ctx<'js>, name: &str) -> rquickjs::Result<Function<'js>> {
+    #[cfg(test)]
+    CHUNKS_LOADED.with(|loaded| loaded.borrow_mut().push(name.to_string()));
+    if name == "inspect" {
+        return prelude::load(ctx, prelude::INSPECT_BYTECODE, prelude::INSPECT_SOURCE, prelude::INSPECT_FILE);
+    }
+    let chunk = prelude::vendor_chunk(name).ok_or_else(|| thrown(ctx, &format!("no chunk named '{name}'")))?;
+    prelude::load(ctx, chunk.bytecode, chunk.source, chunk.file)
+}
+
+#[cfg(test)]
+thread_local! {
+    /// Every chunk this thread's engines loaded, so tests can check that what a script
+    /// does not use is never loaded (each test has a thread and its engines of its own).
+    pub static CHUNKS_LOADED: RefCell<Vec<String>> = const { RefCell::new(Vec::new()) };
 }

@@ -1,5 +1,5 @@
 //! The JavaScript prelude: the files of `prelude/` in one function, evaluated once per
-//! host (inspect.js apart, loaded on first use; see build.rs). It receives the `native`
+//! host (inspect.js and the vendored libraries apart, loaded on first use; see build.rs). It receives the `native`
 //! object and returns the internals Rust drives; nothing but the documented globals (`pm`, `postman`, `console`, timers, `CryptoJS`, `atob`,
 //! `btoa`, `require`, legacy names) leaks into the scripts' global scope.
 
@@ -26,6 +26,32 @@ pub const BYTECODE: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/prelude.qj
 /// by `native.loadInspect` the first time a value is printed.
 pub const INSPECT_SOURCE: &str = include_str!(concat!(env!("OUT_DIR"), "/inspect.js"));
 pub const INSPECT_BYTECODE: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/inspect.qjsbc"));
+
+/// A library of `vendor/` as build.rs wrapped it: a function of `(module, exports, require)`
+/// that fills `module.exports`.
+pub struct VendorChunk {
+    pub source: &'static str,
+    pub bytecode: &'static [u8],
+    pub file: &'static str,
+}
+
+macro_rules! vendor_chunk {
+    ($stem:literal, $file:literal) => {
+        VendorChunk {
+            source: include_str!(concat!(env!("OUT_DIR"), "/vendor_", $stem, ".js")),
+            bytecode: include_bytes!(concat!(env!("OUT_DIR"), "/vendor_", $stem, ".qjsbc")),
+            file: concat!("postie-vendor-", $file),
+        }
+    };
+}
+
+/// The vendored library `require(name)` answers with, if postie ships it.
+pub fn vendor_chunk(name: &str) -> Option<VendorChunk> {
+    match name {
+        "moment" => Some(vendor_chunk!("moment", "moment.min.js")),
+        _ => None,
+    }
+}
 
 /// The function a chunk compiled by build.rs evaluates to: from its bytecode, or from its
 /// source should the bytecode not load (never expected; only slower).

@@ -5,3 +5,4 @@ mod legacy_and_response;
 mod limits;
 mod pm_api;
 mod support;
+mod vendored;

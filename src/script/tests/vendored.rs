@@ -1,0 +1,82 @@
+//! The vendored libraries (`require('moment')`, ...): real behaviour through scripts, and
+//! that an engine loads each only when a script asks for it, once.
+
+use super::support::*;
+use crate::script::native::CHUNKS_LOADED;
+use crate::script::*;
+
+/// Runs `code` as a test script and returns its console lines, failing on any error or
+/// failed assertion.
+fn console_of(host: &mut ScriptHost, code: &str) -> Vec<String> {
+    let outcome = run_test(host, code);
+    assert!(outcome.errors.is_empty(), "{:?}", outcome.errors);
+    let failed: Vec<_> = outcome.assertions.iter().filter(|a| a.status != AssertionStatus::Passed).collect();
+    assert!(failed.is_empty(), "{failed:?}");
+    outcome.console.iter().map(|c| c.text.clone()).collect()
+}
+
+fn vendor_chunks_loaded() -> Vec<String> {
+    CHUNKS_LOADED.with(|loaded| loaded.borrow().iter().filter(|n| *n != "inspect").cloned().collect())
+}
+
+#[test]
+fn moment_parses_formats_and_computes_dates() {
+    let cases: &[(&str, &str)] = &[
+        ("moment('2024-01-15T10:20:30Z').utc().format('YYYY-MM-DD HH:mm')", "2024-01-15 10:20"),
+        ("moment.utc(0).add(1, 'day').toISOString()", "1970-01-02T00:00:00.000Z"),
+        ("moment().isValid()", "true"),
+        ("moment('not a date', 'YYYY-MM-DD', true).isValid()", "false"),
+        ("moment.utc('2024-03-01').diff(moment.utc('2024-02-01'), 'days')", "29"),
+        ("moment.utc('2024-01-31').add(1, 'month').format('YYYY-MM-DD')", "2024-02-29"),
+        ("moment.unix(1700000000).utc().format()", "2023-11-14T22:13:20Z"),
+        ("moment.utc('15/01/2024', 'DD/MM/YYYY').valueOf()", "1705276800000"),
+        ("moment.isMoment(moment())", "true"),
+        ("moment.duration(90, 'minutes').asHours()", "1.5"),
+        ("moment.locale()", "en"),
+    ];
+    let mut host = host();
+    for (expression, expected) in cases {
+        let code = format!("var moment = require('moment'); console.log(String({expression}));");
+        assert_eq!(console_of(&mut host, &code), [expected.to_string()], "{expression}");
+    }
+}
+
+#[test]
+fn moment_works_inside_assertions_like_in_postman() {
+    let code = r#"
+        const moment = require('moment');
+        pm.test('fresh', () => {
+            const created = moment.utc('2024-01-15T10:20:30Z');
+            pm.expect(created.isBefore(moment())).to.be.true;
+            pm.expect(moment.utc('2024-01-15T10:20:30Z').isSame(created)).to.be.true;
+        });
+        pm.environment.set('today', moment.utc('2024-05-06T07:08:09Z').format('MMM Do YYYY'));
+    "#;
+    let mut host = host();
+    let outcome = run_test(&mut host, code);
+    assert!(outcome.errors.is_empty(), "{:?}", outcome.errors);
+    assert_eq!(outcome.assertions.len(), 1);
+    assert_eq!(outcome.assertions[0].status, AssertionStatus::Passed, "{:?}", outcome.assertions);
+    assert_eq!(outcome.vars.environment.get("today"), Some(&serde_json::json!("May 6th 2024")));
+}
+
+#[test]
+fn libraries_load_only_on_require_and_once_per_engine() {
+    let mut host = host();
+    console_of(
+        &mut host,
+        "pm.test('ok', () => pm.response.to.have.status(200)); console.log(require('uuid').v4().length);",
+    );
+    assert!(vendor_chunks_loaded().is_empty(), "{:?}", vendor_chunks_loaded());
+    console_of(&mut host, "require('moment'); require('moment');");
+    console_of(&mut host, "if (require('moment') !== require('moment')) throw new Error('not cached');");
+    assert_eq!(vendor_chunks_loaded(), ["moment"]);
+}
+
+#[test]
+fn unknown_modules_still_fail_clearly() {
+    let mut host = host();
+    let outcome = run_test(&mut host, "require('cheerio');");
+    assert_eq!(outcome.errors.len(), 1);
+    assert_eq!(outcome.errors[0].message, "module 'cheerio' is not supported by postie yet");
+}
