@@ -90,6 +90,7 @@ function requireModule(name) {
     case 'btoa': return btoa;
     case 'uuid': return uuidModule;
     case 'moment': return vendorModule('moment');
+    case 'lodash': return vendorModule('lodash');
     case 'chai': return { expect: expect, Assertion: Assertion, AssertionError: AssertionError };
   }
   throw new Error("module '" + name + "' is not supported by postie yet");

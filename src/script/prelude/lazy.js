@@ -16,12 +16,18 @@ function formatArgs(args) { return inspectFunctions().formatArgs(args); }
 // shared by the engine's later scripts, as Node and Postman's sandbox cache their modules.
 // A library that throws while loading is not cached, so the next `require` reports it again.
 var vendorModules = Object.create(null);
+var vendorLoading = 0;
 
 function vendorModule(name) {
   if (!(name in vendorModules)) {
     var module = { exports: {} };
-    // Bundles fall back on `this` for the global object; chunks are strict, so pass it.
-    native.loadChunk(name).call(globalThis, module, module.exports, requireModule);
+    vendorLoading++;
+    try {
+      // Bundles fall back on `this` for the global object; chunks are strict, so pass it.
+      native.loadChunk(name).call(globalThis, module, module.exports, requireModule);
+    } finally {
+      vendorLoading--;
+    }
     vendorModules[name] = module.exports;
   }
   return vendorModules[name];

@@ -540,6 +540,25 @@ G.atob = atob;
 G.btoa = btoa;
 G.CryptoJS = CryptoJS;
 G.require = requireModule;
+// Postman's sandbox gives every script lodash 3 as `_` (`require('lodash')` is lodash 4).
+// Read, it loads lodash 3 and becomes a plain global; assigned, it becomes that value, so
+// a script's own `_ = ...` works as with any global. Both lodash versions read the global
+// `_` while loading (to restore it on `noConflict`): they see nothing rather than loading
+// lodash 3 for nothing, or themselves over and over.
+Object.defineProperty(G, '_', {
+  get: function () {
+    if (vendorLoading) return undefined;
+    var lodash3 = vendorModule('lodash3');
+    setGlobal('_', lodash3);
+    return lodash3;
+  },
+  set: function (value) { setGlobal('_', value); },
+  configurable: true
+});
+
+function setGlobal(name, value) {
+  Object.defineProperty(G, name, { value: value, writable: true, enumerable: true, configurable: true });
+}
 
 return {
   begin: begin, runScript: runScript, endScript: endScript, finish: finish, finishText: finishText,

@@ -61,16 +61,57 @@ fn moment_works_inside_assertions_like_in_postman() {
 }
 
 #[test]
-fn libraries_load_only_on_require_and_once_per_engine() {
+fn require_lodash_is_lodash_4() {
+    let cases: &[(&str, &str)] = &[
+        ("lodash.VERSION", "4.17.21"),
+        ("lodash.get({ a: { b: [1, { c: 2 }] } }, 'a.b[1].c')", "2"),
+        ("lodash.get({}, 'a.b', 'fallback')", "fallback"),
+        ("lodash.isEqual({ a: [1, { b: 2 }] }, { a: [1, { b: 2 }] })", "true"),
+        ("lodash.isEqual({ a: 1 }, { a: '1' })", "false"),
+        ("lodash.map([1, 2, 3], n => n * 2).join()", "2,4,6"),
+        ("lodash.find([{ id: 1, n: 'a' }, { id: 2, n: 'b' }], { id: 2 }).n", "b"),
+        ("JSON.stringify(lodash.groupBy(['one', 'two', 'three'], 'length'))", r#"{"3":["one","two"],"5":["three"]}"#),
+        ("lodash.chain([3, 1, 2]).sortBy().map(String).value().join('')", "123"),
+    ];
     let mut host = host();
-    console_of(
-        &mut host,
-        "pm.test('ok', () => pm.response.to.have.status(200)); console.log(require('uuid').v4().length);",
-    );
+    for (expression, expected) in cases {
+        let code = format!("const lodash = require('lodash'); console.log(String({expression}));");
+        assert_eq!(console_of(&mut host, &code), [expected.to_string()], "{expression}");
+    }
+}
+
+#[test]
+fn the_global_underscore_is_lodash_3_as_in_postman() {
+    let mut host = host();
+    let code = r#"
+        console.log(_.VERSION, require('lodash') === _);
+        console.log(_.find([{ id: 1 }, { id: 7, name: 'x' }], { id: 7 }).name);
+        const n = _.random(100, 999);
+        console.log(n >= 100 && n <= 999 && Number.isInteger(n));
+        console.log(_.pluck([{ a: 1 }, { a: 2 }], 'a').join());
+        console.log(_.isEqual(_.get({ a: { b: [5] } }, 'a.b'), [5]));
+    "#;
+    assert_eq!(console_of(&mut host, code), ["3.10.2 false", "x", "true", "1,2", "true"]);
+}
+
+#[test]
+fn scripts_may_declare_or_replace_underscore() {
+    let mut host = host();
+    assert_eq!(console_of(&mut host, "var _ = 1; console.log(_ + 1);"), ["2"]);
+    assert_eq!(console_of(&mut host, "const _ = require('lodash'); console.log(_.VERSION);"), ["4.17.21"]);
+    assert_eq!(console_of(&mut host, "_ = 'mine'; console.log(globalThis._);"), ["mine"]);
+    assert_eq!(console_of(&mut host, "console.log(_);"), ["mine"]);
+    assert!(!vendor_chunks_loaded().contains(&"lodash3".to_string()), "{:?}", vendor_chunks_loaded());
+}
+
+#[test]
+fn libraries_load_only_on_first_use_and_once_per_engine() {
+    let mut host = host();
+    console_of(&mut host, "pm.test('ok', () => pm.response.to.have.status(200)); console.log('_' in globalThis);");
     assert!(vendor_chunks_loaded().is_empty(), "{:?}", vendor_chunks_loaded());
-    console_of(&mut host, "require('moment'); require('moment');");
-    console_of(&mut host, "if (require('moment') !== require('moment')) throw new Error('not cached');");
-    assert_eq!(vendor_chunks_loaded(), ["moment"]);
+    console_of(&mut host, "require('moment'); require('moment'); _.noop(); _.noop();");
+    console_of(&mut host, "if (require('moment') !== require('moment')) throw new Error('not cached'); _.noop();");
+    assert_eq!(vendor_chunks_loaded(), ["moment", "lodash3"]);
 }
 
 #[test]
