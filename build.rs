@@ -39,8 +39,12 @@ const INSPECT_MODULE_NAME: &str = "postie-inspect.js";
 
 /// Vendored libraries: the chunk's stem (which `script::prelude::vendor_chunk` includes) and
 /// the file under `src/script/vendor/`.
-const VENDOR: &[(&str, &str)] =
-    &[("moment", "moment.min.js"), ("lodash", "lodash.min.js"), ("lodash3", "lodash3.min.js")];
+const VENDOR: &[(&str, &str)] = &[
+    ("moment", "moment.min.js"),
+    ("lodash", "lodash.min.js"),
+    ("lodash3", "lodash3.min.js"),
+    ("xml2js", "xml2js.min.js"),
+];
 
 fn main() {
     println!("cargo:rerun-if-changed=build.rs");

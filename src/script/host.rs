@@ -273,8 +273,8 @@ mod bytecode_tests {
         let runtime = Runtime::new().unwrap();
         let context = Context::full(&runtime).unwrap();
         context.with(|ctx| {
-            let vendored =
-                ["moment", "lodash", "lodash3"].map(|name| prelude::vendor_chunk(name).expect("vendored").bytecode);
+            let vendored = ["moment", "lodash", "lodash3", "xml2js"]
+                .map(|name| prelude::vendor_chunk(name).expect("vendored").bytecode);
             for bytes in [prelude::BYTECODE, prelude::INSPECT_BYTECODE].into_iter().chain(vendored) {
                 let f = prelude::from_bytecode(&ctx, bytes).expect("bytecode from build.rs loads");
                 assert!(f.as_object().is_some());

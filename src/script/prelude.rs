@@ -50,6 +50,7 @@ pub fn vendor_chunk(name: &str) -> Option<VendorChunk> {
     match name {
         "moment" => Some(vendor_chunk!("moment", "moment.min.js")),
         "lodash" => Some(vendor_chunk!("lodash", "lodash.min.js")),
+        "xml2js" => Some(vendor_chunk!("xml2js", "xml2js.min.js")),
         // Not a `require` name: the global `_`, lodash 3 in Postman's sandbox.
         "lodash3" => Some(vendor_chunk!("lodash3", "lodash3.min.js")),
         _ => None,

@@ -91,6 +91,7 @@ function requireModule(name) {
     case 'uuid': return uuidModule;
     case 'moment': return vendorModule('moment');
     case 'lodash': return vendorModule('lodash');
+    case 'xml2js': return vendorModule('xml2js');
     case 'chai': return { expect: expect, Assertion: Assertion, AssertionError: AssertionError };
   }
   throw new Error("module '" + name + "' is not supported by postie yet");

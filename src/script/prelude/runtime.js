@@ -556,6 +556,15 @@ Object.defineProperty(G, '_', {
   configurable: true
 });
 
+// Postman's legacy `xml2Json`: xml2js with the options of Postman's sandbox, which parses
+// synchronously with them; what it cannot parse gives undefined, as there.
+G.xml2Json = function xml2Json(text) {
+  var result;
+  var options = { explicitArray: false, async: false, trim: true, mergeAttrs: false };
+  vendorModule('xml2js').parseString(text, options, function (error, value) { result = value; });
+  return result;
+};
+
 function setGlobal(name, value) {
   Object.defineProperty(G, name, { value: value, writable: true, enumerable: true, configurable: true });
 }

@@ -115,6 +115,34 @@ fn libraries_load_only_on_first_use_and_once_per_engine() {
 }
 
 #[test]
+fn xml2json_and_xml2js_parse_like_newman() {
+    // Expected lines as Newman 6.2.2 printed them for the same calls.
+    let code = r#"
+        console.log(JSON.stringify(xml2Json('<a x="1"><b> hi </b><b>2</b><c/></a>')));
+        console.log(String(xml2Json('<a><b>')));
+        var parsed;
+        require('xml2js').parseString('<a><b>1</b></a>', function (error, value) { parsed = value; });
+        console.log(JSON.stringify(parsed));
+        var failure;
+        require('xml2js').parseString('<a></b>', function (error) { failure = error; });
+        console.log(failure instanceof Error);
+        console.log(new (require('xml2js').Builder)({ headless: true }).buildObject({ r: { a: 1 } }));
+    "#;
+    let mut host = host();
+    assert_eq!(
+        console_of(&mut host, code),
+        [
+            r#"{"a":{"$":{"x":"1"},"b":["hi","2"],"c":""}}"#,
+            "undefined",
+            r#"{"a":{"b":["1"]}}"#,
+            "true",
+            "<r>\n  <a>1</a>\n</r>",
+        ]
+    );
+    assert_eq!(vendor_chunks_loaded(), ["xml2js"]);
+}
+
+#[test]
 fn unknown_modules_still_fail_clearly() {
     let mut host = host();
     let outcome = run_test(&mut host, "require('cheerio');");
