@@ -1,7 +1,7 @@
 //! The JavaScript prelude: the files of `prelude/` in one function, evaluated once per
 //! host (inspect.js and the vendored libraries apart, loaded on first use; see build.rs). It receives the `native`
 //! object and returns the internals Rust drives; nothing but the documented globals (`pm`, `postman`, `console`, timers, `CryptoJS`, `atob`,
-//! `btoa`, `require`, legacy names) leaks into the scripts' global scope.
+//! `btoa`, `require`, `_`, `xml2Json`, legacy names) leaks into the scripts' global scope.
 
 use rquickjs::context::EvalOptions;
 use rquickjs::{Ctx, Function, Module};
