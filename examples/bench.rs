@@ -298,16 +298,23 @@ fn main() {
     let cores = std::thread::available_parallelism().map(|p| p.get()).unwrap_or(0);
     println!("machine: {cores} cores; every figure is the median of {runs} runs\n");
 
-    let one = write_collection(dir.path(), 1, &base, true);
-    let (wall, cpu, rss, ok) = measure(&["run".into(), one.display().to_string(), "--silent".into()], runs * 2, true);
-    let start_up = wall;
-    println!(
-        "1 request, process start to exit: {:.1} ms wall, {:.1} ms CPU, peak RSS {:.1} MB{}\n",
-        ms(wall),
-        ms(cpu),
-        rss as f64 / 1024.0,
-        if ok { "" } else { "  (run failed!)" }
-    );
+    // Start-up, with and without a script engine: what "after start-up" figures leave out.
+    let mut start_ups = [Duration::ZERO; 2];
+    for (scripts, slot) in [(true, 0), (false, 1)] {
+        let one = write_collection(dir.path(), 1, &base, scripts);
+        let (wall, cpu, rss, ok) =
+            measure(&["run".into(), one.display().to_string(), "--silent".into()], runs * 2, true);
+        start_ups[slot] = wall;
+        println!(
+            "1 request{}, process start to exit: {:.1} ms wall, {:.1} ms CPU, peak RSS {:.1} MB{}",
+            if scripts { " with 2 assertions" } else { ", no scripts" },
+            ms(wall),
+            ms(cpu),
+            rss as f64 / 1024.0,
+            if ok { "" } else { "  (run failed!)" }
+        );
+    }
+    println!();
 
     let nginx = start_nginx();
     let mut servers = vec![("in-process minimal server".to_string(), base.clone())];
@@ -339,7 +346,9 @@ fn main() {
         );
         let scripted = write_collection(dir.path(), n, &base, true);
         let file = scripted.display().to_string();
+        let bare_file = write_collection(dir.path(), n, &base, false).display().to_string();
         let mut cases: Vec<(String, Vec<String>, usize)> = vec![
+            (format!("{n} requests, no scripts, --jobs 1, server's core"), vec!["run".into(), bare_file.clone()], n),
             (format!("{n} requests, 2 assertions, --jobs 1, server's core"), vec!["run".into(), file.clone()], n),
             (
                 format!("{n} requests, 2 assertions each, --jobs 8 request"),
@@ -348,14 +357,14 @@ fn main() {
             ),
         ];
         if large {
-            let big = write_collection(dir.path(), 1000, &base, false).display().to_string();
             cases.push((
                 "100 000 requests (100 iterations), --jobs 8".into(),
-                ["run", &big, "-n", "100", "--jobs", "8"].map(String::from).to_vec(),
+                ["run", &bare_file, "-n", "100", "--jobs", "8"].map(String::from).to_vec(),
                 100_000,
             ));
         }
         for (name, mut argv, count) in cases {
+            let start_up = if argv.contains(&file) { start_ups[0] } else { start_ups[1] };
             argv.extend(["-r".into(), "cli".into(), "--silent".into()]);
             let sequential = argv.iter().all(|a| a != "--jobs");
             // The round trip drifts with the host's load from one second to the next, so
