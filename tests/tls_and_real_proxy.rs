@@ -458,3 +458,27 @@ fn http2_is_negotiated_when_a_request_or_the_run_asks_for_it() {
     }
     assert!(proxy.records().iter().all(|r| r.method == "CONNECT") && !proxy.records().is_empty());
 }
+
+/// Lanes share HTTP/2 connections: sixteen concurrent requests over at most one
+/// connection per worker thread.
+#[test]
+fn http2_multiplexes_concurrent_lanes() {
+    let ca = TestCa::new("postie test CA");
+    let leaf = ca.leaf(&["localhost"]);
+    let server = TlsServer::start_offering_h2(&leaf.cert_pem, &leaf.key_pem).unwrap();
+    let dir = tempdir();
+    let ca_file = dir.path().join("ca.pem");
+    std::fs::write(&ca_file, ca.pem()).unwrap();
+    let urls: Vec<String> = (0..16).map(|i| server.url(&format!("/m{i}"))).collect();
+    let col = collection(dir.path(), &urls);
+    let mut cmd = postie(dir.path());
+    cmd.arg("run").arg(&col).arg("--ssl-extra-ca-certs").arg(&ca_file);
+    cmd.args(["--protocol-version", "http2", "--jobs", "8", "--parallel", "request"]);
+    let r = run(cmd);
+    assert_eq!(r.code, 0, "{}", r.all());
+    let records = server.records();
+    assert_eq!(records.len(), 16);
+    assert!(records.iter().all(|r| r.version == "HTTP/2"), "{records:?}");
+    let workers = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1).min(8) as u64;
+    assert!(server.connections() <= workers, "{} connections for 16 requests", server.connections());
+}
