@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{fixture, postie, run, tempdir};
+use common::{fixture, postie, run, tempdir, write_items};
 use postie::testkit::{EchoServer, Recorded};
 
 fn run_fixture(extra: &[&str]) -> (common::RunResult, Vec<Recorded>) {
@@ -172,15 +172,7 @@ fn compressed_bodies_are_decoded_and_their_headers_kept() {
         .iter()
         .map(|(path, coding)| format!(r#"{{"name":"{path}","request":"{}","event":{}}}"#, api.url(path), test(coding)))
         .collect();
-    let col = dir.path().join("gz.postman_collection.json");
-    std::fs::write(
-        &col,
-        format!(
-            r#"{{"info":{{"name":"gz","schema":"https://schema.getpostman.com/json/collection/v2.1.0/collection.json"}},"item":[{}]}}"#,
-            items.join(",")
-        ),
-    )
-    .unwrap();
+    let col = write_items(dir.path(), "gz", &items);
     let mut cmd = postie(dir.path());
     cmd.arg("run").arg(&col).args(["-r", "cli,json", "--reporter-json-export", "r.json"]);
     let r = run(cmd);

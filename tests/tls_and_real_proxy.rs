@@ -9,7 +9,7 @@ use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use common::certs::TestCa;
-use common::{postie, run, tempdir};
+use common::{postie, run, tempdir, write_items};
 use postie::testkit::{RecordingProxy, TlsServer};
 
 struct Tls {
@@ -19,9 +19,18 @@ struct Tls {
 }
 
 fn tls_server() -> Tls {
+    tls_server_with(|cert, key| TlsServer::start_blocking(cert, key, None))
+}
+
+/// A TLS server that offers HTTP/2 by ALPN.
+fn h2_server() -> Tls {
+    tls_server_with(TlsServer::start_offering_h2)
+}
+
+fn tls_server_with(start: impl Fn(&str, &str) -> Result<TlsServer, postie::testkit::TlsServerError>) -> Tls {
     let ca = TestCa::new("postie test CA");
     let leaf = ca.leaf(&["localhost"]);
-    let server = TlsServer::start_blocking(&leaf.cert_pem, &leaf.key_pem, None).unwrap();
+    let server = start(&leaf.cert_pem, &leaf.key_pem).unwrap();
     let dir = tempdir();
     let ca_file = dir.path().join("ca.pem");
     std::fs::write(&ca_file, ca.pem()).unwrap();
@@ -375,12 +384,7 @@ fn https_proxy_is_verified_with_the_same_trust() {
 /// directly and inside a CONNECT tunnel.
 #[test]
 fn http2_is_negotiated_when_a_request_or_the_run_asks_for_it() {
-    let ca = TestCa::new("postie test CA");
-    let leaf = ca.leaf(&["localhost"]);
-    let server = TlsServer::start_offering_h2(&leaf.cert_pem, &leaf.key_pem).unwrap();
-    let dir = tempdir();
-    let ca_file = dir.path().join("ca.pem");
-    std::fs::write(&ca_file, ca.pem()).unwrap();
+    let Tls { server, ca_file, dir } = h2_server();
     let item = |name: &str, version: Option<&str>| {
         let profile = version.map(|v| format!(r#","protocolProfileBehavior":{{"protocolVersion":"{v}"}}"#));
         format!(r#"{{"name":"{name}","request":"{}"{}}}"#, server.url(&format!("/{name}")), profile.unwrap_or_default())
@@ -392,15 +396,7 @@ fn http2_is_negotiated_when_a_request_or_the_run_asks_for_it() {
         item("h1", Some("http1")),
         item("bogus", Some("h3")),
     ];
-    let col = dir.path().join("h2.postman_collection.json");
-    std::fs::write(
-        &col,
-        format!(
-            r#"{{"info":{{"name":"h2","schema":"https://schema.getpostman.com/json/collection/v2.1.0/collection.json"}},"item":[{}]}}"#,
-            items.join(",")
-        ),
-    )
-    .unwrap();
+    let col = write_items(dir.path(), "h2", &items);
     let versions = |extra: &[&str], proxy: Option<&RecordingProxy>| {
         let mut cmd = postie(dir.path());
         cmd.arg("run").arg(&col).arg("--ssl-extra-ca-certs").arg(&ca_file).args(extra);
@@ -463,12 +459,7 @@ fn http2_is_negotiated_when_a_request_or_the_run_asks_for_it() {
 /// connection per worker thread.
 #[test]
 fn http2_multiplexes_concurrent_lanes() {
-    let ca = TestCa::new("postie test CA");
-    let leaf = ca.leaf(&["localhost"]);
-    let server = TlsServer::start_offering_h2(&leaf.cert_pem, &leaf.key_pem).unwrap();
-    let dir = tempdir();
-    let ca_file = dir.path().join("ca.pem");
-    std::fs::write(&ca_file, ca.pem()).unwrap();
+    let Tls { server, ca_file, dir } = h2_server();
     let urls: Vec<String> = (0..16).map(|i| server.url(&format!("/m{i}"))).collect();
     let col = collection(dir.path(), &urls);
     let mut cmd = postie(dir.path());

@@ -59,3 +59,15 @@ pub fn run(mut cmd: Command) -> RunResult {
 pub fn tempdir() -> tempfile::TempDir {
     tempfile::tempdir().expect("a temp dir")
 }
+
+/// Writes `<dir>/<name>.postman_collection.json`: a v2.1 collection of these item objects
+/// (each already JSON text).
+pub fn write_items(dir: &Path, name: &str, items: &[String]) -> PathBuf {
+    let path = dir.join(format!("{name}.postman_collection.json"));
+    let text = format!(
+        r#"{{"info":{{"name":"{name}","schema":"https://schema.getpostman.com/json/collection/v2.1.0/collection.json"}},"item":[{}]}}"#,
+        items.join(",")
+    );
+    std::fs::write(&path, text).unwrap();
+    path
+}
