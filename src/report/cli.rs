@@ -119,7 +119,11 @@ impl super::Reporter for CliReporter {
                 (Some(r), _) => {
                     let status = format!("{} {}", r.code, r.reason);
                     let status = if r.code >= 400 { self.paint("31", &status) } else { status };
-                    format!(" [{status}, {}, {}]", human_size(r.size), human_ms(r.time.as_secs_f64() * 1000.0))
+                    format!(
+                        " [{status}, {}, {}]",
+                        human_size(r.displayed_size()),
+                        human_ms(r.time.as_secs_f64() * 1000.0)
+                    )
                 }
                 (None, Some(_)) => String::new(),
                 (None, None) => " [skipped]".to_string(),

@@ -45,6 +45,26 @@ pub struct ResponseRecord {
     pub warnings: Vec<String>,
 }
 
+impl ResponseRecord {
+    /// What Newman shows after a response (`[200 OK, 401B, 3ms]`): the status line and
+    /// headers as Postman counts them, plus the body as received (for a gzip or deflate
+    /// body with a `Content-Length`, the length the server declared).
+    pub fn displayed_size(&self) -> u64 {
+        let header_value =
+            |name: &str| self.headers.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v.trim());
+        let compressed = header_value("content-encoding")
+            .is_some_and(|e| e.to_ascii_lowercase().contains("gzip") || e.to_ascii_lowercase().contains("deflate"));
+        let body = match header_value("content-length").and_then(|v| v.parse::<u64>().ok()) {
+            Some(declared) if compressed => declared,
+            _ => self.body.len() as u64,
+        };
+        // "HTTP/X.X 200 OK\r\n\r\n", then "Key: value\r\n" for each header.
+        let status_line = "HTTP/X.X ".len() + self.code.to_string().len() + 1 + self.reason.len() + 4;
+        let lines: usize = self.headers.iter().map(|(k, v)| k.len() + 2 + v.len() + 2).sum();
+        body + (status_line + lines) as u64
+    }
+}
+
 #[derive(Clone, Debug)]
 pub struct RequestError {
     /// A short class: `ConnectionRefused`, `Timeout`, `ProxyAuthenticationFailed`, `InvalidUrl`, ...
@@ -138,4 +158,38 @@ pub enum Event {
     /// A run-level notice (not tied to a request): shown by the terminal reporter.
     Warning(String),
     Done(Box<super::Summary>),
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn response(code: u16, reason: &str, headers: &[(&str, &str)], body: &[u8]) -> ResponseRecord {
+        ResponseRecord {
+            code,
+            reason: reason.into(),
+            headers: headers.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect(),
+            body: body.to_vec(),
+            time: Duration::ZERO,
+            size: body.len() as u64,
+            http_version: "HTTP/1.1".into(),
+            tls: None,
+            warnings: Vec::new(),
+        }
+    }
+
+    /// Figures Newman 6.2.2 printed for the same responses of the echo API.
+    #[test]
+    fn displayed_size_counts_as_newman_does() {
+        let json = [("Content-Type", "application/json"), ("Content-Length", "2")];
+        // "HTTP/X.X 200 OK\r\n\r\n" (19) + "Content-Type: application/json\r\n" (32)
+        // + "Content-Length: 2\r\n" (19) + the body (2)
+        assert_eq!(response(200, "OK", &json, b"{}").displayed_size(), 72);
+        assert_eq!(response(404, "Not Found", &[], b"").displayed_size(), 26);
+        // A compressed body counts as declared, not as decompressed.
+        let gz = [("Content-Encoding", "gzip"), ("Content-Length", "10")];
+        assert_eq!(response(200, "OK", &gz, &[b'x'; 300]).displayed_size(), 19 + 24 + 20 + 10);
+        let br = [("Content-Encoding", "br"), ("Content-Length", "10")];
+        assert_eq!(response(200, "OK", &br, &[b'x'; 300]).displayed_size(), 19 + 22 + 20 + 300);
+    }
 }
