@@ -286,10 +286,18 @@ class PostmanResponse {
   }
   reason() { return this.status; }
   details() { return { code: this.code, name: this.status, detail: this.status }; }
+  // As Postman counts it: a gzip/deflate body as its declared Content-Length, and the
+  // status line plus one "Key: value\r\n" per header.
   size() {
-    var body = native.utf8Length(this._body);
-    var total = Math.max(this.responseSize || 0, body);
-    return { body: body, header: total - body, total: total };
+    var encoding = String(this.headers.get('Content-Encoding') || '').toLowerCase();
+    var declared = String(this.headers.get('Content-Length') || '').trim();
+    var compressed = encoding.indexOf('gzip') > -1 || encoding.indexOf('deflate') > -1;
+    var body = compressed && /^[0-9]+$/.test(declared) ? parseInt(declared, 10) : native.utf8Length(this._body);
+    var header = ('HTTP/X.X ' + this.code + ' ' + this.status + '\r\n\r\n').length;
+    this.headers.each(function (h) {
+      if (!h.disabled) header += String(h.key).length + 2 + String(h.value).length + 2;
+    });
+    return { body: body, header: header, total: body + header };
   }
   dataURI() {
     var type = this.headers.get('Content-Type') || 'text/plain';

@@ -136,7 +136,9 @@ const RESPONSE_CASES: &[(&str, Option<&str>)] = &[
     ("pm.expect(pm.response.headers.get('Content-Type')).to.include('json')", None),
     ("pm.expect(pm.response.reason()).to.equal('OK')", None),
     ("pm.expect(pm.response.text()).to.be.a('string')", None),
-    ("pm.expect(pm.response.size().total).to.equal(122)", None),
+    // "HTTP/X.X 200 OK\r\n\r\n" (19) + "Content-Type: application/json\r\n" (32) + the body (22)
+    ("pm.expect(pm.response.size().total).to.equal(73)", None),
+    ("pm.expect(pm.response.size().header).to.equal(51)", None),
 ];
 
 #[test]
