@@ -44,6 +44,7 @@ const VENDOR: &[(&str, &str)] = &[
     ("lodash", "lodash.min.js"),
     ("lodash3", "lodash3.min.js"),
     ("xml2js", "xml2js.min.js"),
+    ("tv4", "tv4.js"),
 ];
 
 fn main() {

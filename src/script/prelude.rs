@@ -51,6 +51,7 @@ pub fn vendor_chunk(name: &str) -> Option<VendorChunk> {
         "moment" => Some(vendor_chunk!("moment", "moment.min.js")),
         "lodash" => Some(vendor_chunk!("lodash", "lodash.min.js")),
         "xml2js" => Some(vendor_chunk!("xml2js", "xml2js.min.js")),
+        "tv4" => Some(vendor_chunk!("tv4", "tv4.js")),
         // Not a `require` name: the global `_`, lodash 3 in Postman's sandbox.
         "lodash3" => Some(vendor_chunk!("lodash3", "lodash3.min.js")),
         _ => None,

@@ -540,21 +540,25 @@ G.atob = atob;
 G.btoa = btoa;
 G.CryptoJS = CryptoJS;
 G.require = requireModule;
-// Postman's sandbox gives every script lodash 3 as `_` (`require('lodash')` is lodash 4).
-// Read, it loads lodash 3 and becomes a plain global; assigned, it becomes that value, so
-// a script's own `_ = ...` works as with any global. Both lodash versions read the global
-// `_` while loading (to restore it on `noConflict`): they see nothing rather than loading
-// lodash 3 for nothing, or themselves over and over.
-Object.defineProperty(G, '_', {
-  get: function () {
-    if (vendorLoading) return undefined;
-    var lodash3 = vendorModule('lodash3');
-    setGlobal('_', lodash3);
-    return lodash3;
-  },
-  set: function (value) { setGlobal('_', value); },
-  configurable: true
-});
+// Postman's sandbox gives every script lodash 3 as `_` (`require('lodash')` is lodash 4) and
+// tv4 as `tv4`. Read, such a global loads its library and becomes a plain global; assigned,
+// it becomes that value, so a script's own `_ = ...` works as with any global. Both lodash
+// versions read the global `_` while loading (to restore it on `noConflict`): they see
+// nothing rather than loading lodash 3 for nothing, or themselves over and over.
+function lazyGlobal(name, chunk) {
+  Object.defineProperty(G, name, {
+    get: function () {
+      if (vendorLoading) return undefined;
+      var library = vendorModule(chunk);
+      setGlobal(name, library);
+      return library;
+    },
+    set: function (value) { setGlobal(name, value); },
+    configurable: true
+  });
+}
+lazyGlobal('_', 'lodash3');
+lazyGlobal('tv4', 'tv4');
 
 // Postman's legacy `xml2Json`: xml2js with the options of Postman's sandbox, which parses
 // synchronously with them; what it cannot parse gives undefined, as there.

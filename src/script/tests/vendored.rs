@@ -143,6 +143,50 @@ fn xml2json_and_xml2js_parse_like_newman() {
 }
 
 #[test]
+fn tv4_validates_and_reports_like_newman() {
+    // Expected lines as Newman 6.2.2 printed them for the same calls.
+    let code = r#"
+        const schema = { type: 'object', required: ['a'], properties: { a: { type: 'integer' } } };
+        const tv4 = require('tv4');
+        console.log(tv4.validate({ a: 1 }, schema), tv4.validate({ a: 'x' }, schema));
+        const e = tv4.error;
+        console.log(e.message, e.code, e.dataPath, e.schemaPath);
+        tv4.validate({}, schema);
+        console.log(tv4.error.message);
+        const all = tv4.validateMultiple({ a: 'x', b: 1 }, Object.assign({ additionalProperties: false }, schema));
+        console.log(all.valid, all.errors.map(e => e.message).join('|'));
+    "#;
+    let mut host = host();
+    assert_eq!(
+        console_of(&mut host, code),
+        [
+            "true false",
+            "Invalid type: string (expected integer) 0 /a /properties/a/type",
+            "Missing required property: a",
+            "false Invalid type: string (expected integer)|Additional properties not allowed",
+        ]
+    );
+    assert_eq!(vendor_chunks_loaded(), ["tv4"]);
+}
+
+#[test]
+fn the_global_tv4_checks_a_response_in_a_typical_postman_test() {
+    let code = r#"
+        const schema = { type: 'object', required: ['id', 'tags'], properties: { tags: { type: 'array' } } };
+        pm.test('schema', () => pm.expect(tv4.validate(pm.response.json(), schema)).to.be.true);
+        pm.test('wrong schema', () => pm.expect(tv4.validate(pm.response.json(), { required: ['nope'] })).to.be.true);
+    "#;
+    let mut host = host();
+    let outcome = run_test(&mut host, code);
+    assert!(outcome.errors.is_empty(), "{:?}", outcome.errors);
+    let statuses: Vec<_> = outcome.assertions.iter().map(|a| (a.name.as_str(), a.status)).collect();
+    assert_eq!(statuses, [("schema", AssertionStatus::Passed), ("wrong schema", AssertionStatus::Failed)]);
+    assert_eq!(outcome.assertions[1].error.as_ref().map(|e| e.message.as_str()), Some("expected false to be true"));
+    assert_eq!(console_of(&mut host, "tv4 = 1; console.log(tv4 + 1);"), ["2"]);
+    assert_eq!(vendor_chunks_loaded(), ["tv4"]);
+}
+
+#[test]
 fn unknown_modules_still_fail_clearly() {
     let mut host = host();
     let outcome = run_test(&mut host, "require('cheerio');");
