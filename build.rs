@@ -45,6 +45,7 @@ const VENDOR: &[(&str, &str)] = &[
     ("lodash3", "lodash3.min.js"),
     ("xml2js", "xml2js.min.js"),
     ("tv4", "tv4.js"),
+    ("ajv", "ajv.min.js"),
 ];
 
 fn main() {

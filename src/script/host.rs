@@ -273,7 +273,7 @@ mod bytecode_tests {
         let runtime = Runtime::new().unwrap();
         let context = Context::full(&runtime).unwrap();
         context.with(|ctx| {
-            let vendored = ["moment", "lodash", "lodash3", "xml2js", "tv4"]
+            let vendored = ["moment", "lodash", "lodash3", "xml2js", "tv4", "ajv"]
                 .map(|name| prelude::vendor_chunk(name).expect("vendored").bytecode);
             for bytes in [prelude::BYTECODE, prelude::INSPECT_BYTECODE].into_iter().chain(vendored) {
                 let f = prelude::from_bytecode(&ctx, bytes).expect("bytecode from build.rs loads");

@@ -52,6 +52,7 @@ pub fn vendor_chunk(name: &str) -> Option<VendorChunk> {
         "lodash" => Some(vendor_chunk!("lodash", "lodash.min.js")),
         "xml2js" => Some(vendor_chunk!("xml2js", "xml2js.min.js")),
         "tv4" => Some(vendor_chunk!("tv4", "tv4.js")),
+        "ajv" => Some(vendor_chunk!("ajv", "ajv.min.js")),
         // Not a `require` name: the global `_`, lodash 3 in Postman's sandbox.
         "lodash3" => Some(vendor_chunk!("lodash3", "lodash3.min.js")),
         _ => None,

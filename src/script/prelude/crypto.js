@@ -93,6 +93,7 @@ function requireModule(name) {
     case 'lodash': return vendorModule('lodash');
     case 'xml2js': return vendorModule('xml2js');
     case 'tv4': return vendorModule('tv4');
+    case 'ajv': return vendorModule('ajv');
     case 'chai': return { expect: expect, Assertion: Assertion, AssertionError: AssertionError };
   }
   throw new Error("module '" + name + "' is not supported by postie yet");

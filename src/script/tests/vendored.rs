@@ -187,6 +187,62 @@ fn the_global_tv4_checks_a_response_in_a_typical_postman_test() {
 }
 
 #[test]
+fn ajv_validates_compiles_and_words_errors_like_newman() {
+    // Expected lines as Newman 6.2.2 printed them for the same calls.
+    let code = r#"
+        const Ajv = require('ajv');
+        const ajv = new Ajv({ allErrors: true });
+        const schema = { type: 'object', required: ['a'], properties: { a: { type: 'integer' } } };
+        console.log(ajv.validate(schema, { a: 1 }), ajv.validate(schema, { a: 'x' }));
+        console.log(JSON.stringify(ajv.errors));
+        console.log(ajv.validate(schema, {}), JSON.stringify(ajv.errors));
+        const check = ajv.compile({ type: 'array', items: { type: 'string', minLength: 2 }, maxItems: 2 });
+        console.log(check(['ab']), check(['a', 'bc', 'de']), JSON.stringify(check.errors));
+        console.log(ajv.errorsText(check.errors));
+        console.log(check(['xy', 'zz']), check.errors);
+        const email = { type: 'string', format: 'email' };
+        console.log(ajv.validate(email, 'x@y.io'), ajv.validate({ type: 'string', format: 'date-time' }, 'nope'), ajv.errorsText());
+        const refs = { definitions: { n: { type: 'number' } }, properties: { n: { $ref: '#/definitions/n' } } };
+        console.log(ajv.validate(refs, { n: '1' }), ajv.errorsText());
+    "#;
+    let mut host = host();
+    assert_eq!(
+        console_of(&mut host, code),
+        [
+            "true false",
+            r##"[{"keyword":"type","dataPath":".a","schemaPath":"#/properties/a/type","params":{"type":"integer"},"message":"should be integer"}]"##,
+            r##"false [{"keyword":"required","dataPath":"","schemaPath":"#/required","params":{"missingProperty":"a"},"message":"should have required property 'a'"}]"##,
+            r##"true false [{"keyword":"maxItems","dataPath":"","schemaPath":"#/maxItems","params":{"limit":2},"message":"should NOT have more than 2 items"},{"keyword":"minLength","dataPath":"[0]","schemaPath":"#/items/minLength","params":{"limit":2},"message":"should NOT be shorter than 2 characters"}]"##,
+            "data should NOT have more than 2 items, data[0] should NOT be shorter than 2 characters",
+            "true null",
+            r#"true false data should match format "date-time""#,
+            "false data.n should be number",
+        ]
+    );
+    assert_eq!(vendor_chunks_loaded(), ["ajv"]);
+}
+
+#[test]
+fn ajv_checks_a_response_in_a_typical_postman_test_and_is_loaded_once() {
+    let code = r#"
+        const Ajv = require('ajv');
+        const validate = new Ajv().compile({ type: 'object', required: ['id'], properties: { id: { type: 'number' } } });
+        pm.test('schema', () => pm.expect(validate(pm.response.json())).to.be.true);
+        pm.test('again', () => pm.expect(validate({ id: 'seven' }), JSON.stringify(validate.errors)).to.be.true);
+    "#;
+    let mut host = host();
+    let outcome = run_test(&mut host, code);
+    assert!(outcome.errors.is_empty(), "{:?}", outcome.errors);
+    let statuses: Vec<_> = outcome.assertions.iter().map(|a| (a.name.as_str(), a.status)).collect();
+    assert_eq!(statuses, [("schema", AssertionStatus::Passed), ("again", AssertionStatus::Failed)]);
+    // As Newman 6.2.2 words it.
+    let expected = r##"[{"keyword":"type","dataPath":".id","schemaPath":"#/properties/id/type","params":{"type":"number"},"message":"should be number"}]: expected false to be true"##;
+    assert_eq!(outcome.assertions[1].error.as_ref().map(|e| e.message.as_str()), Some(expected));
+    console_of(&mut host, "if (require('ajv') !== require('ajv')) throw new Error('not cached');");
+    assert_eq!(vendor_chunks_loaded(), ["ajv"]);
+}
+
+#[test]
 fn unknown_modules_still_fail_clearly() {
     let mut host = host();
     let outcome = run_test(&mut host, "require('cheerio');");
