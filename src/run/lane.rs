@@ -278,7 +278,8 @@ impl Worker {
             protocol: protocol(planned, &self.ctx.options, &mut execution.warnings),
         };
         let send_opts = SendOptions { timeout: self.ctx.options.timeout_request };
-        let result = send_cancellable(&self.pool, &self.limits, &key, &prepared, &send_opts, &self.ctx.cancel).await;
+        let result =
+            send_cancellable(&self.pool, Some(&self.limits), &key, &prepared, &send_opts, &self.ctx.cancel).await;
         match result {
             Ok(mut response) => {
                 execution.warnings.append(&mut response.warnings);

@@ -11,10 +11,10 @@ use super::Cancel;
 use super::limit::HostLimits;
 
 /// Sends `prepared` with `pool`; an aborted run cancels the request in flight, and
-/// `--max-connections-per-host` holds it until its host has a free connection.
+/// `limits` (`--max-connections-per-host`) holds it until its host has a free slot.
 pub async fn send_cancellable(
     pool: &ClientPool,
-    limits: &HostLimits,
+    limits: Option<&HostLimits>,
     key: &ClientKey,
     prepared: &PreparedRequest,
     opts: &SendOptions,
@@ -26,7 +26,10 @@ pub async fn send_cancellable(
     };
     tokio::select! {
         r = async {
-            let _slot = limits.acquire(&prepared.url).await;
+            let _slot = match limits {
+                Some(limits) => limits.acquire(&prepared.url).await,
+                None => None,
+            };
             send(pool, key, prepared, opts).await
         } => r,
         _ = cancel.aborted() => Err(cancelled()),
@@ -42,13 +45,12 @@ pub async fn send_cancellable(
 pub struct SideNetwork {
     options: PoolOptions,
     jar: Arc<reqwest::cookie::Jar>,
-    unlimited: HostLimits,
     built: OnceLock<Result<(tokio::runtime::Runtime, ClientPool), String>>,
 }
 
 impl SideNetwork {
     pub fn new(options: PoolOptions, jar: Arc<reqwest::cookie::Jar>) -> Self {
-        SideNetwork { options, jar, unlimited: HostLimits::new(None), built: OnceLock::new() }
+        SideNetwork { options, jar, built: OnceLock::new() }
     }
 
     /// Blocks the calling thread until the response (or the failure) is in.
@@ -68,9 +70,8 @@ impl SideNetwork {
         });
         let (runtime, pool) =
             built.as_ref().map_err(|message| RequestError { kind: "Internal".into(), message: message.clone() })?;
-        let limits = &self.unlimited;
         std::thread::scope(|s| {
-            s.spawn(|| runtime.block_on(send_cancellable(pool, limits, key, prepared, opts, cancel))).join()
+            s.spawn(|| runtime.block_on(send_cancellable(pool, None, key, prepared, opts, cancel))).join()
         })
         .unwrap_or_else(|_| {
             Err(RequestError { kind: "Internal".into(), message: "pm.sendRequest's sender thread panicked".into() })
