@@ -8,6 +8,11 @@
 //! the ratio to a bare client loop as strict as it gets), and nginx as a child when an
 //! `nginx` binary is installed (the server the issue's reference figures were taken with).
 //!
+//! `-- --proxied` adds the proxied rows: the same 1 000 requests through a real tinyproxy
+//! (a child, when Debian's `tinyproxy` is installed), which closes its client connections
+//! after every response without saying so, against direct; with the failed requests counted
+//! (the target is none), and Hurl through the same proxy when a `hurl` binary is installed.
+//!
 //! `-- --serve DIR` only starts the in-process server and writes the benchmark collections
 //! into DIR, to run or profile postie by hand (`perf record postie run DIR/bench-1000-true.json`).
 //!
@@ -316,6 +321,10 @@ fn main() {
     }
     println!();
 
+    if args.iter().any(|a| a == "--proxied") {
+        proxied_rows(dir.path(), &base, runs);
+    }
+
     let nginx = start_nginx();
     let mut servers = vec![("in-process minimal server".to_string(), base.clone())];
     match &nginx {
@@ -409,4 +418,162 @@ fn main() {
         }
         println!();
     }
+}
+
+/// tinyproxy as a child on a free loopback port (`None` when it is not installed).
+struct Tinyproxy {
+    child: std::process::Child,
+    port: u16,
+    _dir: tempfile::TempDir,
+}
+
+impl Drop for Tinyproxy {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn start_tinyproxy() -> Option<Tinyproxy> {
+    let binary = ["/usr/bin/tinyproxy", "/usr/sbin/tinyproxy"].into_iter().find(|p| Path::new(p).exists())?;
+    let dir = tempfile::tempdir().ok()?;
+    let port = std::net::TcpListener::bind(("127.0.0.1", 0)).ok()?.local_addr().ok()?.port();
+    let conf = dir.path().join("tinyproxy.conf");
+    let text = format!("Port {port}\nListen 127.0.0.1\nTimeout 30\nAllow 127.0.0.1\nMaxClients 64\nLogLevel Error\n");
+    std::fs::write(&conf, text).ok()?;
+    let child = Command::new(binary)
+        .arg("-d")
+        .arg("-c")
+        .arg(&conf)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .ok()?;
+    let proxy = Tinyproxy { child, port, _dir: dir };
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+        if Instant::now() > deadline {
+            return None;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    Some(proxy)
+}
+
+/// Failed requests in a JSON report (`run.stats.requests.failed`); all of them when unreadable.
+fn failed_in(report: &Path, n: usize) -> u64 {
+    std::fs::read_to_string(report)
+        .ok()
+        .and_then(|t| serde_json::from_str::<serde_json::Value>(&t).ok())
+        .and_then(|v| v["run"]["stats"]["requests"]["failed"].as_u64())
+        .unwrap_or(n as u64)
+}
+
+/// Hurl through the proxy on the same requests, when `hurl` is installed: its wall time.
+fn hurl_through(dir: &Path, base: &str, n: usize, proxy: &str, runs: usize) -> Option<Duration> {
+    let file = dir.join("bench.hurl");
+    let mut text = String::new();
+    for i in 0..n {
+        text.push_str(&format!("GET {base}/get?n={i}\nHTTP 200\n[Asserts]\njsonpath \"$.args.n\" == \"{i}\"\n\n"));
+    }
+    std::fs::write(&file, text).ok()?;
+    let mut walls = Vec::new();
+    for _ in 0..runs {
+        let started = Instant::now();
+        let status = Command::new("hurl")
+            .args(["--test", "--proxy", proxy])
+            .arg(&file)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .status()
+            .ok()?;
+        walls.push(started.elapsed());
+        if !status.success() {
+            println!("  (hurl reported failures)");
+        }
+    }
+    Some(median(walls))
+}
+
+/// curl fetching the same URLs through the proxy in one process (`-K` config file).
+fn curl_through(dir: &Path, base: &str, n: usize, proxy: &str, runs: usize) -> Option<Duration> {
+    let config = dir.join("curl.cfg");
+    let text: String = (0..n).map(|i| format!("url = \"{base}/get?n={i}\"\noutput = /dev/null\n")).collect();
+    std::fs::write(&config, text).ok()?;
+    let mut walls = Vec::new();
+    for _ in 0..runs {
+        let started = Instant::now();
+        let status = Command::new("curl").args(["-s", "-x", proxy, "-K"]).arg(&config).status().ok()?;
+        walls.push(started.elapsed());
+        if !status.success() {
+            return None;
+        }
+    }
+    Some(median(walls))
+}
+
+/// 1 000 requests with 2 assertions each through tinyproxy and direct, `--jobs 1` and `--jobs 8`.
+fn proxied_rows(dir: &Path, base: &str, runs: usize) {
+    let n = 1000;
+    let Some(proxy) = start_tinyproxy() else {
+        println!("(no tinyproxy installed: the proxied rows are skipped; apt-get install tinyproxy-bin)\n");
+        return;
+    };
+    let proxy_url = format!("http://127.0.0.1:{}", proxy.port);
+    let file = write_collection(dir, n, base, true).display().to_string();
+    let report = dir.join("proxied.json");
+    println!("== through tinyproxy at {proxy_url} (it closes client connections after every response)");
+    println!("{:<46} {:>8} {:>9} {:>16}", "case", "wall ms", "req/s", "failed requests");
+    let mut walls = std::collections::HashMap::new();
+    for (route, via) in [("direct", None), ("tinyproxy", Some(proxy_url.as_str()))] {
+        for jobs in ["1", "8"] {
+            let mut argv: Vec<String> =
+                ["run", &file, "--jobs", jobs, "--parallel", "request", "-r", "json"].map(String::from).to_vec();
+            argv.extend(["--reporter-json-export".to_string(), report.display().to_string()]);
+            if let Some(p) = via {
+                argv.extend(["--proxy".to_string(), p.to_string()]);
+            }
+            let mut all = Vec::new();
+            let mut failed = 0;
+            for _ in 0..runs {
+                all.push(run_postie(&argv, false).wall);
+                failed += failed_in(&report, n);
+            }
+            let wall = median(all);
+            walls.insert((route, jobs), wall);
+            println!(
+                "{:<46} {:>8.1} {:>9.0} {:>16}",
+                format!("{n} requests, 2 assertions, {route}, --jobs {jobs}"),
+                ms(wall),
+                n as f64 / wall.as_secs_f64(),
+                format!("{failed} of {}", n * runs)
+            );
+        }
+    }
+    for jobs in ["1", "8"] {
+        if let (Some(p), Some(d)) = (walls.get(&("tinyproxy", jobs)), walls.get(&("direct", jobs))) {
+            println!("--jobs {jobs}: proxied / direct = {:.2}", p.as_secs_f64() / d.as_secs_f64());
+        }
+    }
+    match hurl_through(dir, base, n, &proxy_url, runs) {
+        Some(hurl) => {
+            let ours = walls.get(&("tinyproxy", "1")).copied().unwrap_or_default();
+            println!(
+                "hurl --test through the same proxy (sequential): {:.1} ms; postie --jobs 1 / hurl = {:.2}",
+                ms(hurl),
+                ours.as_secs_f64() / hurl.as_secs_f64()
+            );
+        }
+        None => println!("(no hurl installed: no Hurl row)"),
+    }
+    // libcurl is Hurl's engine; curl itself is on nearly every machine.
+    if let Some(curl) = curl_through(dir, base, n, &proxy_url, runs) {
+        let ours = walls.get(&("tinyproxy", "1")).copied().unwrap_or_default();
+        println!(
+            "curl (libcurl, Hurl's engine) through the same proxy, one process, no assertions: {:.1} ms; postie --jobs 1 / curl = {:.2}",
+            ms(curl),
+            ours.as_secs_f64() / curl.as_secs_f64()
+        );
+    }
+    println!();
 }

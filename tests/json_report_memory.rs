@@ -51,6 +51,7 @@ fn execution() -> Execution {
             http_version: "1.1".into(),
             tls: None,
             warnings: Vec::new(),
+            reconnected: false,
         }),
         error: None,
         route: "direct".into(),

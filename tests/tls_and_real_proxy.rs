@@ -3,13 +3,10 @@
 
 mod common;
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
 
 use common::certs::TestCa;
-use common::{postie, run, tempdir, write_items};
+use common::{postie, run, tempdir, tinyproxy, write_items};
 use postie::testkit::{RecordingProxy, TlsServer};
 
 struct Tls {
@@ -105,71 +102,9 @@ fn https_through_the_recording_proxy_uses_connect() {
     assert_eq!(t.server.records().len(), 3);
 }
 
-/// A real tinyproxy from Debian's packages, with basic auth and a loopback-only filter.
-struct Tinyproxy {
-    child: Child,
-    port: u16,
-    log: PathBuf,
-    _dir: tempfile::TempDir,
-}
-
-impl Drop for Tinyproxy {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn tinyproxy_binary() -> Option<PathBuf> {
-    ["/usr/bin/tinyproxy", "/usr/sbin/tinyproxy"].iter().map(PathBuf::from).find(|p| p.exists())
-}
-
-fn start_tinyproxy(user: &str, pass: &str) -> Option<Tinyproxy> {
-    let Some(binary) = tinyproxy_binary() else {
-        if std::env::var("CI").is_ok_and(|v| v == "true") {
-            panic!("tinyproxy is not installed; .ci/run installs tinyproxy-bin and CI must never skip these tests");
-        }
-        let mut err = std::io::stderr();
-        let _ = writeln!(
-            err,
-            "\n*** SKIPPED: tinyproxy is not installed (apt-get install tinyproxy-bin); real-proxy tests did not run ***\n"
-        );
-        return None;
-    };
-    let dir = tempdir();
-    let port = postie::testkit::unused_local_port();
-    let log = dir.path().join("tinyproxy.log");
-    let filter = dir.path().join("filter");
-    std::fs::write(&filter, "^127\\.0\\.0\\.1$\n^localhost$\n").unwrap();
-    let conf = dir.path().join("tinyproxy.conf");
-    std::fs::write(
-        &conf,
-        format!(
-            "Port {port}\nListen 127.0.0.1\nTimeout 30\nAllow 127.0.0.1\nBasicAuth {user} {pass}\nLogFile \"{}\"\nLogLevel Connect\nMaxClients 20\nFilter \"{}\"\nFilterType ere\nFilterDefaultDeny Yes\n",
-            log.display(),
-            filter.display(),
-        ),
-    )
-    .unwrap();
-    let child = Command::new(binary)
-        .arg("-d")
-        .arg("-c")
-        .arg(&conf)
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let deadline = Instant::now() + Duration::from_secs(10);
-    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
-        assert!(Instant::now() < deadline, "tinyproxy did not start");
-        std::thread::sleep(Duration::from_millis(20));
-    }
-    Some(Tinyproxy { child, port, log, _dir: dir })
-}
-
 #[test]
 fn real_tinyproxy_with_basic_auth_http_and_connect() {
-    let Some(tp) = start_tinyproxy("tpuser", "tp-s3cret") else { return };
+    let Some(tp) = tinyproxy::start(Some(("tpuser", "tp-s3cret"))) else { return };
     let t = tls_server();
     let api = postie::testkit::EchoServer::start_blocking();
     let col = collection(t.dir.path(), &[api.url("/get?via=tinyproxy"), t.server.url("/tunnelled")]);

@@ -211,6 +211,9 @@ pub struct RunArgs {
     /// Requests in flight to one host (scheme, host, port) at once, across all lanes; also caps idle keep-alive connections kept per host.
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..), help_heading = "Concurrency")]
     pub max_connections_per_host: Option<u64>,
+    /// Idle keep-alive connections are not reused after this long (ms; default 1500, below the idle timeouts of common servers and proxies).
+    #[arg(long, value_name = "MS", help_heading = "Concurrency")]
+    pub pool_idle_timeout: Option<u64>,
 
     /// Extra trusted CA certificates (PEM bundle), on top of the system store. NODE_EXTRA_CA_CERTS is read too.
     #[arg(long, value_name = "PEM", help_heading = "TLS")]

@@ -174,6 +174,7 @@ pub fn run(args: RunArgs) -> Result<Outcome, Failure> {
             ParallelUnit::Request => LaneUnit::Request,
         },
         max_connections_per_host: args.max_connections_per_host.map(|n| n as usize),
+        pool_idle_timeout: args.pool_idle_timeout.map_or(crate::http::DEFAULT_POOL_IDLE_TIMEOUT, Duration::from_millis),
         extra_roots,
         client_identity,
         client_cert_list,

@@ -11,7 +11,7 @@ use crate::proxy::{ProxyScheme, Route};
 use crate::report::RequestError;
 
 fn err(kind: &str, message: String) -> RequestError {
-    RequestError { kind: kind.to_string(), message }
+    RequestError::new(kind, message)
 }
 
 /// The whole cause chain of an error as one line.

@@ -6,10 +6,11 @@ mod decode;
 mod diagnose;
 mod pool;
 mod prepare;
+mod reconnect;
 mod send;
 mod trust;
 
-pub use pool::{ClientKey, ClientPool, HttpProtocol, PoolError, PoolOptions};
+pub use pool::{ClientKey, ClientPool, DEFAULT_POOL_IDLE_TIMEOUT, HttpProtocol, PoolError, PoolOptions};
 pub use prepare::{
     MultipartPart, MultipartValue, PrepareError, PreparedBody, PreparedRequest, collection_proxy, parse_url, prepare,
     resolve_url, strip_json_comments,

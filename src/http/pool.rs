@@ -4,11 +4,17 @@
 //! reqwest's own pool key ignores the proxy, so routing through one client with
 //! `Proxy::custom` would reuse a proxied connection for a direct request: hence a client
 //! per route, each built with an explicit `.proxy(..)` or `.no_proxy()`.
+//!
+//! Each route also has a second client that keeps no idle connections: a request lost to a
+//! stale pooled connection is re-sent through it (so the re-send is on a new connection for
+//! sure), and a proxy that answers `Proxy-Connection: close` gets every later request on it.
 
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
 
+use super::reconnect::CountConnects;
 use super::trust::{HandshakeProbe, TrustStore};
 use crate::proxy::Route;
 
@@ -57,10 +63,17 @@ impl HttpProtocol {
     }
 }
 
+/// How long an idle keep-alive connection stays in the pool: below the shortest idle
+/// timeout common servers and proxies use (gunicorn 2 s; Node.js, Apache httpd and uvicorn
+/// 5 s), so the pool drops a connection before the other side does.
+pub const DEFAULT_POOL_IDLE_TIMEOUT: Duration = Duration::from_millis(1500);
+
 #[derive(Clone, Debug)]
 pub struct PoolOptions {
     /// Idle keep-alive connections kept per host; `None` = reqwest's default.
     pub max_idle_per_host: Option<usize>,
+    /// `--pool-idle-timeout`: idle connections older than this are not reused.
+    pub idle_timeout: Duration,
     pub connect_timeout: Option<Duration>,
     /// Keep the server certificate of each response (for `--verbose`).
     pub tls_info: bool,
@@ -72,6 +85,7 @@ impl Default for PoolOptions {
     fn default() -> Self {
         PoolOptions {
             max_idle_per_host: None,
+            idle_timeout: DEFAULT_POOL_IDLE_TIMEOUT,
             connect_timeout: None,
             tls_info: false,
             trust: TrustStore::new(Vec::new()),
@@ -86,8 +100,39 @@ pub struct PoolError {
     pub message: String,
 }
 
+/// The clients of one key: the pooled one, and the one that never reuses a connection.
+pub struct RouteClients {
+    key: ClientKey,
+    pooled: reqwest::Client,
+    fresh: OnceLock<reqwest::Client>,
+    /// The proxy asked to close its connections (`Proxy-Connection: close`).
+    closing: AtomicBool,
+    pub probe: HandshakeProbe,
+}
+
+impl RouteClients {
+    /// The client for the next request: the pooled one unless the proxy asked to close.
+    pub fn client(&self, pool: &ClientPool) -> Result<reqwest::Client, PoolError> {
+        if self.closing.load(Ordering::Relaxed) { self.fresh(pool) } else { Ok(self.pooled.clone()) }
+    }
+
+    /// A client whose every request opens a new connection (built on first use).
+    pub fn fresh(&self, pool: &ClientPool) -> Result<reqwest::Client, PoolError> {
+        if let Some(c) = self.fresh.get() {
+            return Ok(c.clone());
+        }
+        let built = pool.build(&self.key, self.probe.clone(), false)?;
+        Ok(self.fresh.get_or_init(|| built).clone())
+    }
+
+    /// The proxy closes its connections after each response: stop pooling them.
+    pub fn stop_reusing(&self) {
+        self.closing.store(true, Ordering::Relaxed);
+    }
+}
+
 pub struct ClientPool {
-    clients: Mutex<HashMap<ClientKey, (reqwest::Client, HandshakeProbe)>>,
+    clients: Mutex<HashMap<ClientKey, Arc<RouteClients>>>,
     jar: Arc<reqwest::cookie::Jar>,
     options: PoolOptions,
 }
@@ -102,16 +147,22 @@ impl ClientPool {
         ClientPool { clients: Mutex::new(HashMap::new()), jar, options }
     }
 
-    /// The client for `key`, built on first use.
-    pub fn client(&self, key: &ClientKey) -> Result<(reqwest::Client, HandshakeProbe), PoolError> {
+    /// The clients for `key`, built on first use.
+    pub fn clients(&self, key: &ClientKey) -> Result<Arc<RouteClients>, PoolError> {
         let mut clients = self.clients.lock().unwrap_or_else(|p| p.into_inner());
         if let Some(c) = clients.get(key) {
             return Ok(c.clone());
         }
         let probe = HandshakeProbe::default();
-        let client = (self.build(key, probe.clone())?, probe);
-        clients.insert(key.clone(), client.clone());
-        Ok(client)
+        let entry = Arc::new(RouteClients {
+            key: key.clone(),
+            pooled: self.build(key, probe.clone(), true)?,
+            fresh: OnceLock::new(),
+            closing: AtomicBool::new(false),
+            probe,
+        });
+        clients.insert(key.clone(), entry.clone());
+        Ok(entry)
     }
 
     /// How many distinct clients (routes × settings) the run needed.
@@ -123,7 +174,7 @@ impl ClientPool {
         self.len() == 0
     }
 
-    fn build(&self, key: &ClientKey, probe: HandshakeProbe) -> Result<reqwest::Client, PoolError> {
+    fn build(&self, key: &ClientKey, probe: HandshakeProbe, pooled: bool) -> Result<reqwest::Client, PoolError> {
         let fail = |message: String| PoolError { route: key.route.to_string(), message };
         let mut b = reqwest::Client::builder()
             .cookie_provider(self.jar.clone())
@@ -145,7 +196,10 @@ impl ClientPool {
             HttpProtocol::Auto => b,
             HttpProtocol::Http2 => b.http2_prior_knowledge(),
         };
-        if let Some(n) = self.options.max_idle_per_host {
+        b = b.connector_layer(CountConnects).pool_idle_timeout(self.options.idle_timeout);
+        if !pooled {
+            b = b.pool_max_idle_per_host(0);
+        } else if let Some(n) = self.options.max_idle_per_host {
             b = b.pool_max_idle_per_host(n);
         }
         if let Some(t) = self.options.connect_timeout {

@@ -5,8 +5,9 @@ use std::time::{Duration, Instant};
 
 use super::decode::{DecodeError, decode};
 use super::diagnose::{classify, proxy_status_error};
-use super::pool::{ClientKey, ClientPool};
+use super::pool::{ClientKey, ClientPool, RouteClients};
 use super::prepare::{MultipartValue, PreparedBody, PreparedRequest};
+use super::reconnect::{closed_before_response, tracked};
 use crate::report::{RequestError, ResponseRecord};
 
 /// Bodies are read up to this size; beyond it the request fails rather than exhausting memory.
@@ -52,10 +53,8 @@ fn build(
     extra: Option<(&str, String)>,
     opts: &SendOptions,
 ) -> Result<reqwest::RequestBuilder, RequestError> {
-    let method = reqwest::Method::from_bytes(req.method.as_bytes()).map_err(|_| RequestError {
-        kind: "InvalidMethod".into(),
-        message: format!("`{}` is not a valid HTTP method", req.method),
-    })?;
+    let method = reqwest::Method::from_bytes(req.method.as_bytes())
+        .map_err(|_| RequestError::new("InvalidMethod", format!("`{}` is not a valid HTTP method", req.method)))?;
     let mut b = client.request(method, req.url.clone());
     for (k, v) in &req.headers {
         b = b.header(k.as_str(), v.as_str());
@@ -69,6 +68,28 @@ fn build(
     Ok(to_reqwest_body(&req.body, b))
 }
 
+/// One exchange up to the response head, on the route's clients. A request that failed on a
+/// reused connection before any response arrived is sent once more on a new connection
+/// (`reconnect`); the bool says whether that happened.
+async fn exchange(
+    pool: &ClientPool,
+    clients: &RouteClients,
+    req: &PreparedRequest,
+    extra: Option<(&str, String)>,
+    opts: &SendOptions,
+) -> Result<(reqwest::Result<reqwest::Response>, bool), RequestError> {
+    let setup = |e: super::pool::PoolError| RequestError::new("ClientSetup", e.to_string());
+    let client = clients.client(pool).map_err(setup)?;
+    let (result, opened) = tracked(build(&client, req, extra.clone(), opts)?.send()).await;
+    match result {
+        Err(e) if closed_before_response(&e) && opened.reused_for(&e) => {
+            let fresh = clients.fresh(pool).map_err(setup)?;
+            Ok((build(&fresh, req, extra, opts)?.send().await, true))
+        }
+        other => Ok((other, false)),
+    }
+}
+
 /// Sends `req` and reads the whole response.
 pub async fn send(
     pool: &ClientPool,
@@ -76,13 +97,13 @@ pub async fn send(
     req: &PreparedRequest,
     opts: &SendOptions,
 ) -> Result<ResponseRecord, RequestError> {
-    let (client, probe) =
-        pool.client(key).map_err(|e| RequestError { kind: "ClientSetup".into(), message: e.to_string() })?;
+    let clients = pool.clients(key).map_err(|e| RequestError::new("ClientSetup", e.to_string()))?;
     let started = Instant::now();
-    let response = build(&client, req, None, opts)?.send().await;
+    let (response, mut reconnected) = exchange(pool, &clients, req, None, opts).await?;
+    let failed = |e: RequestError, reconnected: bool| RequestError { reconnected, ..e };
     let mut response = match response {
         Ok(r) => r,
-        Err(e) => return Err(classify(&e, &key.route, &req.url).await),
+        Err(e) => return Err(failed(classify(&e, &key.route, &req.url).await, reconnected)),
     };
     if let Some(digest) = &req.digest
         && response.status() == reqwest::StatusCode::UNAUTHORIZED
@@ -90,11 +111,15 @@ pub async fn send(
         && challenge.trim_start().to_ascii_lowercase().starts_with("digest")
     {
         let answer = digest_answer(challenge, req, &digest.username, &digest.password)?;
-        response = build(&client, req, Some(("Authorization", answer)), opts)?
-            .send()
-            .await
-            .map_err(|e| RequestError { kind: "RequestFailed".into(), message: e.to_string() })?;
+        let (second, again) = exchange(pool, &clients, req, Some(("Authorization", answer)), opts).await?;
+        reconnected |= again;
+        response =
+            second.map_err(|e| RequestError { reconnected, ..RequestError::new("RequestFailed", e.to_string()) })?;
     }
+    if matches!(key.route, crate::proxy::Route::Proxy(_)) && asks_to_close(response.headers()) {
+        clients.stop_reusing();
+    }
+    let probe = &clients.probe;
     let code = response.status().as_u16();
     let reason = response.status().canonical_reason().unwrap_or("").to_string();
     let http_version = format!("{:?}", response.version());
@@ -116,22 +141,20 @@ pub async fn send(
             )
         });
     if let Some(err) = proxy_status_error(code, &headers, &key.route) {
-        return Err(err);
+        return Err(failed(err, reconnected));
     }
     let mut body = Vec::new();
     loop {
         match response.chunk().await {
             Ok(Some(chunk)) => {
                 if body.len() + chunk.len() > MAX_BODY_BYTES {
-                    return Err(RequestError {
-                        kind: "ResponseTooLarge".into(),
-                        message: format!("the response body is larger than {} MB", MAX_BODY_BYTES / (1024 * 1024)),
-                    });
+                    let message = format!("the response body is larger than {} MB", MAX_BODY_BYTES / (1024 * 1024));
+                    return Err(failed(RequestError::new("ResponseTooLarge", message), reconnected));
                 }
                 body.extend_from_slice(&chunk);
             }
             Ok(None) => break,
-            Err(e) => return Err(classify(&e, &key.route, &req.url).await),
+            Err(e) => return Err(failed(classify(&e, &key.route, &req.url).await, reconnected)),
         }
     }
     let time = started.elapsed();
@@ -142,17 +165,17 @@ pub async fn send(
             Ok(Some(decoded)) => body = decoded,
             Ok(None) => {}
             Err(e @ DecodeError::TooLarge { .. }) => {
-                return Err(RequestError { kind: "ResponseTooLarge".into(), message: e.to_string() });
+                return Err(failed(RequestError::new("ResponseTooLarge", e.to_string()), reconnected));
             }
             Err(e) => warnings.push(e.to_string()),
         }
     }
     let size = body.len() as u64;
-    Ok(ResponseRecord { code, reason, headers, body, time, size, http_version, tls, warnings })
+    Ok(ResponseRecord { code, reason, headers, body, time, size, http_version, tls, warnings, reconnected })
 }
 
 fn digest_answer(challenge: &str, req: &PreparedRequest, user: &str, pass: &str) -> Result<String, RequestError> {
-    let fail = |m: String| RequestError { kind: "DigestAuth".into(), message: m };
+    let fail = |m: String| RequestError::new("DigestAuth", m);
     let mut prompt =
         digest_auth::parse(challenge).map_err(|e| fail(format!("cannot read the server's digest challenge: {e}")))?;
     let mut uri = req.url.path().to_string();
@@ -169,6 +192,15 @@ fn digest_answer(challenge: &str, req: &PreparedRequest, user: &str, pass: &str)
     let ctx = digest_auth::AuthContext::new_with_method(user, pass, &uri, body, method);
     let answer = prompt.respond(&ctx).map_err(|e| fail(format!("cannot answer the digest challenge: {e}")))?;
     Ok(answer.to_header_string())
+}
+
+/// `Proxy-Connection: close` from a proxy forwarding plain http: hyper honours `Connection:
+/// close` itself but not this older header, which some proxies send instead.
+fn asks_to_close(headers: &reqwest::header::HeaderMap) -> bool {
+    headers
+        .get_all("proxy-connection")
+        .iter()
+        .any(|v| v.to_str().is_ok_and(|v| v.split(',').any(|t| t.trim().eq_ignore_ascii_case("close"))))
 }
 
 /// `content-type` → `Content-Type`, as Newman shows response headers.

@@ -134,6 +134,11 @@ impl super::Reporter for CliReporter {
             {
                 self.write(format!("  {tls}"))?;
             }
+            if self.opts.verbose && e.reconnected() {
+                self.write(
+                    "  re-sent on a new connection: the pooled one had been closed by the other side".to_string(),
+                )?;
+            }
         } else if e.skipped {
             self.write("  (request skipped by script)".to_string())?;
         }

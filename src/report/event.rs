@@ -43,6 +43,8 @@ pub struct ResponseRecord {
     pub tls: Option<String>,
     /// Things about the response the run should mention (a body that would not decompress).
     pub warnings: Vec<String>,
+    /// The pooled connection was found closed by the peer and the request went again on a new one.
+    pub reconnected: bool,
 }
 
 impl ResponseRecord {
@@ -70,6 +72,14 @@ pub struct RequestError {
     /// A short class: `ConnectionRefused`, `Timeout`, `ProxyAuthenticationFailed`, `InvalidUrl`, ...
     pub kind: String,
     pub message: String,
+    /// The request was re-sent on a new connection after its pooled one was closed, and failed again.
+    pub reconnected: bool,
+}
+
+impl RequestError {
+    pub fn new(kind: &str, message: impl Into<String>) -> Self {
+        RequestError { kind: kind.to_string(), message: message.into(), reconnected: false }
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -144,6 +154,13 @@ pub struct Execution {
 }
 
 impl Execution {
+    /// The request was re-sent once on a new connection because its pooled one was closed.
+    pub fn reconnected(&self) -> bool {
+        self.response.as_ref().is_some_and(|r| r.reconnected) || self.error.as_ref().is_some_and(|e| e.reconnected)
+    }
+}
+
+impl Execution {
     pub fn failed(&self) -> bool {
         self.error.is_some()
             || !self.script_errors.is_empty()
@@ -175,6 +192,7 @@ mod tests {
             http_version: "HTTP/1.1".into(),
             tls: None,
             warnings: Vec::new(),
+            reconnected: false,
         }
     }
 

@@ -71,6 +71,7 @@ pub fn exec(iteration: usize, position: usize, id: &str, full_name: &str, ms: u6
             http_version: "1.1".to_string(),
             tls: None,
             warnings: Vec::new(),
+            reconnected: false,
         }),
         error: None,
         route: "direct".to_string(),
@@ -96,7 +97,7 @@ pub fn exec_error(
 ) -> Execution {
     let mut e = exec(iteration, position, id, full_name, 0, b"");
     e.response = None;
-    e.error = Some(RequestError { kind: kind.to_string(), message: message.to_string() });
+    e.error = Some(RequestError::new(kind, message));
     e.route = "proxy http://***:***@127.0.0.1:3128".to_string();
     e.ran_test = false;
     e

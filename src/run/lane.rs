@@ -255,13 +255,11 @@ impl Worker {
         let prepared = match prepare(planned_now, scopes, &self.ctx.options.working_dir) {
             Ok(p) => p,
             Err(e) => {
-                execution.error = Some(RequestError {
-                    kind: match e {
-                        crate::http::PrepareError::InvalidUrl { .. } => "InvalidUrl".into(),
-                        crate::http::PrepareError::File { .. } => "FileError".into(),
-                    },
-                    message: e.to_string(),
-                });
+                let kind = match e {
+                    crate::http::PrepareError::InvalidUrl { .. } => "InvalidUrl",
+                    crate::http::PrepareError::File { .. } => "FileError",
+                };
+                execution.error = Some(RequestError::new(kind, e.to_string()));
                 return (execution, flow);
             }
         };

@@ -52,6 +52,8 @@ pub struct RunOptions {
     pub jobs: usize,
     pub parallel: LaneUnit,
     pub max_connections_per_host: Option<usize>,
+    /// `--pool-idle-timeout`: how long an idle keep-alive connection may be reused.
+    pub pool_idle_timeout: Duration,
     /// `--protocol-version`: requests without a `protocolVersion` of their own use it.
     pub protocol: HttpProtocol,
     pub extra_roots: Vec<rustls::pki_types::CertificateDer<'static>>,
@@ -82,6 +84,7 @@ impl Default for RunOptions {
             jobs: 1,
             parallel: LaneUnit::Iteration,
             max_connections_per_host: None,
+            pool_idle_timeout: crate::http::DEFAULT_POOL_IDLE_TIMEOUT,
             protocol: HttpProtocol::Http1,
             extra_roots: Vec::new(),
             client_identity: None,
@@ -162,6 +165,7 @@ pub fn run(
     });
     let pool_options = PoolOptions {
         max_idle_per_host: options.max_connections_per_host,
+        idle_timeout: options.pool_idle_timeout,
         connect_timeout: None,
         tls_info: options.verbose,
         trust: TrustStore::new(options.extra_roots.clone()),

@@ -20,10 +20,7 @@ pub async fn send_cancellable(
     opts: &SendOptions,
     cancel: &Cancel,
 ) -> Result<ResponseRecord, RequestError> {
-    let cancelled = || RequestError {
-        kind: "Cancelled".into(),
-        message: cancel.reason().unwrap_or_else(|| "the run was stopped".into()),
-    };
+    let cancelled = || RequestError::new("Cancelled", cancel.reason().unwrap_or_else(|| "the run was stopped".into()));
     tokio::select! {
         r = async {
             let _slot = match limits {
@@ -68,13 +65,10 @@ impl SideNetwork {
                 .map_err(|e| format!("cannot start a runtime for pm.sendRequest: {e}"))?;
             Ok((runtime, ClientPool::with_jar(self.options.clone(), self.jar.clone())))
         });
-        let (runtime, pool) =
-            built.as_ref().map_err(|message| RequestError { kind: "Internal".into(), message: message.clone() })?;
+        let (runtime, pool) = built.as_ref().map_err(|message| RequestError::new("Internal", message.clone()))?;
         std::thread::scope(|s| {
             s.spawn(|| runtime.block_on(send_cancellable(pool, None, key, prepared, opts, cancel))).join()
         })
-        .unwrap_or_else(|_| {
-            Err(RequestError { kind: "Internal".into(), message: "pm.sendRequest's sender thread panicked".into() })
-        })
+        .unwrap_or_else(|_| Err(RequestError::new("Internal", "pm.sendRequest's sender thread panicked")))
     }
 }

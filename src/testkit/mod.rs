@@ -1,13 +1,15 @@
 //! In-process local servers for postie's integration tests, demo and benchmarks.
 //!
 //! Owns: an echo API in the manner of postman-echo ([`EchoServer`]), a recording HTTP
-//! forward proxy ([`RecordingProxy`]) and [`unused_local_port`] for connection-refused tests.
+//! forward proxy ([`RecordingProxy`]), a server that closes keep-alive connections without
+//! warning ([`ClosingServer`]) and [`unused_local_port`] for connection-refused tests.
 //! Every server binds `127.0.0.1:0`, never another address, runs on its own thread with its
 //! own Tokio runtime (so a test may block on the postie binary without starving the server)
 //! and stops when its handle is dropped. The proxy forwards only to loopback targets.
 //! Must not: reach any non-loopback address, or print credentials in `Debug` output.
 
 mod body_parse;
+mod closing;
 mod digest;
 mod echo;
 mod echo_handlers;
@@ -26,6 +28,7 @@ mod tests_proxy;
 #[cfg(test)]
 mod tests_support;
 
+pub use closing::{CloseMode, ClosingRecord, ClosingServer};
 pub use echo::EchoServer;
 pub use proxy::{ProxyAuth, ProxyRecord, RecordingProxy};
 pub use recorder::Recorded;
