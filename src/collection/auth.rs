@@ -13,10 +13,48 @@ pub enum AuthSetting {
     Auth(Auth),
 }
 
+/// The auth types postie signs requests with; any other keeps its name for the warning.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum AuthKind {
+    Basic,
+    Bearer,
+    ApiKey,
+    OAuth2,
+    Digest,
+    /// A type postie does not sign with (yet): `awsv4`, `oauth1`, `hawk`, ...
+    Other(String),
+}
+
+impl AuthKind {
+    /// From the collection's `type`, as Postman spells it.
+    pub fn parse(kind: &str) -> AuthKind {
+        match kind {
+            "basic" => AuthKind::Basic,
+            "bearer" => AuthKind::Bearer,
+            "apikey" => AuthKind::ApiKey,
+            "oauth2" => AuthKind::OAuth2,
+            "digest" => AuthKind::Digest,
+            other => AuthKind::Other(other.to_string()),
+        }
+    }
+
+    /// The collection's spelling.
+    pub fn as_str(&self) -> &str {
+        match self {
+            AuthKind::Basic => "basic",
+            AuthKind::Bearer => "bearer",
+            AuthKind::ApiKey => "apikey",
+            AuthKind::OAuth2 => "oauth2",
+            AuthKind::Digest => "digest",
+            AuthKind::Other(name) => name,
+        }
+    }
+}
+
 #[derive(Clone, Debug, PartialEq)]
 pub struct Auth {
-    /// The `type` as written (`basic`, `bearer`, `apikey`, `digest`, `oauth2`, ...).
-    pub kind: String,
+    /// The `type`, parsed once at load.
+    pub kind: AuthKind,
     /// Parameters in the order written; values may still hold `{{variables}}`.
     pub params: Vec<(String, Value)>,
 }
@@ -64,7 +102,7 @@ pub(super) fn parse_auth(value: &Value) -> Result<AuthSetting, String> {
         Some(Value::Object(map)) => map.iter().map(|(k, v)| (k.clone(), v.clone())).collect(),
         _ => Vec::new(),
     };
-    Ok(AuthSetting::Auth(Auth { kind, params }))
+    Ok(AuthSetting::Auth(Auth { kind: AuthKind::parse(&kind), params }))
 }
 
 #[cfg(test)]
@@ -80,7 +118,7 @@ mod tests {
         ];
         for (input, user, pass) in cases {
             let AuthSetting::Auth(auth) = parse_auth(&input).unwrap() else { panic!("{input}") };
-            assert_eq!(auth.kind, "basic");
+            assert_eq!(auth.kind, AuthKind::Basic);
             assert_eq!(auth.text("username"), user);
             assert_eq!(auth.text("password"), pass);
         }
@@ -94,5 +132,8 @@ mod tests {
         assert!(parse_auth(&json!("bearer")).is_err());
         let AuthSetting::Auth(a) = parse_auth(&json!({"type":"bearer"})).unwrap() else { panic!() };
         assert_eq!(a.text("token"), "");
+        let AuthSetting::Auth(a) = parse_auth(&json!({"type":"hawk"})).unwrap() else { panic!() };
+        assert_eq!(a.kind, AuthKind::Other("hawk".into()));
+        assert_eq!(a.kind.as_str(), "hawk");
     }
 }

@@ -10,7 +10,7 @@ mod error;
 mod load;
 mod url_spec;
 
-pub use auth::{Auth, AuthSetting};
+pub use auth::{Auth, AuthKind, AuthSetting};
 pub use body::{Body, FormPart, KeyValue};
 pub use error::LoadError;
 pub use load::{load_file, parse_str};

@@ -7,11 +7,11 @@ use std::time::Duration;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use url::Url;
 
+use super::response::{SendError, SendErrorKind};
 use crate::proxy::{ProxyScheme, Route};
-use crate::report::RequestError;
 
-fn err(kind: &str, message: String) -> RequestError {
-    RequestError::new(kind, message)
+fn err(kind: SendErrorKind, message: String) -> SendError {
+    SendError::new(kind, message)
 }
 
 /// The whole cause chain of an error as one line.
@@ -33,12 +33,12 @@ fn target(url: &Url) -> String {
 }
 
 /// Why a request got no response.
-pub async fn classify(e: &reqwest::Error, route: &Route, url: &Url) -> RequestError {
+pub async fn classify(e: &reqwest::Error, route: &Route, url: &Url) -> SendError {
     let detail = chain(e);
     let lower = detail.to_lowercase();
     if e.is_timeout() {
         return err(
-            "Timeout",
+            SendErrorKind::Timeout,
             format!("no response from {} within the request timeout (--timeout-request)", target(url)),
         );
     }
@@ -46,7 +46,7 @@ pub async fn classify(e: &reqwest::Error, route: &Route, url: &Url) -> RequestEr
         let masked = proxy.masked();
         if lower.contains("proxy authorization required") {
             return err(
-                "ProxyAuthenticationFailed",
+                SendErrorKind::ProxyAuthenticationFailed,
                 format!(
                     "proxy authentication failed at {masked}: it answered 407 to CONNECT {}; check --proxy-user or the credentials in the proxy URL",
                     target(url)
@@ -57,17 +57,19 @@ pub async fn classify(e: &reqwest::Error, route: &Route, url: &Url) -> RequestEr
             let status = probe_connect_status(proxy, url).await;
             return match status {
                 Some(code @ (401 | 407)) => err(
-                    "ProxyAuthenticationFailed",
+                    SendErrorKind::ProxyAuthenticationFailed,
                     format!(
                         "proxy authentication failed at {masked}: it answered {code} to CONNECT {}; check --proxy-user or the credentials in the proxy URL",
                         target(url)
                     ),
                 ),
                 Some(code) => err(
-                    "ProxyConnectRefused",
+                    SendErrorKind::ProxyConnectRefused,
                     format!("proxy {masked} refused CONNECT {} with status {code}", target(url)),
                 ),
-                None => err("ProxyConnectRefused", format!("proxy {masked} refused CONNECT {}", target(url))),
+                None => {
+                    err(SendErrorKind::ProxyConnectRefused, format!("proxy {masked} refused CONNECT {}", target(url)))
+                }
             };
         }
         if matches!(
@@ -75,34 +77,43 @@ pub async fn classify(e: &reqwest::Error, route: &Route, url: &Url) -> RequestEr
             ProxyScheme::Socks4 | ProxyScheme::Socks4a | ProxyScheme::Socks5 | ProxyScheme::Socks5h
         ) && lower.contains("socks")
         {
-            return err("ProxySocksFailed", format!("SOCKS handshake with proxy {masked} failed: {detail}"));
+            return err(
+                SendErrorKind::ProxySocksFailed,
+                format!("SOCKS handshake with proxy {masked} failed: {detail}"),
+            );
         }
         if let Some(message) = crate::tls::explain_tls_error(&detail, url.host_str().unwrap_or("?")) {
-            return err("TlsError", message);
+            return err(SendErrorKind::TlsError, message);
         }
         if e.is_connect() && !lower.contains("tls") && !lower.contains("certificate") {
             return err(
-                "ProxyConnectFailed",
+                SendErrorKind::ProxyConnectFailed,
                 format!("cannot connect to proxy {masked}: {}", io_reason(&lower, &detail)),
             );
         }
     }
     if let Some(message) = crate::tls::explain_tls_error(&detail, url.host_str().unwrap_or("?")) {
-        return err("TlsError", message);
+        return err(SendErrorKind::TlsError, message);
     }
     if lower.contains("certificate") || lower.contains("tls") || lower.contains("handshake") {
-        return err("TlsError", format!("TLS with {} failed: {detail}", target(url)));
+        return err(SendErrorKind::TlsError, format!("TLS with {} failed: {detail}", target(url)));
     }
     if lower.contains("dns error") || lower.contains("failed to lookup address") {
-        return err("DnsError", format!("cannot resolve host `{}`: {detail}", url.host_str().unwrap_or("?")));
+        return err(
+            SendErrorKind::DnsError,
+            format!("cannot resolve host `{}`: {detail}", url.host_str().unwrap_or("?")),
+        );
     }
     if e.is_connect() {
-        return err("ConnectionFailed", format!("cannot connect to {}: {}", target(url), io_reason(&lower, &detail)));
+        return err(
+            SendErrorKind::ConnectionFailed,
+            format!("cannot connect to {}: {}", target(url), io_reason(&lower, &detail)),
+        );
     }
     if e.is_redirect() {
-        return err("TooManyRedirects", format!("too many redirects from {url}: {detail}"));
+        return err(SendErrorKind::TooManyRedirects, format!("too many redirects from {url}: {detail}"));
     }
-    err("RequestFailed", detail)
+    err(SendErrorKind::RequestFailed, detail)
 }
 
 fn io_reason(lower: &str, detail: &str) -> String {
@@ -144,7 +155,7 @@ async fn probe_connect_status(proxy: &crate::proxy::ProxyEndpoint, url: &Url) ->
 }
 
 /// A response that came from the proxy rather than the server (plain-HTTP targets).
-pub fn proxy_status_error(code: u16, headers: &[(String, String)], route: &Route) -> Option<RequestError> {
+pub fn proxy_status_error(code: u16, headers: &[(String, String)], route: &Route) -> Option<SendError> {
     let Route::Proxy(proxy) = route else { return None };
     let proxy_auth =
         headers.iter().find(|(k, _)| k.eq_ignore_ascii_case("proxy-authenticate")).map(|(_, v)| v.as_str());
@@ -166,5 +177,5 @@ pub fn proxy_status_error(code: u16, headers: &[(String, String)], route: &Route
     } else {
         format!("proxy authentication failed at {masked}: the proxy answered {code}; check the user name and password")
     };
-    Some(err("ProxyAuthenticationFailed", message))
+    Some(err(SendErrorKind::ProxyAuthenticationFailed, message))
 }

@@ -1,12 +1,15 @@
 //! HTTP: building the request to send (`prepare`), the per-route client pool (`pool`),
-//! sending and capturing the response (`send`), bodies decompressed with their headers kept
-//! (`decode`), and readable transport errors (`diagnose`).
+//! sending and capturing the response (`send`) into `http`'s own `Response` / `SendError`
+//! (`response`; `run` turns them into report events), re-sending a request lost to a stale
+//! pooled connection (`reconnect`), bodies decompressed with their headers kept (`decode`),
+//! readable transport errors (`diagnose`), and the run's trust store (`trust`).
 
 mod decode;
 mod diagnose;
 mod pool;
 mod prepare;
 mod reconnect;
+mod response;
 mod send;
 mod trust;
 
@@ -15,5 +18,6 @@ pub use prepare::{
     MultipartPart, MultipartValue, PrepareError, PreparedBody, PreparedRequest, collection_proxy, parse_url, prepare,
     resolve_url, strip_json_comments,
 };
+pub use response::{Response, SendError, SendErrorKind};
 pub use send::{SendOptions, send};
 pub use trust::{TlsFileError, TrustStore, load_ca_bundle};

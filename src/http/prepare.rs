@@ -6,7 +6,7 @@ use std::path::Path;
 use base64::Engine;
 use url::Url;
 
-use crate::collection::{Auth, Body, FormPart};
+use crate::collection::{Auth, AuthKind, Body, FormPart};
 use crate::plan::PlannedRequest;
 use crate::vars::Scopes;
 
@@ -369,8 +369,8 @@ pub fn strip_json_comments(text: &str) -> String {
 
 fn apply_auth(auth: &Auth, scopes: &Scopes, req: &mut PreparedRequest, url: &mut Url) {
     let get = |key: &str| scopes.replace_in(&auth.text(key));
-    match auth.kind.as_str() {
-        "basic" => {
+    match &auth.kind {
+        AuthKind::Basic => {
             let (user, pass) = (get("username"), get("password"));
             let token = base64::engine::general_purpose::STANDARD.encode(format!("{user}:{pass}"));
             // The encoded pair is what echoes and logs show, so it is a secret of its own.
@@ -378,12 +378,12 @@ fn apply_auth(auth: &Auth, scopes: &Scopes, req: &mut PreparedRequest, url: &mut
             req.secrets.push(token.clone());
             req.set_header("Authorization", format!("Basic {token}"));
         }
-        "bearer" => {
+        AuthKind::Bearer => {
             let token = get("token");
             req.secrets.push(token.clone());
             req.set_header("Authorization", format!("Bearer {token}"));
         }
-        "apikey" => {
+        AuthKind::ApiKey => {
             let (key, value) = (get("key"), get("value"));
             req.secrets.push(value.clone());
             let key = if key.is_empty() { "x-api-key".to_string() } else { key };
@@ -393,7 +393,7 @@ fn apply_auth(auth: &Auth, scopes: &Scopes, req: &mut PreparedRequest, url: &mut
                 req.set_header(&key, value);
             }
         }
-        "oauth2" => {
+        AuthKind::OAuth2 => {
             // Newman only uses a stored token; it never fetches one.
             let token = get("accessToken");
             if token.is_empty() {
@@ -409,12 +409,12 @@ fn apply_auth(auth: &Auth, scopes: &Scopes, req: &mut PreparedRequest, url: &mut
                 req.set_header("Authorization", format!("{prefix} {token}"));
             }
         }
-        "digest" => {
+        AuthKind::Digest => {
             let password = get("password");
             req.secrets.push(password.clone());
             req.digest = Some(DigestCredentials { username: get("username"), password });
         }
-        other => req.warnings.push(format!(
+        AuthKind::Other(other) => req.warnings.push(format!(
             "auth type `{other}` is not supported by postie yet; the request is sent without authentication"
         )),
     }

@@ -8,7 +8,7 @@ use super::diagnose::{classify, proxy_status_error};
 use super::pool::{ClientKey, ClientPool, RouteClients};
 use super::prepare::{MultipartValue, PreparedBody, PreparedRequest};
 use super::reconnect::{closed_before_response, tracked};
-use crate::report::{RequestError, ResponseRecord};
+use super::response::{Response, SendError, SendErrorKind};
 
 /// Bodies are read up to this size; beyond it the request fails rather than exhausting memory.
 const MAX_BODY_BYTES: usize = 256 * 1024 * 1024;
@@ -52,9 +52,10 @@ fn build(
     req: &PreparedRequest,
     extra: Option<(&str, String)>,
     opts: &SendOptions,
-) -> Result<reqwest::RequestBuilder, RequestError> {
-    let method = reqwest::Method::from_bytes(req.method.as_bytes())
-        .map_err(|_| RequestError::new("InvalidMethod", format!("`{}` is not a valid HTTP method", req.method)))?;
+) -> Result<reqwest::RequestBuilder, SendError> {
+    let method = reqwest::Method::from_bytes(req.method.as_bytes()).map_err(|_| {
+        SendError::new(SendErrorKind::InvalidMethod, format!("`{}` is not a valid HTTP method", req.method))
+    })?;
     let mut b = client.request(method, req.url.clone());
     for (k, v) in &req.headers {
         b = b.header(k.as_str(), v.as_str());
@@ -77,8 +78,8 @@ async fn exchange(
     req: &PreparedRequest,
     extra: Option<(&str, String)>,
     opts: &SendOptions,
-) -> Result<(reqwest::Result<reqwest::Response>, bool), RequestError> {
-    let setup = |e: super::pool::PoolError| RequestError::new("ClientSetup", e.to_string());
+) -> Result<(reqwest::Result<reqwest::Response>, bool), SendError> {
+    let setup = |e: super::pool::PoolError| SendError::new(SendErrorKind::ClientSetup, e.to_string());
     let client = clients.client(pool).map_err(setup)?;
     let (result, opened) = tracked(build(&client, req, extra.clone(), opts)?.send()).await;
     match result {
@@ -96,11 +97,11 @@ pub async fn send(
     key: &ClientKey,
     req: &PreparedRequest,
     opts: &SendOptions,
-) -> Result<ResponseRecord, RequestError> {
-    let clients = pool.clients(key).map_err(|e| RequestError::new("ClientSetup", e.to_string()))?;
+) -> Result<Response, SendError> {
+    let clients = pool.clients(key).map_err(|e| SendError::new(SendErrorKind::ClientSetup, e.to_string()))?;
     let started = Instant::now();
     let (response, mut reconnected) = exchange(pool, &clients, req, None, opts).await?;
-    let failed = |e: RequestError, reconnected: bool| RequestError { reconnected, ..e };
+    let failed = |e: SendError, reconnected: bool| SendError { reconnected, ..e };
     let mut response = match response {
         Ok(r) => r,
         Err(e) => return Err(failed(classify(&e, &key.route, &req.url).await, reconnected)),
@@ -113,8 +114,8 @@ pub async fn send(
         let answer = digest_answer(challenge, req, &digest.username, &digest.password)?;
         let (second, again) = exchange(pool, &clients, req, Some(("Authorization", answer)), opts).await?;
         reconnected |= again;
-        response =
-            second.map_err(|e| RequestError { reconnected, ..RequestError::new("RequestFailed", e.to_string()) })?;
+        response = second
+            .map_err(|e| SendError { reconnected, ..SendError::new(SendErrorKind::RequestFailed, e.to_string()) })?;
     }
     if matches!(key.route, crate::proxy::Route::Proxy(_)) && asks_to_close(response.headers()) {
         clients.stop_reusing();
@@ -149,7 +150,7 @@ pub async fn send(
             Ok(Some(chunk)) => {
                 if body.len() + chunk.len() > MAX_BODY_BYTES {
                     let message = format!("the response body is larger than {} MB", MAX_BODY_BYTES / (1024 * 1024));
-                    return Err(failed(RequestError::new("ResponseTooLarge", message), reconnected));
+                    return Err(failed(SendError::new(SendErrorKind::ResponseTooLarge, message), reconnected));
                 }
                 body.extend_from_slice(&chunk);
             }
@@ -165,17 +166,17 @@ pub async fn send(
             Ok(Some(decoded)) => body = decoded,
             Ok(None) => {}
             Err(e @ DecodeError::TooLarge { .. }) => {
-                return Err(failed(RequestError::new("ResponseTooLarge", e.to_string()), reconnected));
+                return Err(failed(SendError::new(SendErrorKind::ResponseTooLarge, e.to_string()), reconnected));
             }
             Err(e) => warnings.push(e.to_string()),
         }
     }
     let size = body.len() as u64;
-    Ok(ResponseRecord { code, reason, headers, body, time, size, http_version, tls, warnings, reconnected })
+    Ok(Response { code, reason, headers, body, time, size, http_version, tls, warnings, reconnected })
 }
 
-fn digest_answer(challenge: &str, req: &PreparedRequest, user: &str, pass: &str) -> Result<String, RequestError> {
-    let fail = |m: String| RequestError::new("DigestAuth", m);
+fn digest_answer(challenge: &str, req: &PreparedRequest, user: &str, pass: &str) -> Result<String, SendError> {
+    let fail = |m: String| SendError::new(SendErrorKind::DigestAuth, m);
     let mut prompt =
         digest_auth::parse(challenge).map_err(|e| fail(format!("cannot read the server's digest challenge: {e}")))?;
     let mut uri = req.url.path().to_string();

@@ -3,7 +3,8 @@
 //! Pure: no sockets, no DNS, no async, no `std::env` (the environment comes in through a
 //! lookup function). The HTTP layer asks `ProxyPolicy::route` per request and builds one
 //! client per route; `explain` gives the same answer with reasons. The rules are
-//! `/work/shared/PROXY.md` and DESIGN.md §3.
+//! the team's PROXY.md (bypass rules with test vectors, mirrored in the README's "Proxies"
+//! section and in `proxy/tests/policy_fixtures.rs`) and DESIGN.md §3.
 //!
 //! - `endpoint`: proxy URLs (parse, print masked)
 //! - `bypass`, `entry`, `target`, `glob`: `NO_PROXY`-style lists and host matching

@@ -6,35 +6,24 @@
 use std::cell::RefCell;
 use std::sync::Arc;
 
-use crate::http::{ClientKey, ClientPool, HttpProtocol, PreparedRequest, SendOptions, collection_proxy, prepare};
-use crate::plan::{Lane, LaneUnit, Plan, PlannedRequest};
-use crate::proxy::{ProxyPolicy, Route};
-use crate::report::{Cursor, Event, Execution, RequestError, ScriptErrorRecord, ScriptPhase, SentRequest};
+use crate::http::{ClientPool, SendOptions, collection_proxy, prepare};
+use crate::plan::{Lane, LaneUnit, PlannedRequest};
+use crate::report::{Cursor, Event, Execution, ScriptErrorRecord, ScriptPhase};
 use crate::script::{NextRequest, ScriptHost, ScriptInfo, ScriptInput, ScriptLimits, ScriptRequest, ScriptResponse};
 use crate::vars::{Scopes, VariableScope};
 
+use super::RunOptions;
+use super::context::{LaneContext, client_key};
+use super::convert::{
+    apply_request_changes, describe_route, event_of, prepare_error, record_outcome, request_error, response_record,
+    script_request, script_response, sent_request, sources, template_request,
+};
 use super::limit::HostLimits;
 use super::network::{SideNetwork, send_cancellable};
-use super::scripting::{
-    LaneServices, ScopeCache, apply_request_changes, apply_scope_maps, event_of, record_outcome, script_response,
-    sent_request as script_sent_request, sources, template_request,
-};
-use super::{Cancel, RunOptions};
-
-/// Redirects followed when `maxRedirects` is not set (Postman's default).
-const DEFAULT_MAX_REDIRECTS: usize = 10;
+use super::scripting::{LaneServices, ScopeCache, apply_scope_maps};
 
 /// Memory a lane's JavaScript engine may use; large JSON responses parsed by scripts need room.
 const SCRIPT_MEMORY_LIMIT: usize = 256 * 1024 * 1024;
-
-/// What every lane shares.
-pub struct LaneContext {
-    pub plan: Arc<Plan>,
-    pub policy: Arc<ProxyPolicy>,
-    pub options: RunOptions,
-    pub iterations: usize,
-    pub cancel: Cancel,
-}
 
 /// One worker thread's state, shared by the lanes it runs concurrently: its script engine
 /// (QuickJS is not `Send`; scripts run to completion between awaits, so lanes take turns),
@@ -48,6 +37,13 @@ pub struct Worker {
     /// Scope caches of finished lanes, handed to the next ones: lanes mostly start from the
     /// same scopes, which then need no conversion for their first script.
     spare_caches: RefCell<Vec<ScopeCache>>,
+}
+
+/// One phase's script run: which phase, and the request (and response) its scripts see.
+struct ScriptCall {
+    phase: ScriptPhase,
+    request: ScriptRequest,
+    response: Option<ScriptResponse>,
 }
 
 /// What a request's scripts asked the lane to do next.
@@ -146,17 +142,15 @@ impl Worker {
     }
 
     /// Runs one phase's scripts; `None` when there are none.
-    #[allow(clippy::too_many_arguments)]
     fn run_scripts(
         &self,
-        cache: &mut ScopeCache,
-        phase: ScriptPhase,
+        call: ScriptCall,
         planned: &PlannedRequest,
         scopes: &mut Scopes,
-        request: ScriptRequest,
-        response: Option<ScriptResponse>,
+        cache: &mut ScopeCache,
         execution: &mut Execution,
     ) -> Option<crate::script::ScriptOutcome> {
+        let ScriptCall { phase, request, response } = call;
         let refs = match phase {
             ScriptPhase::PreRequest => &planned.prerequest,
             ScriptPhase::Test => &planned.test,
@@ -234,8 +228,8 @@ impl Worker {
         };
 
         let before = template_request(planned);
-        let pre =
-            self.run_scripts(cache, ScriptPhase::PreRequest, planned, scopes, before.clone(), None, &mut execution);
+        let call = ScriptCall { phase: ScriptPhase::PreRequest, request: before.clone(), response: None };
+        let pre = self.run_scripts(call, planned, scopes, cache, &mut execution);
         let changed;
         let planned_now = match &pre {
             Some(outcome) => {
@@ -255,11 +249,7 @@ impl Worker {
         let prepared = match prepare(planned_now, scopes, &self.ctx.options.working_dir) {
             Ok(p) => p,
             Err(e) => {
-                let kind = match e {
-                    crate::http::PrepareError::InvalidUrl { .. } => "InvalidUrl",
-                    crate::http::PrepareError::File { .. } => "FileError",
-                };
-                execution.error = Some(RequestError::new(kind, e.to_string()));
+                execution.error = Some(prepare_error(&e));
                 return (execution, flow);
             }
         };
@@ -268,55 +258,29 @@ impl Worker {
         let route = self.ctx.policy.route(&prepared.url, collection_proxy(&planned.request).as_ref());
         execution.route = describe_route(&route);
         execution.request = Some(sent_request(&prepared));
-        let key = ClientKey {
-            route,
-            insecure: self.ctx.options.insecure || planned.profile_bool("strictSSL") == Some(false),
-            max_redirects: follow_redirects(planned, &self.ctx.options),
-            identity: client_identity(&self.ctx.options, &prepared.url, Some(planned.position)),
-            protocol: protocol(planned, &self.ctx.options, &mut execution.warnings),
-        };
+        let key = client_key(&self.ctx.options, Some(planned), &prepared.url, route, &mut execution.warnings);
         let send_opts = SendOptions { timeout: self.ctx.options.timeout_request };
         let result =
             send_cancellable(&self.pool, Some(&self.limits), &key, &prepared, &send_opts, &self.ctx.cancel).await;
         match result {
             Ok(mut response) => {
                 execution.warnings.append(&mut response.warnings);
-                execution.response = Some(response);
+                execution.response = Some(response_record(response));
             }
-            Err(e) => execution.error = Some(e),
+            Err(e) => execution.error = Some(request_error(e)),
         }
 
         // Test scripts run after a response, as in Newman; a request error leaves nothing to test.
         if let Some(response) = execution.response.as_ref().map(script_response) {
-            let sent = script_sent_request(&prepared);
-            if let Some(outcome) =
-                self.run_scripts(cache, ScriptPhase::Test, planned, scopes, sent, Some(response), &mut execution)
-            {
+            let call =
+                ScriptCall { phase: ScriptPhase::Test, request: script_request(&prepared), response: Some(response) };
+            if let Some(outcome) = self.run_scripts(call, planned, scopes, cache, &mut execution) {
                 note_flow(&outcome.next_request, &mut flow);
             }
         }
         execution.secrets.extend(scopes.secret_values());
         (execution, flow)
     }
-}
-
-/// The client certificate for this URL: the request's own `certificate` object when its
-/// patterns match, else the first matching cert-list entry, else the single
-/// `--ssl-client-cert`; none for plain http.
-pub fn client_identity(
-    opts: &RunOptions,
-    url: &url::Url,
-    position: Option<usize>,
-) -> Option<crate::tls::ClientIdentity> {
-    if url.scheme() != "https" {
-        return None;
-    }
-    if let Some(own) = position.and_then(|p| opts.request_certificates.get(&p))
-        && let Some(id) = crate::tls::select(url, std::slice::from_ref(own), None)
-    {
-        return Some(id.clone());
-    }
-    crate::tls::select(url, &opts.client_cert_list, opts.client_identity.as_ref()).cloned()
 }
 
 fn data_scope(opts: &RunOptions, iteration: usize) -> VariableScope {
@@ -328,48 +292,4 @@ fn data_scope(opts: &RunOptions, iteration: usize) -> VariableScope {
         }
     }
     scope
-}
-
-/// The request's `protocolVersion` if it has one Postman knows, else `--protocol-version`.
-fn protocol(planned: &PlannedRequest, opts: &RunOptions, warnings: &mut Vec<String>) -> HttpProtocol {
-    match planned.profile.get("protocolVersion") {
-        None | Some(serde_json::Value::Null) => opts.protocol,
-        Some(value) => match value.as_str().and_then(HttpProtocol::parse) {
-            Some(p) => p,
-            None => {
-                warnings.push(format!(
-                    "protocolProfileBehavior.protocolVersion {value} is not one of \"http1\", \"http2\", \"auto\"; using the run's default"
-                ));
-                opts.protocol
-            }
-        },
-    }
-}
-
-fn follow_redirects(planned: &PlannedRequest, opts: &RunOptions) -> Option<usize> {
-    let follow = planned.profile_bool("followRedirects").unwrap_or(opts.follow_redirects) && opts.follow_redirects;
-    follow.then(|| {
-        planned
-            .profile
-            .get("maxRedirects")
-            .and_then(serde_json::Value::as_u64)
-            .map(|n| n as usize)
-            .unwrap_or(DEFAULT_MAX_REDIRECTS)
-    })
-}
-
-pub fn describe_route(route: &Route) -> String {
-    match route {
-        Route::Direct => "direct".to_string(),
-        Route::Proxy(endpoint) => format!("proxy {}", endpoint.masked()),
-    }
-}
-
-fn sent_request(p: &PreparedRequest) -> SentRequest {
-    SentRequest {
-        method: p.method.clone(),
-        url: p.url.to_string(),
-        headers: p.headers.clone(),
-        body: p.body.describe(),
-    }
 }

@@ -8,33 +8,42 @@
 //! run timeout and the Ctrl-C handler.
 
 mod cancel;
+mod context;
+mod convert;
 mod lane;
 mod limit;
 mod mailbox;
+mod merge;
 mod network;
 mod order;
+mod scheduler;
 mod scripting;
+mod window;
 
 use std::path::PathBuf;
 use std::rc::Rc;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::AtomicUsize;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime};
 
 use serde_json::{Map, Value};
 
 pub use cancel::Cancel;
-use lane::{LaneContext, Worker};
+use context::LaneContext;
+use lane::Worker;
 use limit::HostLimits;
+use merge::LaneMerge;
 use network::SideNetwork;
 use order::{LaneMsg, Orderer};
+use scheduler::Scheduler;
+use window::Window;
 
 use crate::collection::Collection;
 use crate::http::{ClientPool, HttpProtocol, PoolOptions, TrustStore};
-use crate::plan::{Lane, LaneUnit, Plan};
+use crate::plan::{LaneUnit, Plan};
 use crate::proxy::ProxyPolicy;
 use crate::report::{Dispatcher, Event, RunInfo, Summary};
-use crate::vars::{Scopes, VariableScope};
+use crate::vars::Scopes;
 
 #[derive(Clone, Debug)]
 pub struct RunOptions {
@@ -240,230 +249,3 @@ pub fn run(
 
 /// Messages that may wait between the lanes and the reporter thread.
 const CHANNEL_CAPACITY: usize = 1024;
-/// How many lanes past the oldest unreported one may start, per job: a stalled lane lets
-/// this many later lanes run meanwhile; beyond that postie waits rather than buffer
-/// finished executions without limit.
-const LANES_AHEAD_PER_JOB: usize = 64;
-
-/// What a worker thread needs to take lanes and hand their results on.
-struct Scheduler {
-    ctx: Arc<LaneContext>,
-    lanes: Arc<Vec<Lane>>,
-    next: Arc<AtomicUsize>,
-    window: Arc<Window>,
-    tx: mailbox::Sender<LaneMsg>,
-    shared: Arc<Mutex<Scopes>>,
-    results: Arc<Mutex<LaneMerge>>,
-    snapshot: Scopes,
-    jobs: usize,
-}
-
-impl Scheduler {
-    /// Takes lanes in plan order while any are left, running up to `share` at once on this
-    /// thread, and returns when this thread's lanes are all done.
-    async fn run(self, worker: Rc<Worker>, share: usize) {
-        let this = Rc::new(self);
-        let slots = Arc::new(tokio::sync::Semaphore::new(share));
-        loop {
-            let Ok(slot) = slots.clone().acquire_owned().await else { break };
-            if this.ctx.cancel.stopping() {
-                break;
-            }
-            let index = this.next.fetch_add(1, Ordering::SeqCst);
-            if index >= this.lanes.len() {
-                break;
-            }
-            // Lanes that finish ahead of an earlier, slower one are held for plan order;
-            // keep that backlog bounded by not running too far ahead.
-            this.window.wait_until_within(index, this.jobs * LANES_AHEAD_PER_JOB, &this.ctx.cancel).await;
-            let (this, worker) = (this.clone(), worker.clone());
-            tokio::task::spawn_local(async move {
-                this.run_lane(&worker, index).await;
-                drop(slot);
-            });
-        }
-        // Every slot back: the lanes this thread started have all finished.
-        let _ = slots.acquire_many(share as u32).await;
-    }
-
-    async fn run_lane(&self, worker: &Worker, index: usize) {
-        // One job: each lane continues from the scopes the previous one left (Newman).
-        // Several: each lane starts from the snapshot taken at run start.
-        let scopes = if self.jobs == 1 {
-            self.shared.lock().map(|s| s.clone()).unwrap_or_default()
-        } else {
-            self.snapshot.clone()
-        };
-        let emit = |event| {
-            let _ = self.tx.send(LaneMsg::Event(index, event));
-        };
-        let end = worker
-            .run_lane(&self.lanes[index], scopes, &emit, &|| self.window.keep_pace(index, &self.ctx.cancel))
-            .await;
-        let _ = self.tx.send(LaneMsg::Done(index));
-        if self.jobs == 1 {
-            if let Ok(mut s) = self.shared.lock() {
-                *s = end;
-            }
-        } else if let Ok(mut r) = self.results.lock() {
-            r.finished(index, end);
-        }
-    }
-}
-
-/// Output of lanes that finished (or ran) ahead of an earlier one is held for plan order
-/// (an estimate, about a third of what it takes in memory: some 3 000 small executions).
-/// Past this much, lanes behind the oldest unreported one pause (and no new lane starts)
-/// until it catches up, so a slow lane cannot make the backlog grow with the run.
-const MAX_HELD_BYTES: usize = 4 * 1024 * 1024;
-
-/// What the reporter has reached: the oldest lane not yet fully reported, and roughly how
-/// many bytes of later lanes' output it holds; shared with the workers that pace on it.
-struct Window {
-    state: tokio::sync::watch::Sender<(usize, usize)>,
-}
-
-impl Default for Window {
-    fn default() -> Self {
-        Window { state: tokio::sync::watch::channel((0, 0)).0 }
-    }
-}
-
-impl Window {
-    fn reported(&self, next: usize, held_bytes: usize) {
-        self.state.send_if_modified(|s| std::mem::replace(s, (next, held_bytes)) != (next, held_bytes));
-    }
-
-    fn release(&self) {
-        self.reported(usize::MAX, 0);
-    }
-
-    /// Waits before starting `lane` while it is too far ahead of the reporter.
-    async fn wait_until_within(&self, lane: usize, ahead: usize, cancel: &Cancel) {
-        self.wait_for(cancel, |(next, held)| {
-            lane < next.saturating_add(ahead) && (lane <= next || held < MAX_HELD_BYTES)
-        })
-        .await
-    }
-
-    /// Waits after an execution of a running `lane` while the backlog is over its bound;
-    /// the oldest unreported lane never waits, so the backlog always drains.
-    async fn keep_pace(&self, lane: usize, cancel: &Cancel) {
-        self.wait_for(cancel, |(next, held)| lane <= next || held < MAX_HELD_BYTES).await
-    }
-
-    async fn wait_for(&self, cancel: &Cancel, ready: impl Fn((usize, usize)) -> bool) {
-        if ready(*self.state.borrow()) {
-            return;
-        }
-        let mut rx = self.state.subscribe();
-        // A stop is a flag, not an event: look at it now and then while waiting.
-        while !cancel.stopping() {
-            let waited = tokio::time::timeout(Duration::from_millis(50), rx.wait_for(|s| ready(*s)));
-            if let Ok(Ok(_)) | Ok(Err(_)) = waited.await {
-                return;
-            }
-        }
-    }
-}
-
-/// Applies each lane's changes to the start scopes, in plan order: a later lane's write wins.
-/// Merges lanes' final scopes in plan order as they finish, holding only the lanes that
-/// finished ahead of an earlier one (bounded by the lane window), not one per lane.
-struct LaneMerge {
-    start: Scopes,
-    merged: Scopes,
-    next: usize,
-    waiting: std::collections::BTreeMap<usize, Scopes>,
-}
-
-impl LaneMerge {
-    fn new(start: Scopes) -> Self {
-        LaneMerge { merged: start.clone(), start, next: 0, waiting: Default::default() }
-    }
-
-    fn finished(&mut self, lane: usize, scopes: Scopes) {
-        self.waiting.insert(lane, scopes);
-        while let Some(lane) = self.waiting.remove(&self.next) {
-            self.apply(&lane);
-            self.next += 1;
-        }
-    }
-
-    /// The merged scopes; lanes cut short by a stop are applied in order too.
-    fn finish(&mut self) -> Scopes {
-        for lane in std::mem::take(&mut self.waiting).into_values() {
-            self.apply(&lane);
-        }
-        self.merged.clone()
-    }
-
-    fn apply(&mut self, lane: &Scopes) {
-        apply_diff(&mut self.merged.environment, &self.start.environment, &lane.environment);
-        apply_diff(&mut self.merged.globals, &self.start.globals, &lane.globals);
-        apply_diff(&mut self.merged.collection, &self.start.collection, &lane.collection);
-    }
-}
-
-fn apply_diff(target: &mut VariableScope, before: &VariableScope, after: &VariableScope) {
-    // Most lanes write nothing: no need to build and compare both maps.
-    if before == after {
-        return;
-    }
-    let (b, a) = (before.to_object(), after.to_object());
-    for (k, v) in &a {
-        if b.get(k) != Some(v) {
-            target.set(k, v.clone());
-        }
-    }
-    for k in b.keys() {
-        if !a.contains_key(k) {
-            target.unset(k);
-        }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    /// Whether `f` finishes within a short while.
-    async fn finishes(f: impl Future<Output = ()>) -> bool {
-        tokio::time::timeout(Duration::from_millis(100), f).await.is_ok()
-    }
-
-    #[tokio::test]
-    async fn lanes_behind_the_head_pause_while_the_backlog_is_over_its_bound() {
-        let window = Window::default();
-        let cancel = Cancel::default();
-        window.reported(3, MAX_HELD_BYTES);
-        // The head lane never waits; a lane behind it does, and so does starting a new one.
-        assert!(finishes(window.keep_pace(3, &cancel)).await);
-        assert!(!finishes(window.keep_pace(5, &cancel)).await);
-        assert!(!finishes(window.wait_until_within(9, 100, &cancel)).await);
-        assert!(finishes(window.wait_until_within(3, 100, &cancel)).await);
-        // The head caught up: the backlog was reported and dropped.
-        window.reported(4, MAX_HELD_BYTES / 2);
-        assert!(finishes(window.keep_pace(5, &cancel)).await);
-        assert!(finishes(window.wait_until_within(9, 100, &cancel)).await);
-        // Too far ahead, whatever the backlog; a stop releases every waiter.
-        assert!(!finishes(window.wait_until_within(200, 100, &cancel)).await);
-        cancel.stop(None);
-        assert!(finishes(window.wait_until_within(200, 100, &cancel)).await);
-    }
-
-    #[tokio::test]
-    async fn a_waiting_lane_resumes_when_the_reporter_moves() {
-        let window = Arc::new(Window::default());
-        let cancel = Cancel::default();
-        window.reported(0, MAX_HELD_BYTES);
-        let waiter = {
-            let (window, cancel) = (window.clone(), cancel.clone());
-            tokio::spawn(async move { window.keep_pace(1, &cancel).await })
-        };
-        tokio::time::sleep(Duration::from_millis(20)).await;
-        assert!(!waiter.is_finished());
-        window.reported(1, MAX_HELD_BYTES);
-        assert!(tokio::time::timeout(Duration::from_secs(2), waiter).await.is_ok());
-    }
-}

@@ -4,8 +4,9 @@
 
 use std::sync::{Arc, OnceLock};
 
-use crate::http::{ClientKey, ClientPool, PoolOptions, PreparedRequest, SendOptions, send};
-use crate::report::{RequestError, ResponseRecord};
+use crate::http::{
+    ClientKey, ClientPool, PoolOptions, PreparedRequest, Response, SendError, SendErrorKind, SendOptions, send,
+};
 
 use super::Cancel;
 use super::limit::HostLimits;
@@ -19,8 +20,9 @@ pub async fn send_cancellable(
     prepared: &PreparedRequest,
     opts: &SendOptions,
     cancel: &Cancel,
-) -> Result<ResponseRecord, RequestError> {
-    let cancelled = || RequestError::new("Cancelled", cancel.reason().unwrap_or_else(|| "the run was stopped".into()));
+) -> Result<Response, SendError> {
+    let cancelled =
+        || SendError::new(SendErrorKind::Cancelled, cancel.reason().unwrap_or_else(|| "the run was stopped".into()));
     tokio::select! {
         r = async {
             let _slot = match limits {
@@ -57,7 +59,7 @@ impl SideNetwork {
         prepared: &PreparedRequest,
         opts: &SendOptions,
         cancel: &Cancel,
-    ) -> Result<ResponseRecord, RequestError> {
+    ) -> Result<Response, SendError> {
         let built = self.built.get_or_init(|| {
             let runtime = tokio::runtime::Builder::new_current_thread()
                 .enable_all()
@@ -65,10 +67,11 @@ impl SideNetwork {
                 .map_err(|e| format!("cannot start a runtime for pm.sendRequest: {e}"))?;
             Ok((runtime, ClientPool::with_jar(self.options.clone(), self.jar.clone())))
         });
-        let (runtime, pool) = built.as_ref().map_err(|message| RequestError::new("Internal", message.clone()))?;
+        let (runtime, pool) =
+            built.as_ref().map_err(|message| SendError::new(SendErrorKind::Internal, message.clone()))?;
         std::thread::scope(|s| {
             s.spawn(|| runtime.block_on(send_cancellable(pool, None, key, prepared, opts, cancel))).join()
         })
-        .unwrap_or_else(|_| Err(RequestError::new("Internal", "pm.sendRequest's sender thread panicked")))
+        .unwrap_or_else(|_| Err(SendError::new(SendErrorKind::Internal, "pm.sendRequest's sender thread panicked")))
     }
 }

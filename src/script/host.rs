@@ -1,4 +1,5 @@
-//! `ScriptHost`: one QuickJS runtime and context per lane, reused across requests. It
+//! `ScriptHost`: one QuickJS runtime and context per worker thread, reused across the
+//! requests of every lane that worker runs. It
 //! loads the prelude once, keeps each distinct script compiled, and drives a run: begin,
 //! each script (see `drive.rs`), finish. A script that times out may leave work queued
 //! in the engine, so after a timeout the host finishes the segment, rebuilds its engine

@@ -1,8 +1,8 @@
 //! Postman pre-request and test scripts, run in an embedded QuickJS engine: the `pm` API,
 //! the legacy API (`tests[...]`, `postman.*`, `responseBody`...), a chai-compatible
 //! `expect` with the chai-postman response assertions, and the `require` modules postie
-//! provides. One `ScriptHost` per lane; it never touches the network itself
-//! (`pm.sendRequest` goes through `ScriptServices`).
+//! provides. One `ScriptHost` per worker thread, shared by the lanes it runs; it never
+//! touches the network itself (`pm.sendRequest` goes through `ScriptServices`).
 
 mod crypto;
 mod drive;

@@ -23,7 +23,7 @@ pub const SOURCE: &str = include_str!(concat!(env!("OUT_DIR"), "/prelude.js"));
 pub const BYTECODE: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/prelude.qjsbc"));
 
 /// inspect.js as a function of what it takes from the prelude, and its bytecode; loaded
-/// by `native.loadInspect` the first time a value is printed.
+/// by `native.loadChunk("inspect")` the first time a value is printed.
 pub const INSPECT_SOURCE: &str = include_str!(concat!(env!("OUT_DIR"), "/inspect.js"));
 pub const INSPECT_BYTECODE: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/inspect.qjsbc"));
 

@@ -1,0 +1,85 @@
+//! What `http` hands back: the response as received, or why there is none. `run` turns
+//! these into report events; `http` knows nothing of reports.
+
+use std::time::Duration;
+
+/// A whole response, its body decompressed with the original headers kept.
+#[derive(Clone, Debug)]
+pub struct Response {
+    pub code: u16,
+    pub reason: String,
+    pub headers: Vec<(String, String)>,
+    pub body: Vec<u8>,
+    pub time: Duration,
+    /// Bytes of the body, decompressed (Newman's `responseSize`).
+    pub size: u64,
+    pub http_version: String,
+    /// With TLS info on: the server certificate's subject, issuer and expiry.
+    pub tls: Option<String>,
+    /// Things about the response the run should mention (a body that would not decompress).
+    pub warnings: Vec<String>,
+    /// The pooled connection was found closed by the peer and the request went again on a new one.
+    pub reconnected: bool,
+}
+
+/// Why a request got no (usable) response.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SendErrorKind {
+    InvalidMethod,
+    ClientSetup,
+    DigestAuth,
+    RequestFailed,
+    ResponseTooLarge,
+    Timeout,
+    ProxyAuthenticationFailed,
+    ProxyConnectRefused,
+    ProxyConnectFailed,
+    ProxySocksFailed,
+    TlsError,
+    DnsError,
+    ConnectionFailed,
+    TooManyRedirects,
+    /// The run was stopped while the request was in flight.
+    Cancelled,
+    /// postie itself could not send (a thread or runtime failed).
+    Internal,
+}
+
+impl SendErrorKind {
+    /// The name reports show (`requestError.name`), stable across versions.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SendErrorKind::InvalidMethod => "InvalidMethod",
+            SendErrorKind::ClientSetup => "ClientSetup",
+            SendErrorKind::DigestAuth => "DigestAuth",
+            SendErrorKind::RequestFailed => "RequestFailed",
+            SendErrorKind::ResponseTooLarge => "ResponseTooLarge",
+            SendErrorKind::Timeout => "Timeout",
+            SendErrorKind::ProxyAuthenticationFailed => "ProxyAuthenticationFailed",
+            SendErrorKind::ProxyConnectRefused => "ProxyConnectRefused",
+            SendErrorKind::ProxyConnectFailed => "ProxyConnectFailed",
+            SendErrorKind::ProxySocksFailed => "ProxySocksFailed",
+            SendErrorKind::TlsError => "TlsError",
+            SendErrorKind::DnsError => "DnsError",
+            SendErrorKind::ConnectionFailed => "ConnectionFailed",
+            SendErrorKind::TooManyRedirects => "TooManyRedirects",
+            SendErrorKind::Cancelled => "Cancelled",
+            SendErrorKind::Internal => "Internal",
+        }
+    }
+}
+
+#[derive(Clone, Debug, thiserror::Error)]
+#[error("{message}")]
+pub struct SendError {
+    pub kind: SendErrorKind,
+    pub message: String,
+    /// The request was re-sent on a new connection after its pooled one was closed, and failed again.
+    pub reconnected: bool,
+}
+
+impl SendError {
+    pub fn new(kind: SendErrorKind, message: impl Into<String>) -> Self {
+        SendError { kind, message: message.into(), reconnected: false }
+    }
+}

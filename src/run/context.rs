@@ -1,0 +1,89 @@
+//! What every lane of a run shares, and the one place that turns a request and the run's
+//! options into the client settings it is sent with (`client_key`), for ordinary requests
+//! and `pm.sendRequest` alike.
+
+use std::sync::Arc;
+
+use crate::http::{ClientKey, HttpProtocol};
+use crate::plan::{Plan, PlannedRequest};
+use crate::proxy::{ProxyPolicy, Route};
+
+use super::{Cancel, RunOptions};
+
+/// Redirects followed when `maxRedirects` is not set (Postman's default).
+const DEFAULT_MAX_REDIRECTS: usize = 10;
+
+/// What every lane shares.
+pub struct LaneContext {
+    pub plan: Arc<Plan>,
+    pub policy: Arc<ProxyPolicy>,
+    pub options: RunOptions,
+    pub iterations: usize,
+    pub cancel: Cancel,
+}
+
+/// The client settings for a request to `url` on `route`: the planned request's own
+/// settings (`strictSSL`, redirects, `protocolVersion`, certificate) over the run's, or the
+/// run's alone for `pm.sendRequest` (`planned` is `None`).
+pub fn client_key(
+    opts: &RunOptions,
+    planned: Option<&PlannedRequest>,
+    url: &url::Url,
+    route: Route,
+    warnings: &mut Vec<String>,
+) -> ClientKey {
+    ClientKey {
+        route,
+        insecure: opts.insecure || planned.is_some_and(|p| p.profile_bool("strictSSL") == Some(false)),
+        max_redirects: follow_redirects(planned, opts),
+        identity: client_identity(opts, url, planned.map(|p| p.position)),
+        protocol: planned.map_or(opts.protocol, |p| protocol(p, opts, warnings)),
+    }
+}
+
+/// The client certificate for this URL: the request's own `certificate` object when its
+/// patterns match, else the first matching cert-list entry, else the single
+/// `--ssl-client-cert`; none for plain http.
+pub fn client_identity(
+    opts: &RunOptions,
+    url: &url::Url,
+    position: Option<usize>,
+) -> Option<crate::tls::ClientIdentity> {
+    if url.scheme() != "https" {
+        return None;
+    }
+    if let Some(own) = position.and_then(|p| opts.request_certificates.get(&p))
+        && let Some(id) = crate::tls::select(url, std::slice::from_ref(own), None)
+    {
+        return Some(id.clone());
+    }
+    crate::tls::select(url, &opts.client_cert_list, opts.client_identity.as_ref()).cloned()
+}
+
+/// The request's `protocolVersion` if it has one Postman knows, else `--protocol-version`.
+fn protocol(planned: &PlannedRequest, opts: &RunOptions, warnings: &mut Vec<String>) -> HttpProtocol {
+    match planned.profile.get("protocolVersion") {
+        None | Some(serde_json::Value::Null) => opts.protocol,
+        Some(value) => match value.as_str().and_then(HttpProtocol::parse) {
+            Some(p) => p,
+            None => {
+                warnings.push(format!(
+                    "protocolProfileBehavior.protocolVersion {value} is not one of \"http1\", \"http2\", \"auto\"; using the run's default"
+                ));
+                opts.protocol
+            }
+        },
+    }
+}
+
+fn follow_redirects(planned: Option<&PlannedRequest>, opts: &RunOptions) -> Option<usize> {
+    let own = planned.and_then(|p| p.profile_bool("followRedirects"));
+    let follow = own.unwrap_or(opts.follow_redirects) && opts.follow_redirects;
+    follow.then(|| {
+        planned
+            .and_then(|p| p.profile.get("maxRedirects"))
+            .and_then(serde_json::Value::as_u64)
+            .map(|n| n as usize)
+            .unwrap_or(DEFAULT_MAX_REDIRECTS)
+    })
+}

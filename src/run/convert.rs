@@ -1,0 +1,159 @@
+//! Pure conversions at the lane's seams: the request as scripts see and change it, script
+//! results into report records, and what `http` returns into report events. No I/O.
+
+use crate::collection::{Body, Header, UrlSpec};
+use crate::http::{PrepareError, PreparedBody, PreparedRequest, Response, SendError};
+use crate::plan::{PlannedRequest, ScriptRef};
+use crate::proxy::Route;
+use crate::report::{
+    AssertionRecord, AssertionStatus, ConsoleRecord, Execution, RequestError, ResponseRecord, ScriptErrorRecord,
+    ScriptPhase, SentRequest,
+};
+use crate::script::{self, ScriptEvent, ScriptOutcome, ScriptRequest, ScriptResponse, ScriptSource};
+
+pub fn sources(refs: &[ScriptRef]) -> Vec<ScriptSource> {
+    refs.iter().map(|s| ScriptSource { origin: s.origin.clone(), code: s.code.clone() }).collect()
+}
+
+/// The request as pre-request scripts see it: as written, variables unresolved (as Postman).
+pub fn template_request(planned: &PlannedRequest) -> ScriptRequest {
+    let r = &planned.request;
+    ScriptRequest {
+        method: r.method.clone(),
+        url: r.url.template(),
+        headers: r.headers.iter().filter(|h| !h.disabled).map(|h| (h.key.clone(), h.value.clone())).collect(),
+        body: match &r.body {
+            Some(Body::Raw { text, .. }) => Some(text.clone()),
+            _ => None,
+        },
+    }
+}
+
+/// Applies what a pre-request script changed; untouched parts keep their original form
+/// (a URL object keeps its path variables unless the script rewrote the URL).
+pub fn apply_request_changes(
+    planned: &PlannedRequest,
+    before: &ScriptRequest,
+    after: &ScriptRequest,
+) -> PlannedRequest {
+    let mut changed = planned.clone();
+    let r = &mut changed.request;
+    if after.method != before.method {
+        r.method = after.method.clone();
+    }
+    if after.url != before.url {
+        let variables = std::mem::take(&mut r.url.variables);
+        r.url = UrlSpec { variables, ..UrlSpec::from_raw(&after.url) };
+    }
+    if after.headers != before.headers {
+        let disabled: Vec<Header> = r.headers.iter().filter(|h| h.disabled).cloned().collect();
+        r.headers = after
+            .headers
+            .iter()
+            .map(|(k, v)| Header { key: k.clone(), value: v.clone(), disabled: false })
+            .chain(disabled)
+            .collect();
+    }
+    if after.body != before.body {
+        let language = match &r.body {
+            Some(Body::Raw { language, .. }) => language.clone(),
+            _ => None,
+        };
+        r.body = after.body.clone().map(|text| Body::Raw { text, language });
+    }
+    changed
+}
+
+/// The request as test scripts see it: what was sent.
+pub fn script_request(p: &PreparedRequest) -> ScriptRequest {
+    ScriptRequest {
+        method: p.method.clone(),
+        url: p.url.to_string(),
+        headers: p.headers.clone(),
+        body: match &p.body {
+            PreparedBody::Text(t) => Some(t.clone()),
+            _ => None,
+        },
+    }
+}
+
+pub fn script_response(r: &ResponseRecord) -> ScriptResponse {
+    ScriptResponse {
+        code: r.code,
+        status: r.reason.clone(),
+        headers: r.headers.clone(),
+        body: r.body.clone(),
+        response_time_ms: r.time.as_millis() as u64,
+        response_size: r.size,
+    }
+}
+
+/// Folds one script run's results into the execution record.
+pub fn record_outcome(execution: &mut Execution, phase: ScriptPhase, outcome: &ScriptOutcome) {
+    for a in &outcome.assertions {
+        execution.assertions.push(AssertionRecord {
+            name: a.name.clone(),
+            status: match a.status {
+                script::AssertionStatus::Passed => AssertionStatus::Passed,
+                script::AssertionStatus::Failed => AssertionStatus::Failed,
+                script::AssertionStatus::Skipped => AssertionStatus::Skipped,
+            },
+            error: a.error.as_ref().map(|e| (e.name.clone(), e.message.clone())),
+        });
+    }
+    for c in &outcome.console {
+        execution.console.push(ConsoleRecord { level: c.level.clone(), text: c.text.clone() });
+    }
+    for e in &outcome.errors {
+        execution.script_errors.push(ScriptErrorRecord {
+            phase,
+            origin: e.origin.clone(),
+            name: e.name.clone(),
+            message: e.message.clone(),
+            line: e.line,
+        });
+    }
+}
+
+pub fn event_of(phase: ScriptPhase) -> ScriptEvent {
+    match phase {
+        ScriptPhase::PreRequest => ScriptEvent::PreRequest,
+        ScriptPhase::Test => ScriptEvent::Test,
+    }
+}
+
+pub fn describe_route(route: &Route) -> String {
+    match route {
+        Route::Direct => "direct".to_string(),
+        Route::Proxy(endpoint) => format!("proxy {}", endpoint.masked()),
+    }
+}
+
+pub fn sent_request(p: &PreparedRequest) -> SentRequest {
+    SentRequest {
+        method: p.method.clone(),
+        url: p.url.to_string(),
+        headers: p.headers.clone(),
+        body: p.body.describe(),
+    }
+}
+
+/// The response as reports record it.
+pub fn response_record(r: Response) -> ResponseRecord {
+    let Response { code, reason, headers, body, time, size, http_version, tls, warnings, reconnected } = r;
+    ResponseRecord { code, reason, headers, body, time, size, http_version, tls, warnings, reconnected }
+}
+
+/// A send failure as reports record it.
+pub fn request_error(e: SendError) -> RequestError {
+    RequestError { kind: e.kind.as_str().to_string(), message: e.message, reconnected: e.reconnected }
+}
+
+/// A request that could not be built: reported like a send failure.
+pub fn prepare_error(e: &PrepareError) -> RequestError {
+    let kind = match e {
+        PrepareError::InvalidUrl { .. } => "InvalidUrl",
+        PrepareError::File { .. } => "FileError",
+    };
+    RequestError::new(kind, e.to_string())
+}

@@ -1,0 +1,87 @@
+//! Handing lanes to a worker thread in plan order, at most its share at once, and passing
+//! each lane's scopes on (to the next lane with one job, to the merge with several).
+
+use std::rc::Rc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+
+use crate::plan::Lane;
+use crate::vars::Scopes;
+
+use super::context::LaneContext;
+use super::lane::Worker;
+use super::mailbox;
+use super::merge::LaneMerge;
+use super::order::LaneMsg;
+use super::window::Window;
+
+/// How many lanes past the oldest unreported one may start, per job: a stalled lane lets
+/// this many later lanes run meanwhile; beyond that postie waits rather than buffer
+/// finished executions without limit.
+const LANES_AHEAD_PER_JOB: usize = 64;
+
+/// What a worker thread needs to take lanes and hand their results on.
+pub(super) struct Scheduler {
+    pub(super) ctx: Arc<LaneContext>,
+    pub(super) lanes: Arc<Vec<Lane>>,
+    pub(super) next: Arc<AtomicUsize>,
+    pub(super) window: Arc<Window>,
+    pub(super) tx: mailbox::Sender<LaneMsg>,
+    pub(super) shared: Arc<Mutex<Scopes>>,
+    pub(super) results: Arc<Mutex<LaneMerge>>,
+    pub(super) snapshot: Scopes,
+    pub(super) jobs: usize,
+}
+
+impl Scheduler {
+    /// Takes lanes in plan order while any are left, running up to `share` at once on this
+    /// thread, and returns when this thread's lanes are all done.
+    pub(super) async fn run(self, worker: Rc<Worker>, share: usize) {
+        let this = Rc::new(self);
+        let slots = Arc::new(tokio::sync::Semaphore::new(share));
+        loop {
+            let Ok(slot) = slots.clone().acquire_owned().await else { break };
+            if this.ctx.cancel.stopping() {
+                break;
+            }
+            let index = this.next.fetch_add(1, Ordering::SeqCst);
+            if index >= this.lanes.len() {
+                break;
+            }
+            // Lanes that finish ahead of an earlier, slower one are held for plan order;
+            // keep that backlog bounded by not running too far ahead.
+            this.window.wait_until_within(index, this.jobs * LANES_AHEAD_PER_JOB, &this.ctx.cancel).await;
+            let (this, worker) = (this.clone(), worker.clone());
+            tokio::task::spawn_local(async move {
+                this.run_lane(&worker, index).await;
+                drop(slot);
+            });
+        }
+        // Every slot back: the lanes this thread started have all finished.
+        let _ = slots.acquire_many(share as u32).await;
+    }
+
+    async fn run_lane(&self, worker: &Worker, index: usize) {
+        // One job: each lane continues from the scopes the previous one left (Newman).
+        // Several: each lane starts from the snapshot taken at run start.
+        let scopes = if self.jobs == 1 {
+            self.shared.lock().map(|s| s.clone()).unwrap_or_default()
+        } else {
+            self.snapshot.clone()
+        };
+        let emit = |event| {
+            let _ = self.tx.send(LaneMsg::Event(index, event));
+        };
+        let end = worker
+            .run_lane(&self.lanes[index], scopes, &emit, &|| self.window.keep_pace(index, &self.ctx.cancel))
+            .await;
+        let _ = self.tx.send(LaneMsg::Done(index));
+        if self.jobs == 1 {
+            if let Ok(mut s) = self.shared.lock() {
+                *s = end;
+            }
+        } else if let Ok(mut r) = self.results.lock() {
+            r.finished(index, end);
+        }
+    }
+}
