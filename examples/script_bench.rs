@@ -11,8 +11,8 @@ use serde_json::Value;
 
 struct NoServices;
 impl ScriptServices for NoServices {
-    fn send_request(&self, _: ScriptRequest) -> Result<ScriptResponse, String> {
-        Err("no".into())
+    fn send_request(&self, _: ScriptRequest) -> Result<ScriptResponse, SendRequestError> {
+        Err(SendRequestError::InvalidUrl("no".into()))
     }
     fn dynamic_variable(&self, _: &str) -> Option<String> {
         None

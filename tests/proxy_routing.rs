@@ -113,6 +113,7 @@ fn system_proxy_from_the_environment() {
 fn custom_proxy_wins_over_the_system_proxy() {
     let s = setup();
     let other = RecordingProxy::start_blocking();
+    other.allow_no_hits(); // the point: the system proxy is passed over
     let mut cmd = s.cmd();
     cmd.env("HTTP_PROXY", other.url()).arg("--proxy").arg(s.proxy.url());
     let r = run(cmd);
@@ -207,6 +208,7 @@ fn proxy_authentication() {
 #[test]
 fn ntlm_proxies_get_a_hint() {
     let s = setup_with(RecordingProxy::start_with_auth_scheme_blocking("NTLM"));
+    s.api.allow_no_hits(); // the proxy refuses everything
     let mut cmd = s.cmd();
     cmd.arg("--proxy").arg(s.proxy.url()).arg("--ignore-collection-proxy");
     let r = run(cmd);
@@ -218,6 +220,9 @@ fn ntlm_proxies_get_a_hint() {
 fn unreachable_proxy_is_named() {
     let s = setup();
     let dead = format!("http://user:hunter2@127.0.0.1:{}", unused_local_port());
+    // Every request dies at the unreachable proxy.
+    s.api.allow_no_hits();
+    s.proxy.allow_no_hits();
     let mut cmd = s.cmd();
     cmd.arg("--proxy").arg(&dead).arg("--ignore-collection-proxy");
     let r = run(cmd);
@@ -246,6 +251,9 @@ fn json_report_records_each_route_masked() {
 #[test]
 fn explain_shows_route_and_reasons() {
     let s = setup();
+    // explain decides routes; it sends nothing.
+    s.api.allow_no_hits();
+    s.proxy.allow_no_hits();
     let mut cmd = postie(s.dir.path());
     cmd.args([
         "proxy",
@@ -276,6 +284,7 @@ fn explain_shows_route_and_reasons() {
 fn socks5_and_socks5h_proxies() {
     let s = setup();
     let socks = postie::testkit::SocksProxy::start_blocking().unwrap();
+    s.proxy.allow_no_hits(); // everything goes through the SOCKS proxy
     let port = s.api.addr().port();
     for (scheme, expected_by_name) in [("socks5", "127.0.0.1"), ("socks5h", "localhost")] {
         let mut cmd = s.cmd();

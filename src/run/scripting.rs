@@ -6,7 +6,7 @@ use std::sync::Arc;
 use serde_json::Value;
 
 use crate::http::{PreparedBody, PreparedRequest, SendOptions, parse_url};
-use crate::script::{Map, ScopeMaps, ScriptRequest, ScriptResponse, ScriptServices};
+use crate::script::{Map, ScopeMaps, ScriptRequest, ScriptResponse, ScriptServices, SendRequestError};
 use crate::vars::{Scopes, VariableScope, dynamic};
 
 use super::context::{LaneContext, client_key};
@@ -95,8 +95,8 @@ pub struct LaneServices<'a> {
 }
 
 impl ScriptServices for LaneServices<'_> {
-    fn send_request(&self, request: ScriptRequest) -> Result<ScriptResponse, String> {
-        let url = parse_url(&request.url).map_err(|e| e.to_string())?;
+    fn send_request(&self, request: ScriptRequest) -> Result<ScriptResponse, SendRequestError> {
+        let url = parse_url(&request.url).map_err(|e| SendRequestError::InvalidUrl(e.to_string()))?;
         let prepared = PreparedRequest {
             method: request.method.to_uppercase(),
             url: url.clone(),
@@ -110,7 +110,9 @@ impl ScriptServices for LaneServices<'_> {
         let key = client_key(&self.ctx.options, None, &url, route, &mut Vec::new());
         let opts = SendOptions { timeout: self.ctx.options.timeout_request };
         let result = self.side.send_blocking(&key, &prepared, &opts, &self.ctx.cancel);
-        result.map(|r| script_response(&response_record(r))).map_err(|e| format!("{}: {}", e.kind.as_str(), e.message))
+        result
+            .map(|r| script_response(&response_record(r)))
+            .map_err(|e| SendRequestError::Failed { kind: e.kind.as_str().to_string(), message: e.message })
     }
 
     fn dynamic_variable(&self, name: &str) -> Option<String> {

@@ -21,5 +21,5 @@ pub use host::ScriptHost;
 pub use types::{
     Assertion, AssertionFailure, AssertionStatus, ConsoleLine, Map, NextRequest, ScopeMaps, ScriptError, ScriptEvent,
     ScriptFailure, ScriptInfo, ScriptInput, ScriptLimits, ScriptOutcome, ScriptRequest, ScriptResponse, ScriptServices,
-    ScriptSource,
+    ScriptSource, SendRequestError,
 };

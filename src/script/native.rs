@@ -107,7 +107,7 @@ fn send_request(slot: &ServicesSlot, request_json: &str) -> String {
             let request = ScriptRequest { method: req.method, url: req.url, headers: req.headers, body: req.body };
             match slot.with(|services| services.send_request(request)) {
                 None => serde_json::json!({ "error": "pm.sendRequest is not available here" }),
-                Some(Err(message)) => serde_json::json!({ "error": message }),
+                Some(Err(error)) => serde_json::json!({ "error": error.to_string() }),
                 Some(Ok(response)) => serde_json::json!({
                     "code": response.code,
                     "status": response.status,

@@ -175,9 +175,19 @@ pub struct ScriptOutcome {
 /// What scripts may ask of the runner. Implementations live in `run`; tests use fakes.
 pub trait ScriptServices {
     /// Blocking; the runner sends it through the proxy/client pool.
-    fn send_request(&self, request: ScriptRequest) -> Result<ScriptResponse, String>;
+    fn send_request(&self, request: ScriptRequest) -> Result<ScriptResponse, SendRequestError>;
     /// "$guid", "$timestamp", ... for `replaceIn`; `None` when the name is unknown.
     fn dynamic_variable(&self, name: &str) -> Option<String>;
+}
+
+/// Why `pm.sendRequest` got no response; its text is what the script's callback sees as
+/// the error (`kind: message`, or the message alone when the URL was not even valid).
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum SendRequestError {
+    #[error("{0}")]
+    InvalidUrl(String),
+    #[error("{kind}: {message}")]
+    Failed { kind: String, message: String },
 }
 
 /// Why a host could not be built.

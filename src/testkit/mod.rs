@@ -22,11 +22,7 @@ mod socks;
 mod tls;
 
 #[cfg(test)]
-mod tests_echo;
-#[cfg(test)]
-mod tests_proxy;
-#[cfg(test)]
-mod tests_support;
+mod tests;
 
 pub use closing::{CloseMode, ClosingRecord, ClosingServer};
 pub use echo::EchoServer;

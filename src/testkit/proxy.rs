@@ -149,12 +149,20 @@ impl RecordingProxy {
     pub fn try_start(auth: ProxyAuth) -> Result<RecordingProxy, TestkitError> {
         let shared = Arc::new(ProxyShared { journal: Journal::new(), auth });
         let served = shared.clone();
-        let thread = ServerThread::spawn("recording proxy", move |listener| accept_loop(listener, served))?;
+        let hits = shared.clone();
+        let thread = ServerThread::spawn("recording proxy", move |listener| accept_loop(listener, served))?
+            .count_hits(move || hits.journal.connections_ever());
         Ok(RecordingProxy { thread, shared })
     }
 
     pub fn addr(&self) -> SocketAddr {
         self.thread.addr()
+    }
+
+    /// This server may see no connection in this test; without this, dropping a server
+    /// nobody connected to fails the test.
+    pub fn allow_no_hits(&self) {
+        self.thread.allow_no_hits();
     }
 
     /// `http://127.0.0.1:PORT`, ready for `reqwest::Proxy::all` or `HTTP_PROXY`.

@@ -133,6 +133,11 @@ impl<T: Clone> Journal<T> {
     pub(crate) fn connections(&self) -> u64 {
         self.connections.load(Ordering::SeqCst)
     }
+
+    /// Connections since start, `clear` or not.
+    pub(crate) fn connections_ever(&self) -> u64 {
+        self.last_id.load(Ordering::SeqCst)
+    }
 }
 
 /// The connect info handed to axum: which connection a request came on.

@@ -1,6 +1,9 @@
 //! One server = one thread with its own current-thread Tokio runtime, bound to 127.0.0.1:0.
 //!
-//! Owns binding, the shutdown signal and the join on drop. A dedicated runtime keeps the
+//! Owns binding, the shutdown signal, the join on drop, and the hit check: a server that
+//! nobody connected to fails the test that started it (as xh's test server does), since a
+//! test that expected traffic and got none passed for the wrong reason. Tests that expect
+//! silence say so with `allow_no_hits()`. A dedicated runtime keeps the
 //! servers alive while a test blocks its own thread (e.g. waiting for the postie binary),
 //! and dropping that runtime drops every connection task, so a dropped server closes all
 //! its sockets before `drop` returns.
@@ -8,6 +11,8 @@
 use std::future::Future;
 use std::io;
 use std::net::SocketAddr;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::thread::JoinHandle;
 
 use tokio::net::TcpListener;
@@ -30,7 +35,11 @@ pub enum TestkitError {
 
 /// A running server thread; dropping it stops the server and waits for the thread.
 pub(crate) struct ServerThread {
+    what: &'static str,
     addr: SocketAddr,
+    /// Connections accepted since start (never reset), when the server counts them.
+    hits: Option<Arc<dyn Fn() -> u64 + Send + Sync>>,
+    expect_hit: AtomicBool,
     shutdown: Option<oneshot::Sender<()>>,
     thread: Option<JoinHandle<()>>,
 }
@@ -66,21 +75,46 @@ impl ServerThread {
                 drop(runtime);
             })
             .map_err(runtime_err)?;
-        Ok(ServerThread { addr, shutdown: Some(shutdown), thread: Some(thread) })
+        Ok(ServerThread {
+            what,
+            addr,
+            hits: None,
+            expect_hit: AtomicBool::new(true),
+            shutdown: Some(shutdown),
+            thread: Some(thread),
+        })
     }
 
     pub(crate) fn addr(&self) -> SocketAddr {
         self.addr
     }
+
+    /// Turns the hit check on, with how to count connections accepted since start.
+    pub(crate) fn count_hits(mut self, hits: impl Fn() -> u64 + Send + Sync + 'static) -> Self {
+        self.hits = Some(Arc::new(hits));
+        self
+    }
+
+    /// This server may legitimately see no connection (a test of something refused early).
+    pub(crate) fn allow_no_hits(&self) {
+        self.expect_hit.store(false, Ordering::SeqCst);
+    }
 }
 
 impl Drop for ServerThread {
     fn drop(&mut self) {
+        let unhit = self.expect_hit.load(Ordering::SeqCst) && self.hits.as_ref().is_some_and(|hits| hits() == 0);
         if let Some(shutdown) = self.shutdown.take() {
             let _ = shutdown.send(());
         }
         if let Some(thread) = self.thread.take() {
             let _ = thread.join();
+        }
+        if unhit && !std::thread::panicking() {
+            panic!(
+                "testkit: the {} on {} was never connected to; the test expected traffic it did not get (call allow_no_hits() if that is the point)",
+                self.what, self.addr
+            );
         }
     }
 }

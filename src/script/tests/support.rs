@@ -14,9 +14,9 @@ pub struct FakeServices {
 }
 
 impl ScriptServices for FakeServices {
-    fn send_request(&self, request: ScriptRequest) -> Result<ScriptResponse, String> {
+    fn send_request(&self, request: ScriptRequest) -> Result<ScriptResponse, SendRequestError> {
         self.sent.borrow_mut().push(request);
-        self.answer.clone().ok_or_else(|| "connect ECONNREFUSED 127.0.0.1:9".to_string())
+        self.answer.clone().ok_or_else(|| SendRequestError::InvalidUrl("connect ECONNREFUSED 127.0.0.1:9".to_string()))
     }
 
     fn dynamic_variable(&self, name: &str) -> Option<String> {

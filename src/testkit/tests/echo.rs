@@ -6,9 +6,9 @@ use std::time::{Duration, Instant};
 use md5::{Digest as _, Md5};
 use serde_json::{Value, json};
 
-use super::digest::parse_digest_header;
-use super::tests_support::{RawConn, client, client_no_redirect};
-use super::{EchoServer, unused_local_port};
+use super::support::{RawConn, client, client_no_redirect};
+use crate::testkit::digest::parse_digest_header;
+use crate::testkit::{EchoServer, unused_local_port};
 
 async fn get_json(response: reqwest::Response) -> Value {
     response.json::<Value>().await.expect("JSON body")
@@ -363,4 +363,16 @@ fn unused_port_refuses_connections() {
     assert_ne!(port, 0);
     let refused = std::net::TcpStream::connect(("127.0.0.1", port));
     assert_eq!(refused.map_err(|e| e.kind()).err(), Some(std::io::ErrorKind::ConnectionRefused));
+}
+
+#[test]
+#[should_panic(expected = "was never connected to")]
+fn a_server_nobody_connected_to_fails_its_test() {
+    let _unused = EchoServer::start_blocking();
+}
+
+#[test]
+fn a_server_may_be_told_to_expect_silence() {
+    let server = EchoServer::start_blocking();
+    server.allow_no_hits();
 }

@@ -4,7 +4,7 @@
 use tokio::io::{AsyncWriteExt, BufReader};
 use tokio::net::TcpStream;
 
-use super::http1::{Head, copy_body, read_head, response_framing};
+use crate::testkit::http1::{Head, copy_body, read_head, response_framing};
 
 pub(super) fn builder() -> reqwest::ClientBuilder {
     // Installing twice fails harmlessly; every test calls it, whichever runs first.

@@ -1,0 +1,6 @@
+//! The testkit's own tests: the echo API and the recording proxy against raw sockets and a
+//! plain client.
+
+mod echo;
+mod proxy;
+mod support;
