@@ -6,9 +6,11 @@
 //! `/work/shared/PROXY.md` and DESIGN.md §3.
 //!
 //! - `endpoint`: proxy URLs (parse, print masked)
-//! - `bypass`, `entry`, `target`, `glob`: `NO_PROXY`-style lists and host matching
+//! - `bypass`, `entry`, `target`: `NO_PROXY`-style lists and host matching (the glob and
+//!   host comparison are `crate::urlmatch`'s, shared with match patterns)
 //! - `env`: the system proxy from environment variables
-//! - `pattern`: Chrome-style match patterns of collection `proxy` objects
+//! - match patterns of collection `proxy` objects are `crate::urlmatch::MatchPattern`,
+//!   parsed leniently
 //! - `sources`: routes and the configured sources; `policy`: their precedence;
 //!   `explain`: the decision's story
 
@@ -18,8 +20,6 @@ mod entry;
 mod env;
 mod error;
 mod explain;
-mod glob;
-mod pattern;
 mod percent;
 mod policy;
 mod sources;
@@ -28,11 +28,11 @@ mod target;
 #[cfg(test)]
 mod tests;
 
+pub use crate::urlmatch::MatchPattern;
 pub use bypass::BypassList;
 pub use endpoint::{Credentials, ProxyEndpoint, ProxyScheme};
 pub use env::EnvProxy;
 pub use error::ProxyError;
 pub use explain::Decision;
-pub use pattern::MatchPattern;
 pub use policy::ProxyPolicy;
 pub use sources::{CollectionProxy, CustomProxy, Route, SchemeSelection, Source};
