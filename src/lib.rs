@@ -16,4 +16,5 @@ pub mod secret;
 #[cfg(feature = "testkit")]
 pub mod testkit;
 pub mod tls;
+pub mod urlmatch;
 pub mod vars;

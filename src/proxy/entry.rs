@@ -8,8 +8,8 @@ use std::net::IpAddr;
 
 use ipnet::{IpNet, Ipv4Net};
 
-use super::glob;
-use super::target::{Target, ends_with_label};
+use super::target::Target;
+use crate::urlmatch::{glob, host};
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 enum Kind {
@@ -54,9 +54,7 @@ impl Entry {
         match &self.kind {
             Kind::Any => true,
             Kind::Ip(net) => target.ip.is_some_and(|ip| net_contains(net, ip)),
-            Kind::Domain(d) => {
-                target.ip.is_none() && (target.host.eq_ignore_ascii_case(d) || ends_with_label(target.host, d))
-            }
+            Kind::Domain(d) => host::in_domain(target.host, target.ip.is_some(), d),
             Kind::Glob(g) => glob::matches(g, target.host, true),
             Kind::Local => target.ip.is_none() && !target.host.contains('.'),
             Kind::Loopback => target.is_loopback(),

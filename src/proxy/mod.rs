@@ -7,9 +7,11 @@
 //! section and in `proxy/tests/policy_fixtures.rs`) and DESIGN.md §3.
 //!
 //! - `endpoint`: proxy URLs (parse, print masked)
-//! - `bypass`, `entry`, `target`, `glob`: `NO_PROXY`-style lists and host matching
+//! - `bypass`, `entry`, `target`: `NO_PROXY`-style lists and host matching (the glob and
+//!   host comparison are `crate::urlmatch`'s, shared with match patterns)
 //! - `env`: the system proxy from environment variables
-//! - `pattern`: Chrome-style match patterns of collection `proxy` objects
+//! - match patterns of collection `proxy` objects are `crate::urlmatch::MatchPattern`,
+//!   parsed leniently
 //! - `sources`: routes and the configured sources; `policy`: their precedence;
 //!   `explain`: the decision's story
 
@@ -19,8 +21,6 @@ mod entry;
 mod env;
 mod error;
 mod explain;
-mod glob;
-mod pattern;
 mod percent;
 mod policy;
 mod sources;
@@ -29,11 +29,11 @@ mod target;
 #[cfg(test)]
 mod tests;
 
+pub use crate::urlmatch::MatchPattern;
 pub use bypass::BypassList;
 pub use endpoint::{Credentials, ProxyEndpoint, ProxyScheme};
 pub use env::EnvProxy;
 pub use error::ProxyError;
 pub use explain::Decision;
-pub use pattern::MatchPattern;
 pub use policy::ProxyPolicy;
 pub use sources::{CollectionProxy, CustomProxy, Route, SchemeSelection, Source};

@@ -8,9 +8,9 @@
 use super::bypass::BypassList;
 use super::endpoint::{Credentials, ProxyEndpoint, ProxyScheme};
 use super::env::EnvProxy;
-use super::pattern::matches_text;
 use super::sources::{CollectionProxy, CustomProxy, Route, Source};
 use super::target::Target;
+use crate::urlmatch::MatchPattern;
 
 /// Everything that decides routes, built once per run.
 #[derive(Clone, Debug)]
@@ -172,17 +172,16 @@ impl ProxyPolicy {
             "" => CollectionProxy::DEFAULT_MATCH,
             p => p,
         };
-        match matches_text(pattern, url) {
-            Err(why) => {
-                t.warn(|| format!("collection proxy match pattern `{pattern}` is invalid and never matches: {why}"));
-                t.reason(|| format!("collection proxy skipped: its match pattern `{pattern}` is invalid"));
-                return None;
-            }
-            Ok(false) => {
-                t.reason(|| format!("collection proxy skipped: its match pattern `{pattern}` does not match this URL"));
-                return None;
-            }
-            Ok(true) => {}
+        // Parsed per request because `CollectionProxy` carries the text as the collection has it.
+        let parsed = MatchPattern::parse_lenient(pattern);
+        if let Some(why) = parsed.invalid_reason() {
+            t.warn(|| format!("collection proxy match pattern `{pattern}` is invalid and never matches: {why}"));
+            t.reason(|| format!("collection proxy skipped: its match pattern `{pattern}` is invalid"));
+            return None;
+        }
+        if !parsed.matches(url) {
+            t.reason(|| format!("collection proxy skipped: its match pattern `{pattern}` does not match this URL"));
+            return None;
         }
         let Some(endpoint) = proxy.endpoint() else {
             t.warn(|| {

@@ -9,7 +9,7 @@ use std::str::FromStr;
 use super::bypass::BypassList;
 use super::endpoint::{Credentials, ProxyEndpoint, ProxyScheme};
 use super::error::ProxyError;
-use super::target::strip_brackets;
+use crate::urlmatch::host::strip_brackets;
 
 /// Where a request goes.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]

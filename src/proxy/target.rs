@@ -1,11 +1,12 @@
 //! `Target`: the request URL's host and effective port, normalised once for matching.
 //!
-//! Normalisation per PROXY.md: lower case (compared case-insensitively, so no copy is
-//! made), IDNA already applied by `url`, IPv6 brackets removed, one trailing dot removed,
-//! port = explicit port or the scheme default. Borrowed from the `Url`: no allocation,
-//! because `ProxyPolicy::route` runs for every request.
+//! Normalisation per PROXY.md: the host as `crate::urlmatch::host` reads it (the same
+//! reading match patterns use), port = explicit port or the scheme default. Borrowed from
+//! the `Url`: no allocation, because `ProxyPolicy::route` runs for every request.
 
 use std::net::IpAddr;
+
+use crate::urlmatch::host::{ends_with_label, url_host};
 
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct Target<'a> {
@@ -20,18 +21,7 @@ pub(crate) struct Target<'a> {
 impl<'a> Target<'a> {
     /// `None` when the URL has no host (`mailto:`, `file:///`).
     pub fn from_url(url: &'a url::Url) -> Option<Target<'a>> {
-        let (host, ip) = match url.host()? {
-            url::Host::Ipv4(ip) => (url.host_str()?, Some(IpAddr::V4(ip))),
-            url::Host::Ipv6(ip) => (strip_brackets(url.host_str()?), Some(IpAddr::V6(ip))),
-            url::Host::Domain(d) => {
-                let d = d.strip_suffix('.').unwrap_or(d);
-                // Opaque hosts of non-special schemes are not parsed as IPs by `url`.
-                (d, d.parse::<IpAddr>().ok())
-            }
-        };
-        if host.is_empty() {
-            return None;
-        }
+        let (host, ip) = url_host(url)?;
         Some(Target { host, ip, port: url.port_or_known_default() })
     }
 
@@ -45,19 +35,9 @@ impl<'a> Target<'a> {
     }
 }
 
-pub(crate) fn strip_brackets(host: &str) -> &str {
-    host.strip_prefix('[').and_then(|h| h.strip_suffix(']')).unwrap_or(host)
-}
-
 /// `localhost` or a name under it, case-insensitively.
 pub(crate) fn is_localhost_name(host: &str) -> bool {
     host.eq_ignore_ascii_case("localhost") || ends_with_label(host, "localhost")
-}
-
-/// Whether `host` ends with `"." + suffix`, ASCII case-insensitively (`suffix` lower case).
-pub(crate) fn ends_with_label(host: &str, suffix: &str) -> bool {
-    let (h, s) = (host.as_bytes(), suffix.as_bytes());
-    h.len() > s.len() && h[h.len() - s.len() - 1] == b'.' && h[h.len() - s.len()..].eq_ignore_ascii_case(s)
 }
 
 #[cfg(test)]

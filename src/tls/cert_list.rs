@@ -12,9 +12,9 @@ use url::Url;
 
 use super::errors::TlsError;
 use super::identity::{ClientIdentity, load_pem_identity};
-use super::pattern::MatchPattern;
 use super::pem::read_file;
 use super::pkcs12::load_pkcs12_identity;
+use crate::urlmatch::MatchPattern;
 
 const FLAG: &str = "--ssl-client-cert-list";
 
@@ -22,8 +22,8 @@ const FLAG: &str = "--ssl-client-cert-list";
 #[derive(Debug, Clone)]
 pub struct CertListEntry {
     pub name: String,
-    /// The URL match patterns as written; each was validated when the list was loaded.
-    pub matches: Vec<String>,
+    /// The URL match patterns, parsed (strictly) when the list was loaded.
+    pub matches: Vec<MatchPattern>,
     pub identity: ClientIdentity,
 }
 
@@ -101,7 +101,7 @@ fn load_entry(
         Some(Value::String(s)) => s.clone(),
         Some(_) => return Err(at(".name", "expected a string".into())),
     };
-    let matches: Vec<String> = match obj.get("matches") {
+    let written: Vec<String> = match obj.get("matches") {
         Some(Value::String(s)) => vec![s.clone()],
         Some(Value::Array(list)) => list
             .iter()
@@ -121,20 +121,24 @@ fn load_entry(
         }
         Some(_) => return Err(at(".matches", "expected an array of strings".into())),
     };
-    if matches.is_empty() {
+    if written.is_empty() {
         return Err(at(".matches", "is empty, so the entry would never be used".into()));
     }
     let origin = match name.as_str() {
         "" => format!("{flag} entry {i}"),
         n => format!("{flag} entry {i} \"{n}\""),
     };
-    for (j, m) in matches.iter().enumerate() {
-        MatchPattern::parse(m).map_err(|reason| TlsError::InvalidPattern {
-            origin: format!("{flag} {}: at {i}.matches[{j}]", path.display()),
-            pattern: m.clone(),
-            reason,
-        })?;
-    }
+    let matches = written
+        .into_iter()
+        .enumerate()
+        .map(|(j, m)| {
+            MatchPattern::parse(&m).map_err(|reason| TlsError::InvalidPattern {
+                origin: format!("{flag} {}: at {i}.matches[{j}]", path.display()),
+                pattern: m,
+                reason,
+            })
+        })
+        .collect::<Result<Vec<_>, _>>()?;
     let passphrase = match obj.get("passphrase") {
         None | Some(Value::Null) => None,
         Some(Value::String(s)) => Some(s.as_str()),
@@ -182,14 +186,12 @@ fn load_entry(
     Ok(CertListEntry { name, matches, identity })
 }
 
-/// Chooses: first cert-list entry whose pattern matches the URL, else the fallback.
+/// Chooses: first cert-list entry whose pattern matches the URL, else the fallback. Runs per
+/// request, so it only matches: the patterns were parsed at load.
 pub fn select<'a>(
     url: &Url,
     list: &'a [CertListEntry],
     fallback: Option<&'a ClientIdentity>,
 ) -> Option<&'a ClientIdentity> {
-    list.iter()
-        .find(|entry| entry.matches.iter().filter_map(|m| MatchPattern::parse(m).ok()).any(|p| p.matches(url)))
-        .map(|entry| &entry.identity)
-        .or(fallback)
+    list.iter().find(|entry| entry.matches.iter().any(|p| p.matches(url))).map(|entry| &entry.identity).or(fallback)
 }

@@ -6,6 +6,8 @@
 
 use std::path::PathBuf;
 
+use crate::urlmatch::PatternError;
+
 #[derive(thiserror::Error, Debug)]
 pub enum TlsError {
     #[error("{origin}: cannot read {what} {}: {reason}", path.display())]
@@ -67,5 +69,5 @@ pub enum TlsError {
     },
 
     #[error("{origin}: invalid URL match pattern {pattern:?}: {reason}")]
-    InvalidPattern { origin: String, pattern: String, reason: String },
+    InvalidPattern { origin: String, pattern: String, reason: PatternError },
 }

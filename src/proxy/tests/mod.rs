@@ -3,7 +3,6 @@
 mod bypass_tests;
 mod endpoint_tests;
 mod env_tests;
-mod pattern_tests;
 mod policy_fixtures;
 mod policy_tests;
 mod precedence_tests;

@@ -146,7 +146,7 @@ fn rows() -> Vec<Row> {
             route: "http://sys.proxy:3129",
             source: Source::System,
             reasons: &["none configured", "is invalid", "from https_proxy"],
-            warnings: &["missing path"],
+            warnings: &["no path"],
         },
         Row {
             name: "empty pattern means <all_urls>",
