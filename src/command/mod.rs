@@ -3,6 +3,7 @@
 
 mod explain;
 mod inputs;
+mod options;
 mod run;
 
 pub use explain::explain;

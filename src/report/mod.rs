@@ -1,6 +1,7 @@
 //! Reporting: the `Event`s a run emits, the `Reporter` trait, and the sinks (terminal,
 //! JUnit, JSON). Every event passes the `Redactor` before any sink sees it.
 
+mod build;
 mod cli;
 mod event;
 mod export;
@@ -12,6 +13,7 @@ mod stats;
 #[cfg(test)]
 mod testdata;
 
+pub use build::{KNOWN_REPORTERS, ReporterSettings, ReporterSetupError, Reporters, build_reporters};
 pub use cli::{CliOptions, CliReporter};
 pub use event::*;
 pub use export::export_path;

@@ -1,0 +1,169 @@
+//! `postie run`'s flags turned into the option values the run and the reporters take: each
+//! default computed in one place (the working directory once), trust and client
+//! certificates loaded before the first request so a bad file is an input error (exit 2).
+
+use std::collections::HashMap;
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, SystemTime};
+
+use serde_json::{Map, Value};
+
+use super::{Failure, process_env};
+use crate::cli::{ColorChoice, ParallelUnit, ProtocolVersion, RunArgs};
+use crate::http::{DEFAULT_POOL_IDLE_TIMEOUT, HttpProtocol, load_ca_bundle};
+use crate::plan::{LaneUnit, Plan};
+use crate::report::{CliOptions, ReporterSettings};
+use crate::run::RunOptions;
+use crate::tls::{CertListEntry, ClientIdentity};
+
+fn millis(ms: Option<u64>) -> Option<Duration> {
+    ms.filter(|&m| m > 0).map(Duration::from_millis)
+}
+
+/// The reporters' settings: names, terminal decisions (colour, progress bar) and export paths.
+pub fn reporter_settings(args: &RunArgs, started: SystemTime) -> ReporterSettings {
+    let color = match args.color {
+        ColorChoice::On => true,
+        ColorChoice::Off => false,
+        ColorChoice::Auto => std::io::stdout().is_terminal() && process_env("NO_COLOR").is_none_or(|v| v.is_empty()),
+    };
+    let progress = !args.no_progress
+        && std::io::stderr().is_terminal()
+        && process_env("CI").is_none_or(|v| v.is_empty() || v == "false");
+    ReporterSettings {
+        names: args.reporters.clone(),
+        silent: args.silent,
+        progress,
+        cli: CliOptions {
+            color,
+            unicode: !args.disable_unicode,
+            no_summary: args.reporter_cli_no_summary,
+            no_failures: args.reporter_cli_no_failures,
+            no_assertions: args.reporter_cli_no_assertions,
+            no_console: args.reporter_cli_no_console,
+            verbose: args.verbose,
+        },
+        junit_export: args.reporter_junit_export.clone(),
+        json_export: args.reporter_json_export.clone(),
+        json_body_limit: args.reporter_json_body_limit,
+        started,
+    }
+}
+
+/// Builds `RunOptions` from the flags; loads what the run needs from files first.
+pub struct RunOptionsBuilder<'a> {
+    args: &'a RunArgs,
+    /// `--working-dir`, or the current folder: where relative body files and certificates are.
+    working_dir: PathBuf,
+}
+
+impl<'a> RunOptionsBuilder<'a> {
+    pub fn new(args: &'a RunArgs) -> Self {
+        let working_dir = args.working_dir.clone().unwrap_or_else(|| PathBuf::from("."));
+        RunOptionsBuilder { args, working_dir }
+    }
+
+    pub fn build(self, plan: &Plan, data: Vec<Map<String, Value>>) -> Result<RunOptions, Failure> {
+        let args = self.args;
+        let (client_identity, client_cert_list) = self.client_certificates()?;
+        Ok(RunOptions {
+            iterations: args.iteration_count.map(|n| n as usize),
+            data,
+            bail: args.bail.is_some(),
+            delay_request: millis(args.delay_request),
+            timeout_request: millis(args.timeout_request),
+            timeout_run: millis(args.timeout),
+            timeout_script: millis(args.timeout_script),
+            follow_redirects: !args.ignore_redirects,
+            insecure: args.insecure,
+            protocol: match args.protocol_version {
+                ProtocolVersion::Http1 => HttpProtocol::Http1,
+                ProtocolVersion::Auto => HttpProtocol::Auto,
+                ProtocolVersion::Http2 => HttpProtocol::Http2,
+            },
+            verbose: args.verbose,
+            jobs: args.jobs as usize,
+            parallel: match args.parallel {
+                ParallelUnit::Iteration => LaneUnit::Iteration,
+                ParallelUnit::Folder => LaneUnit::Folder,
+                ParallelUnit::Request => LaneUnit::Request,
+            },
+            max_connections_per_host: args.max_connections_per_host.map(|n| n as usize),
+            pool_idle_timeout: args.pool_idle_timeout.map_or(DEFAULT_POOL_IDLE_TIMEOUT, Duration::from_millis),
+            extra_roots: self.extra_roots()?,
+            client_identity,
+            client_cert_list,
+            request_certificates: self.request_certificates(plan)?,
+            handle_interrupt: true,
+            working_dir: self.working_dir,
+        })
+    }
+
+    /// `--ssl-extra-ca-certs` and `NODE_EXTRA_CA_CERTS`, on top of the system store.
+    fn extra_roots(&self) -> Result<Vec<rustls::pki_types::CertificateDer<'static>>, Failure> {
+        let mut roots = Vec::new();
+        let mut notes = Vec::new();
+        if let Some(path) = &self.args.ssl_extra_ca_certs {
+            roots.extend(load_ca_bundle(path, "--ssl-extra-ca-certs").map_err(Failure::input)?);
+            notes.push(format!("{} CA certificate(s) from --ssl-extra-ca-certs {}", roots.len(), path.display()));
+        }
+        // Newman users set this for Node; honour it so their CI keeps working.
+        if let Some(path) = process_env("NODE_EXTRA_CA_CERTS").filter(|p| !p.is_empty()) {
+            let certs = load_ca_bundle(Path::new(&path), "NODE_EXTRA_CA_CERTS").map_err(Failure::input)?;
+            notes.push(format!("{} CA certificate(s) from NODE_EXTRA_CA_CERTS={path}", certs.len()));
+            roots.extend(certs);
+        }
+        if self.args.verbose {
+            for var in ["SSL_CERT_FILE", "SSL_CERT_DIR"] {
+                if let Some(v) = process_env(var).filter(|v| !v.is_empty()) {
+                    notes.push(format!("system store read from {var}={v}"));
+                }
+            }
+            let extra = if notes.is_empty() { String::new() } else { format!("; {}", notes.join("; ")) };
+            eprintln!("trust: the operating system's CA store{extra}");
+        }
+        Ok(roots)
+    }
+
+    /// `--ssl-client-cert` (with its key, or a PKCS#12 bundle) and `--ssl-client-cert-list`.
+    fn client_certificates(&self) -> Result<(Option<ClientIdentity>, Vec<CertListEntry>), Failure> {
+        let args = self.args;
+        let passphrase = args.ssl_client_passphrase.as_deref();
+        let single = match (&args.ssl_client_cert, &args.ssl_client_key) {
+            (Some(cert), Some(key)) => Some(
+                crate::tls::load_pem_identity(cert, key, passphrase, "--ssl-client-cert").map_err(Failure::input)?,
+            ),
+            (Some(cert), None)
+                if cert.extension().is_some_and(|e| e.eq_ignore_ascii_case("pfx") || e.eq_ignore_ascii_case("p12")) =>
+            {
+                Some(crate::tls::load_pkcs12_identity(cert, passphrase, "--ssl-client-cert").map_err(Failure::input)?)
+            }
+            (Some(_), None) => {
+                return Err(Failure::input(
+                    "--ssl-client-cert needs --ssl-client-key (or give a PKCS#12 .pfx/.p12 bundle that holds both)",
+                ));
+            }
+            (None, Some(_)) => return Err(Failure::input("--ssl-client-key needs --ssl-client-cert")),
+            (None, None) => None,
+        };
+        let list = match &args.ssl_client_cert_list {
+            Some(path) => crate::tls::load_cert_list(path, &self.working_dir).map_err(Failure::input)?,
+            None => Vec::new(),
+        };
+        Ok((single, list))
+    }
+
+    /// Requests' own `certificate` objects, by plan position.
+    fn request_certificates(&self, plan: &Plan) -> Result<HashMap<usize, CertListEntry>, Failure> {
+        let mut out = HashMap::new();
+        for planned in &plan.requests {
+            if let Some((value, at)) = &planned.request.certificate {
+                let entry = crate::tls::load_certificate_object(value, &self.args.collection, at, &self.working_dir)
+                    .map_err(Failure::input)?;
+                out.insert(planned.position, entry);
+            }
+        }
+        Ok(out)
+    }
+}

@@ -1,0 +1,151 @@
+//! Which reporters a run gets: `-r` names checked against the ones that exist, each built
+//! with its settings, report files opened before the run. A new reporter is added here
+//! (and in its own file), not in `command`.
+
+use std::path::{Path, PathBuf};
+use std::time::SystemTime;
+
+use serde_json::Value;
+
+use super::cli::{CliOptions, CliReporter};
+use super::export::export_path;
+use super::json::{FinalScopes, JsonReporter, redact_json};
+use super::junit::JunitReporter;
+use super::progress::ProgressReporter;
+use super::redact::Redactor;
+use super::{ReportError, Reporter};
+
+/// The reporters `-r` may name.
+pub const KNOWN_REPORTERS: &[&str] = &["cli", "junit", "json"];
+
+/// Everything the reporters are built from, decided by the caller from flags and the terminal.
+#[derive(Clone, Debug)]
+pub struct ReporterSettings {
+    /// `-r` as given (trimmed and lower-cased here).
+    pub names: Vec<String>,
+    /// `--silent`: no terminal output at all.
+    pub silent: bool,
+    /// A progress bar on standard error (a terminal, not CI, not `--no-progress`).
+    pub progress: bool,
+    pub cli: CliOptions,
+    pub junit_export: Option<PathBuf>,
+    pub json_export: Option<PathBuf>,
+    pub json_body_limit: usize,
+    /// When the run starts: names timestamped report files.
+    pub started: SystemTime,
+}
+
+/// Why the reporters could not be set up.
+#[derive(Debug, thiserror::Error)]
+pub enum ReporterSetupError {
+    /// A usage error (exit 2).
+    #[error("unknown reporter `{name}` in -r/--reporters; available: {}", KNOWN_REPORTERS.join(", "))]
+    Unknown { name: String },
+    /// A report file cannot be written (exit 3).
+    #[error("cannot create the report folder {}: {source}", path.display())]
+    Folder {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error(transparent)]
+    File(#[from] ReportError),
+}
+
+/// The reporters of a run, and the JSON reporter's slot for the final scopes.
+pub struct Reporters {
+    pub list: Vec<Box<dyn Reporter>>,
+    pub final_scopes: Option<FinalScopes>,
+}
+
+/// Builds the named reporters; `collection` is the collection as loaded (the JSON report
+/// keeps a copy, masked by `redactor`).
+pub fn build_reporters(
+    settings: &ReporterSettings,
+    collection: &Value,
+    redactor: &Redactor,
+) -> Result<Reporters, ReporterSetupError> {
+    let names: Vec<String> = settings.names.iter().map(|r| r.trim().to_lowercase()).filter(|r| !r.is_empty()).collect();
+    if let Some(unknown) = names.iter().find(|n| !KNOWN_REPORTERS.contains(&n.as_str())) {
+        return Err(ReporterSetupError::Unknown { name: unknown.clone() });
+    }
+    let wants = |name: &str| names.iter().any(|n| n == name);
+    let mut list: Vec<Box<dyn Reporter>> = Vec::new();
+    let progress = (settings.progress && !settings.silent).then(ProgressReporter::new);
+    if wants("cli") && !settings.silent {
+        let mut cli = CliReporter::new(Box::new(std::io::stdout()), settings.cli.clone());
+        if let Some(p) = &progress {
+            cli = cli.with_progress(p.handle());
+        }
+        list.push(Box::new(cli));
+    }
+    if let Some(p) = progress {
+        list.push(Box::new(p));
+    }
+    if wants("junit") {
+        let path = report_path(settings.junit_export.as_deref(), "junit", "xml", settings.started)?;
+        list.push(Box::new(JunitReporter::new(&path)?));
+    }
+    let mut final_scopes = None;
+    if wants("json") {
+        let path = report_path(settings.json_export.as_deref(), "json", "json", settings.started)?;
+        let mut raw = collection.clone();
+        redact_json(redactor, &mut raw);
+        let json = JsonReporter::new(&path, &raw, settings.json_body_limit)?;
+        final_scopes = Some(json.final_scopes());
+        list.push(Box::new(json));
+    }
+    Ok(Reporters { list, final_scopes })
+}
+
+/// Without an export path, reports go to `./postie/` with a timestamped name (as Newman's `./newman/`).
+fn report_path(
+    given: Option<&Path>,
+    reporter: &str,
+    ext: &str,
+    started: SystemTime,
+) -> Result<PathBuf, ReporterSetupError> {
+    let path = match given {
+        Some(p) => p.to_path_buf(),
+        None => {
+            let dir = PathBuf::from("postie");
+            std::fs::create_dir_all(&dir).map_err(|source| ReporterSetupError::Folder { path: dir.clone(), source })?;
+            dir
+        }
+    };
+    Ok(export_path(&path, reporter, ext, started))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn settings(names: &[&str], dir: &Path) -> ReporterSettings {
+        ReporterSettings {
+            names: names.iter().map(|n| n.to_string()).collect(),
+            silent: true,
+            progress: false,
+            cli: CliOptions::default(),
+            junit_export: Some(dir.join("r.xml")),
+            json_export: Some(dir.join("r.json")),
+            json_body_limit: 1024,
+            started: SystemTime::now(),
+        }
+    }
+
+    #[test]
+    fn names_are_checked_and_each_reporter_opens_its_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let redactor = Redactor::new(true);
+        let collection = serde_json::json!({ "info": { "name": "c" } });
+        let err = build_reporters(&settings(&["cli", "html5"], dir.path()), &collection, &redactor).err().unwrap();
+        assert_eq!(err.to_string(), "unknown reporter `html5` in -r/--reporters; available: cli, junit, json");
+        let built = build_reporters(&settings(&[" JSON ", "junit", ""], dir.path()), &collection, &redactor).unwrap();
+        assert_eq!(built.list.len(), 2);
+        assert!(built.final_scopes.is_some());
+        assert!(dir.path().join("r.xml").is_file() && dir.path().join("r.json").is_file());
+        // --silent: the cli reporter is left out
+        let built = build_reporters(&settings(&["cli"], dir.path()), &collection, &redactor).unwrap();
+        assert!(built.list.is_empty());
+    }
+}
