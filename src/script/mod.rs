@@ -5,7 +5,7 @@
 //! touches the network itself (`pm.sendRequest` goes through `ScriptServices`).
 
 mod crypto;
-mod drive;
+mod engine;
 mod flat;
 mod host;
 mod io;

@@ -63,31 +63,36 @@ pub struct ServicesSlot {
     current: Cell<Option<NonNull<dyn ScriptServices + 'static>>>,
 }
 
-pub struct SlotGuard<'a> {
+/// Clears the slot (back to what it held before) when the closure returns or unwinds.
+struct Restore<'a> {
     slot: &'a ServicesSlot,
+    previous: Option<NonNull<dyn ScriptServices + 'static>>,
 }
 
-impl Drop for SlotGuard<'_> {
+impl Drop for Restore<'_> {
     fn drop(&mut self) {
-        self.slot.current.set(None);
+        self.slot.current.set(self.previous);
     }
 }
 
 impl ServicesSlot {
-    /// Makes `services` reachable until the returned guard drops.
-    pub fn enter<'a>(&'a self, services: &'a dyn ScriptServices) -> SlotGuard<'a> {
-        let borrowed: NonNull<dyn ScriptServices + 'a> = NonNull::from(services);
-        // SAFETY: only the lifetime bound is erased. The pointer is dereferenced only in
-        // `with`, while the guard (which borrows `services` for 'a) is alive; the guard's
-        // Drop clears it, and the slot is private to one thread (it is not Send/Sync).
+    /// Runs `f` with `services` reachable from scripts. The slot holds `services` only while
+    /// `f` runs: the restore is a local of this call, so no caller can leak it (a guard
+    /// returned to the caller could be `mem::forget`-ed and leave a dangling pointer).
+    pub fn scoped<R>(&self, services: &dyn ScriptServices, f: impl FnOnce() -> R) -> R {
+        let borrowed: NonNull<dyn ScriptServices + '_> = NonNull::from(services);
+        // SAFETY: only the lifetime bound is erased. `services` outlives this call, the
+        // pointer is cleared (to the previous value) before the call returns or unwinds, and
+        // it is dereferenced only in `with` during `f`; the slot is private to one thread
+        // (it is neither Send nor Sync).
         let erased: NonNull<dyn ScriptServices + 'static> = unsafe { std::mem::transmute(borrowed) };
-        self.current.set(Some(erased));
-        SlotGuard { slot: self }
+        let _restore = Restore { slot: self, previous: self.current.replace(Some(erased)) };
+        f()
     }
 
     fn with<R>(&self, f: impl FnOnce(&dyn ScriptServices) -> R) -> Option<R> {
         let ptr = self.current.get()?;
-        // SAFETY: see `enter`: a pointer in the slot always refers to live services.
+        // SAFETY: see `scoped`: a pointer in the slot always refers to live services.
         Some(f(unsafe { ptr.as_ref() }))
     }
 }

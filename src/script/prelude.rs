@@ -30,33 +30,18 @@ pub const INSPECT_BYTECODE: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/in
 /// A library of `vendor/` as build.rs wrapped it: a function of `(module, exports, require)`
 /// that fills `module.exports`.
 pub struct VendorChunk {
+    /// The name `native.loadChunk` takes (and `require`, for the requirable ones).
+    pub name: &'static str,
     pub source: &'static str,
     pub bytecode: &'static [u8],
     pub file: &'static str,
 }
 
-macro_rules! vendor_chunk {
-    ($stem:literal, $file:literal) => {
-        VendorChunk {
-            source: include_str!(concat!(env!("OUT_DIR"), "/vendor_", $stem, ".js")),
-            bytecode: include_bytes!(concat!(env!("OUT_DIR"), "/vendor_", $stem, ".qjsbc")),
-            file: concat!("postie-vendor-", $file),
-        }
-    };
-}
+include!(concat!(env!("OUT_DIR"), "/vendor_table.rs"));
 
-/// The vendored library `require(name)` answers with, if postie ships it.
-pub fn vendor_chunk(name: &str) -> Option<VendorChunk> {
-    match name {
-        "moment" => Some(vendor_chunk!("moment", "moment.min.js")),
-        "lodash" => Some(vendor_chunk!("lodash", "lodash.min.js")),
-        "xml2js" => Some(vendor_chunk!("xml2js", "xml2js.min.js")),
-        "tv4" => Some(vendor_chunk!("tv4", "tv4.js")),
-        "ajv" => Some(vendor_chunk!("ajv", "ajv.min.js")),
-        // Not a `require` name: the global `_`, lodash 3 in Postman's sandbox.
-        "lodash3" => Some(vendor_chunk!("lodash3", "lodash3.min.js")),
-        _ => None,
-    }
+/// The vendored chunk of that name, if postie ships it.
+pub fn vendor_chunk(name: &str) -> Option<&'static VendorChunk> {
+    VENDOR_CHUNKS.iter().find(|chunk| chunk.name == name)
 }
 
 /// The function a chunk compiled by build.rs evaluates to: from its bytecode, or from its
@@ -91,4 +76,42 @@ pub fn wrap_script(code: &str) -> String {
     wrapped.push_str(code);
     wrapped.push_str("\n})");
     wrapped
+}
+
+#[cfg(test)]
+mod tests {
+    use rquickjs::{Context, Function, Object, Runtime, Value};
+
+    use super::*;
+
+    #[test]
+    fn the_build_time_bytecode_loads_and_yields_the_chunk_functions() {
+        let runtime = Runtime::new().unwrap();
+        let context = Context::full(&runtime).unwrap();
+        context.with(|ctx| {
+            let vendored = ["moment", "lodash", "lodash3", "xml2js", "tv4", "ajv"]
+                .map(|name| vendor_chunk(name).expect("vendored").bytecode);
+            for bytes in [BYTECODE, INSPECT_BYTECODE].into_iter().chain(vendored) {
+                let f = from_bytecode(&ctx, bytes).expect("bytecode from build.rs loads");
+                assert!(f.as_object().is_some());
+            }
+        });
+    }
+
+    #[test]
+    fn the_inspect_source_gives_the_same_functions_as_its_bytecode() {
+        let runtime = Runtime::new().unwrap();
+        let context = Context::full(&runtime).unwrap();
+        context.with(|ctx| {
+            let from_source: Function = ctx.eval(INSPECT_SOURCE).unwrap();
+            let from_bytes = from_bytecode(&ctx, INSPECT_BYTECODE).unwrap();
+            let no_class = Function::new(ctx.clone(), |_: Value| false).unwrap();
+            for factory in [from_source, from_bytes] {
+                let chunk: Object = factory.call((no_class.clone(),)).unwrap();
+                let display: Function = chunk.get("objDisplay").unwrap();
+                let text: String = display.call((vec![1, 2],)).unwrap();
+                assert_eq!(text, "[ 1, 2 ]");
+            }
+        });
+    }
 }

@@ -84,16 +84,12 @@ var uuidModule = function () { return native.uuid(); };
 uuidModule.v4 = uuidModule;
 
 function requireModule(name) {
+  if (Object.prototype.hasOwnProperty.call(REQUIRABLE_VENDOR, name)) return vendorModule(name);
   switch (name) {
     case 'crypto-js': return CryptoJS;
     case 'atob': return atob;
     case 'btoa': return btoa;
     case 'uuid': return uuidModule;
-    case 'moment': return vendorModule('moment');
-    case 'lodash': return vendorModule('lodash');
-    case 'xml2js': return vendorModule('xml2js');
-    case 'tv4': return vendorModule('tv4');
-    case 'ajv': return vendorModule('ajv');
     case 'chai': return { expect: expect, Assertion: Assertion, AssertionError: AssertionError };
   }
   throw new Error("module '" + name + "' is not supported by postie yet");
