@@ -4,10 +4,12 @@ use std::path::Path;
 
 use serde_json::{Map, Value};
 
+use super::auth::AuthSetting;
 use super::auth::parse_auth;
 use super::body::parse_body;
+use super::error::LoadError;
+use super::model::{Collection, Event, Folder, Header, Item, Listen, Node, ProxyConfig, Request, SchemaVersion};
 use super::url_spec::{UrlSpec, parse_url};
-use super::{Collection, Event, Folder, Header, Item, Listen, LoadError, Node, ProxyConfig, Request, SchemaVersion};
 
 /// Reads and parses a collection file (a UTF-8 byte-order mark is allowed).
 pub fn load_file(path: &Path) -> Result<Collection, LoadError> {
@@ -207,7 +209,7 @@ impl Loader<'_> {
         Ok(Request { method, url, headers, body, auth, proxy, certificate })
     }
 
-    fn auth(&mut self, value: Option<&Value>, at: &str) -> Result<super::AuthSetting, LoadError> {
+    fn auth(&mut self, value: Option<&Value>, at: &str) -> Result<AuthSetting, LoadError> {
         parse_auth(value.unwrap_or(&Value::Null)).map_err(|m| self.shape(at, m))
     }
 

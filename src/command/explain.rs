@@ -3,8 +3,8 @@
 
 use std::io::Write;
 
+use super::failure::{Failure, Outcome};
 use super::inputs::{load_collection, load_scopes, proxy_policy};
-use super::{Failure, Outcome};
 use crate::cli::ExplainArgs;
 use crate::http::{collection_proxy, parse_url, resolve_url};
 use crate::plan;

@@ -8,7 +8,7 @@ use crate::collection::{self, Collection};
 use crate::config::{self, PolicyBuild, ProxyFlags};
 use crate::vars::{self, Scopes, VariableScope};
 
-use super::{Failure, process_env};
+use super::failure::{Failure, process_env};
 
 pub fn load_collection(path: &Path) -> Result<Collection, Failure> {
     collection::load_file(path).map_err(Failure::input)

@@ -9,7 +9,7 @@ use std::time::{Duration, SystemTime};
 
 use serde_json::{Map, Value};
 
-use super::{Failure, process_env};
+use super::failure::{Failure, process_env};
 use crate::cli::{ColorChoice, ParallelUnit, ProtocolVersion, RunArgs};
 use crate::http::{DEFAULT_POOL_IDLE_TIMEOUT, HttpProtocol, load_ca_bundle};
 use crate::plan::{LaneUnit, Plan};

@@ -3,9 +3,9 @@
 use std::path::Path;
 use std::sync::Arc;
 
+use super::failure::{Failure, Outcome};
 use super::inputs::{load_collection, load_scopes, proxy_policy};
 use super::options::{RunOptionsBuilder, reporter_settings};
-use super::{Failure, Outcome};
 use crate::cli::RunArgs;
 use crate::plan;
 use crate::report::{Dispatcher, Event, Redactor, ReporterSetupError, build_reporters, redact_json};

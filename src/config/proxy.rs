@@ -4,7 +4,8 @@
 use crate::proxy::{BypassList, Credentials, CustomProxy, EnvProxy, ProxyEndpoint, ProxyPolicy, SchemeSelection};
 use crate::secret::Secret;
 
-use super::{ConfigError, ConfigFile};
+use super::error::ConfigError;
+use super::file::ConfigFile;
 
 /// The proxy flags as given on the command line.
 #[derive(Clone, Debug, Default)]

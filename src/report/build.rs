@@ -13,7 +13,7 @@ use super::json::{FinalScopes, JsonReporter, redact_json};
 use super::junit::JunitReporter;
 use super::progress::ProgressReporter;
 use super::redact::Redactor;
-use super::{ReportError, Reporter};
+use super::reporter::{ReportError, Reporter};
 
 /// The reporters `-r` may name.
 pub const KNOWN_REPORTERS: &[&str] = &["cli", "junit", "json"];

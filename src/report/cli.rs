@@ -4,7 +4,8 @@
 use std::io::Write;
 
 use super::event::{AssertionStatus, Execution, RunInfo};
-use super::{ReportError, Summary};
+use super::reporter::{ReportError, Reporter};
+use super::stats::Summary;
 
 #[derive(Clone, Debug, Default)]
 pub struct CliOptions {
@@ -71,7 +72,7 @@ pub fn human_ms(ms: f64) -> String {
     if ms >= 1000.0 { format!("{:.1}s", ms / 1000.0) } else { format!("{}ms", ms.round() as u64) }
 }
 
-impl super::Reporter for CliReporter {
+impl Reporter for CliReporter {
     fn start(&mut self, info: &RunInfo) -> Result<(), ReportError> {
         self.iterations = info.iterations;
         self.write("postie\n".to_string())?;

@@ -168,15 +168,6 @@ impl Execution {
     }
 }
 
-#[derive(Clone, Debug)]
-pub enum Event {
-    Start(RunInfo),
-    Execution(Box<Execution>),
-    /// A run-level notice (not tied to a request): shown by the terminal reporter.
-    Warning(String),
-    Done(Box<super::Summary>),
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

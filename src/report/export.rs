@@ -7,7 +7,7 @@ use std::io::BufWriter;
 use std::path::{Path, PathBuf};
 use std::time::SystemTime;
 
-use super::ReportError;
+use super::reporter::ReportError;
 
 /// The file a reporter writes to: a timestamped `postie-run-report-<UTC time>.<ext>` inside
 /// `path` when `path` is an existing directory, otherwise `path` itself.

@@ -5,7 +5,8 @@
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use super::event::{Execution, RunInfo};
-use super::{ReportError, Summary};
+use super::reporter::{ReportError, Reporter};
+use super::stats::Summary;
 
 pub struct ProgressReporter {
     bar: ProgressBar,
@@ -38,7 +39,7 @@ impl Default for ProgressReporter {
     }
 }
 
-impl super::Reporter for ProgressReporter {
+impl Reporter for ProgressReporter {
     fn start(&mut self, info: &RunInfo) -> Result<(), ReportError> {
         self.bar.set_length((info.iterations * info.planned) as u64);
         self.bar.set_message("0 failed");

@@ -3,7 +3,7 @@
 
 use std::time::SystemTime;
 
-use super::event::{AssertionStatus, Execution};
+use super::event::{AssertionStatus, Execution, ScriptPhase};
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize)]
 pub struct Counter {
@@ -104,8 +104,8 @@ impl Summary {
         if !e.skipped {
             s.requests.add(e.error.is_some());
         }
-        let pre_failed = e.script_errors.iter().any(|x| x.phase == super::ScriptPhase::PreRequest);
-        let test_failed = e.script_errors.iter().any(|x| x.phase == super::ScriptPhase::Test);
+        let pre_failed = e.script_errors.iter().any(|x| x.phase == ScriptPhase::PreRequest);
+        let test_failed = e.script_errors.iter().any(|x| x.phase == ScriptPhase::Test);
         if e.ran_prerequest {
             s.prerequests.add(pre_failed);
             s.prerequest_scripts.add(pre_failed);

@@ -4,7 +4,8 @@
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use super::event::*;
-use super::{Reporter, Summary};
+use super::reporter::Reporter;
+use super::stats::Summary;
 
 /// 2025-05-01T09:00:00.000Z
 pub fn started() -> SystemTime {

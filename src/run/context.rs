@@ -8,7 +8,8 @@ use crate::http::{ClientKey, HttpProtocol};
 use crate::plan::{Plan, PlannedRequest};
 use crate::proxy::{ProxyPolicy, Route};
 
-use super::{Cancel, RunOptions};
+use super::cancel::Cancel;
+use super::options::RunOptions;
 
 /// Redirects followed when `maxRedirects` is not set (Postman's default).
 const DEFAULT_MAX_REDIRECTS: usize = 10;

@@ -12,7 +12,6 @@ use crate::report::{Cursor, Event, Execution, ScriptErrorRecord, ScriptPhase};
 use crate::script::{NextRequest, ScriptHost, ScriptInfo, ScriptInput, ScriptLimits, ScriptRequest, ScriptResponse};
 use crate::vars::{Scopes, VariableScope};
 
-use super::RunOptions;
 use super::context::{LaneContext, client_key};
 use super::convert::{
     apply_request_changes, describe_route, event_of, prepare_error, record_outcome, request_error, response_record,
@@ -20,6 +19,7 @@ use super::convert::{
 };
 use super::limit::HostLimits;
 use super::network::{SideNetwork, send_cancellable};
+use super::options::RunOptions;
 use super::scripting::{LaneServices, ScopeCache, apply_scope_maps};
 
 /// Memory a lane's JavaScript engine may use; large JSON responses parsed by scripts need room.

@@ -15,18 +15,16 @@ mod limit;
 mod mailbox;
 mod merge;
 mod network;
+mod options;
 mod order;
 mod scheduler;
 mod scripting;
 mod window;
 
-use std::path::PathBuf;
 use std::rc::Rc;
 use std::sync::atomic::AtomicUsize;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime};
-
-use serde_json::{Map, Value};
 
 pub use cancel::Cancel;
 use context::LaneContext;
@@ -34,75 +32,17 @@ use lane::Worker;
 use limit::HostLimits;
 use merge::LaneMerge;
 use network::SideNetwork;
+pub use options::RunOptions;
 use order::{LaneMsg, Orderer};
 use scheduler::Scheduler;
 use window::Window;
 
 use crate::collection::Collection;
-use crate::http::{ClientPool, HttpProtocol, PoolOptions, TrustStore};
-use crate::plan::{LaneUnit, Plan};
+use crate::http::{ClientPool, PoolOptions, TrustStore};
+use crate::plan::Plan;
 use crate::proxy::ProxyPolicy;
 use crate::report::{Dispatcher, Event, RunInfo, Summary};
 use crate::vars::Scopes;
-
-#[derive(Clone, Debug)]
-pub struct RunOptions {
-    pub iterations: Option<usize>,
-    pub data: Vec<Map<String, Value>>,
-    pub bail: bool,
-    pub delay_request: Option<Duration>,
-    pub timeout_request: Option<Duration>,
-    pub timeout_run: Option<Duration>,
-    pub timeout_script: Option<Duration>,
-    pub follow_redirects: bool,
-    pub insecure: bool,
-    pub working_dir: PathBuf,
-    pub verbose: bool,
-    pub jobs: usize,
-    pub parallel: LaneUnit,
-    pub max_connections_per_host: Option<usize>,
-    /// `--pool-idle-timeout`: how long an idle keep-alive connection may be reused.
-    pub pool_idle_timeout: Duration,
-    /// `--protocol-version`: requests without a `protocolVersion` of their own use it.
-    pub protocol: HttpProtocol,
-    pub extra_roots: Vec<rustls::pki_types::CertificateDer<'static>>,
-    /// `--ssl-client-cert`/`--ssl-client-key`: the fallback client certificate.
-    pub client_identity: Option<crate::tls::ClientIdentity>,
-    /// `--ssl-client-cert-list`: chosen per request by the first matching pattern.
-    pub client_cert_list: Vec<crate::tls::CertListEntry>,
-    /// Requests' own `certificate` objects, by plan position.
-    pub request_certificates: std::collections::HashMap<usize, crate::tls::CertListEntry>,
-    /// Ctrl-C stops after the current requests (a second one cancels them); reports are completed.
-    pub handle_interrupt: bool,
-}
-
-impl Default for RunOptions {
-    fn default() -> Self {
-        RunOptions {
-            iterations: None,
-            data: Vec::new(),
-            bail: false,
-            delay_request: None,
-            timeout_request: None,
-            timeout_run: None,
-            timeout_script: None,
-            follow_redirects: true,
-            insecure: false,
-            working_dir: PathBuf::from("."),
-            verbose: false,
-            jobs: 1,
-            parallel: LaneUnit::Iteration,
-            max_connections_per_host: None,
-            pool_idle_timeout: crate::http::DEFAULT_POOL_IDLE_TIMEOUT,
-            protocol: HttpProtocol::Http1,
-            extra_roots: Vec::new(),
-            client_identity: None,
-            client_cert_list: Vec::new(),
-            request_certificates: Default::default(),
-            handle_interrupt: false,
-        }
-    }
-}
 
 /// The caller sends `Event::Done` (after handing final scopes to the reporters that want them).
 pub struct RunOutput {

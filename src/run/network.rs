@@ -8,7 +8,7 @@ use crate::http::{
     ClientKey, ClientPool, PoolOptions, PreparedRequest, Response, SendError, SendErrorKind, SendOptions, send,
 };
 
-use super::Cancel;
+use super::cancel::Cancel;
 use super::limit::HostLimits;
 
 /// Sends `prepared` with `pool`; an aborted run cancels the request in flight, and

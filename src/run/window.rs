@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use super::Cancel;
+use super::cancel::Cancel;
 
 /// Output of lanes that finished (or ran) ahead of an earlier one is held for plan order
 /// (an estimate, about a third of what it takes in memory: some 3 000 small executions).

@@ -17,7 +17,6 @@ use md5::{Digest as _, Md5};
 use serde_json::json;
 
 use super::body_parse::{split_outside_quotes, unquote};
-use super::echo_handlers::EchoState;
 
 pub(crate) const REALM: &str = "postie-test";
 
@@ -157,8 +156,9 @@ pub(crate) fn expected_response(params: &HashMap<String, String>, request: &Dige
 }
 
 /// `/digest-auth/{qop}/{user}/{pass}`: 401 with a challenge until the answer is right.
-pub(crate) async fn digest_auth(
-    State(state): State<Arc<EchoState>>,
+/// Generic over the server's state, which only has to hold the nonces.
+pub(crate) async fn digest_auth<S: AsRef<DigestState> + Send + Sync + 'static>(
+    State(state): State<Arc<S>>,
     Path((qop, user, pass)): Path<(String, String, String)>,
     method: Method,
     uri: Uri,
@@ -173,10 +173,11 @@ pub(crate) async fn digest_auth(
     let request =
         DigestRequest { method: method.as_str(), uri: request_uri, user: &user, pass: &pass, body: &body, qop };
     let authorization = headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok());
-    if state.digest.verify(&request, authorization) {
+    let digest = (*state).as_ref();
+    if digest.verify(&request, authorization) {
         return Json(json!({ "authenticated": true })).into_response();
     }
-    let challenge = state.digest.challenge(qop);
+    let challenge = digest.challenge(qop);
     (StatusCode::UNAUTHORIZED, [(header::WWW_AUTHENTICATE, challenge)], Json(json!({ "authenticated": false })))
         .into_response()
 }

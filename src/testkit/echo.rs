@@ -39,7 +39,7 @@ fn router(journal: Arc<Journal<Recorded>>) -> Router {
         .route("/headers", any(h::headers_only))
         .route("/status/{code}", any(h::status))
         .route("/basic-auth/{user}/{pass}", any(h::basic_auth))
-        .route("/digest-auth/{qop}/{user}/{pass}", any(digest_auth))
+        .route("/digest-auth/{qop}/{user}/{pass}", any(digest_auth::<h::EchoState>))
         .route("/delay/{ms}", any(h::delay))
         .route("/cookies", any(h::cookies))
         .route("/cookies/set", any(h::cookies_set))

@@ -32,6 +32,12 @@ pub(crate) struct EchoState {
     pub(crate) digest: DigestState,
 }
 
+impl AsRef<DigestState> for EchoState {
+    fn as_ref(&self) -> &DigestState {
+        &self.digest
+    }
+}
+
 impl EchoState {
     pub(crate) fn new() -> Arc<Self> {
         Arc::new(EchoState { digest: DigestState::new() })

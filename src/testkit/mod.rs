@@ -16,6 +16,7 @@ mod echo_handlers;
 mod http1;
 mod proxy;
 mod proxy_conn;
+mod proxy_state;
 mod recorder;
 mod server_thread;
 mod socks;
@@ -26,7 +27,8 @@ mod tests;
 
 pub use closing::{CloseMode, ClosingRecord, ClosingServer};
 pub use echo::EchoServer;
-pub use proxy::{ProxyAuth, ProxyRecord, RecordingProxy};
+pub use proxy::RecordingProxy;
+pub use proxy_state::{ProxyAuth, ProxyRecord};
 pub use recorder::Recorded;
 pub use server_thread::TestkitError;
 pub use socks::SocksProxy;

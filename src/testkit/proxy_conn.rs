@@ -15,7 +15,7 @@ use tokio::net::TcpStream;
 use tokio::net::tcp::{OwnedReadHalf, OwnedWriteHalf};
 
 use super::http1::{Framing, Head, Http1Error, copy_body, read_head, request_framing, response_framing};
-use super::proxy::{ProxyRecord, ProxyShared};
+use super::proxy_state::{ProxyRecord, ProxyShared};
 
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
 

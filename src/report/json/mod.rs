@@ -34,7 +34,8 @@ pub use self::scrub::redact_json;
 use self::tail::{Source, Sources};
 use super::event::Execution;
 use super::export::create_report_file;
-use super::{ReportError, Reporter, Summary};
+use super::reporter::{ReportError, Reporter};
+use super::stats::Summary;
 
 /// Run-level warnings kept for `run.warnings`; a flood of them must not grow memory.
 const MAX_WARNINGS: usize = 100;

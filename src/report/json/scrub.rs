@@ -5,7 +5,7 @@
 
 use serde_json::Value;
 
-use crate::report::Redactor;
+use crate::report::redact::Redactor;
 use crate::secret::MASK;
 
 /// Auth attribute keys (Postman auth types) whose values are credentials.

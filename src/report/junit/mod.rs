@@ -25,7 +25,8 @@ use std::time::SystemTime;
 use self::model::Suite;
 use super::event::{Execution, RunInfo};
 use super::export::create_report_file;
-use super::{ReportError, Reporter, Summary};
+use super::reporter::{ReportError, Reporter};
+use super::stats::Summary;
 
 pub struct JunitReporter {
     path: PathBuf,

@@ -1,0 +1,69 @@
+//! What a run is told: iterations, data, timeouts, concurrency, TLS material, and the
+//! defaults of each.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use serde_json::{Map, Value};
+
+use crate::http::HttpProtocol;
+use crate::plan::LaneUnit;
+
+#[derive(Clone, Debug)]
+pub struct RunOptions {
+    pub iterations: Option<usize>,
+    pub data: Vec<Map<String, Value>>,
+    pub bail: bool,
+    pub delay_request: Option<Duration>,
+    pub timeout_request: Option<Duration>,
+    pub timeout_run: Option<Duration>,
+    pub timeout_script: Option<Duration>,
+    pub follow_redirects: bool,
+    pub insecure: bool,
+    pub working_dir: PathBuf,
+    pub verbose: bool,
+    pub jobs: usize,
+    pub parallel: LaneUnit,
+    pub max_connections_per_host: Option<usize>,
+    /// `--pool-idle-timeout`: how long an idle keep-alive connection may be reused.
+    pub pool_idle_timeout: Duration,
+    /// `--protocol-version`: requests without a `protocolVersion` of their own use it.
+    pub protocol: HttpProtocol,
+    pub extra_roots: Vec<rustls::pki_types::CertificateDer<'static>>,
+    /// `--ssl-client-cert`/`--ssl-client-key`: the fallback client certificate.
+    pub client_identity: Option<crate::tls::ClientIdentity>,
+    /// `--ssl-client-cert-list`: chosen per request by the first matching pattern.
+    pub client_cert_list: Vec<crate::tls::CertListEntry>,
+    /// Requests' own `certificate` objects, by plan position.
+    pub request_certificates: std::collections::HashMap<usize, crate::tls::CertListEntry>,
+    /// Ctrl-C stops after the current requests (a second one cancels them); reports are completed.
+    pub handle_interrupt: bool,
+}
+
+impl Default for RunOptions {
+    fn default() -> Self {
+        RunOptions {
+            iterations: None,
+            data: Vec::new(),
+            bail: false,
+            delay_request: None,
+            timeout_request: None,
+            timeout_run: None,
+            timeout_script: None,
+            follow_redirects: true,
+            insecure: false,
+            working_dir: PathBuf::from("."),
+            verbose: false,
+            jobs: 1,
+            parallel: LaneUnit::Iteration,
+            max_connections_per_host: None,
+            pool_idle_timeout: crate::http::DEFAULT_POOL_IDLE_TIMEOUT,
+            protocol: HttpProtocol::Http1,
+            extra_roots: Vec::new(),
+            client_identity: None,
+            client_cert_list: Vec::new(),
+            request_certificates: Default::default(),
+            handle_interrupt: false,
+        }
+    }
+}
