@@ -55,6 +55,8 @@ fn main() {
     println!("cargo:rerun-if-changed=src/script/prelude");
     let mut source = String::from("(function (native) {\n'use strict';\n");
     source.push_str(&requirable_vendor());
+    let version = std::env::var("CARGO_PKG_VERSION").expect("cargo sets CARGO_PKG_VERSION");
+    source.push_str(&format!("var POSTIE_VERSION = {version:?};\n"));
     let mut classes = Vec::new();
     let mut declared = std::collections::HashMap::new();
     for name in FILES {

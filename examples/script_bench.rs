@@ -120,6 +120,7 @@ fn main() {
                 iteration_count: 1,
                 request_name: format!("r {i}"),
                 request_id: format!("id-{i}"),
+                route: None,
             },
         };
         let t = Instant::now();

@@ -55,6 +55,7 @@ fn execution() -> Execution {
         }),
         error: None,
         route: "direct".into(),
+        route_rule: "no proxy configured".into(),
         assertions: vec![AssertionRecord { name: "ok".into(), status: AssertionStatus::Passed, error: None }],
         script_errors: Vec::new(),
         console: Vec::new(),

@@ -36,6 +36,11 @@ pub(crate) struct Entry {
 }
 
 impl Entry {
+    /// The token as written.
+    pub(crate) fn text(&self) -> &str {
+        &self.text
+    }
+
     /// Classifies one token (already trimmed, non-empty). `Err` holds why it is malformed.
     pub fn parse(token: &str) -> Result<Entry, String> {
         let (kind, port) = classify(&token.to_lowercase())?;

@@ -8,12 +8,14 @@ use std::fmt;
 
 use super::bypass::BypassList;
 use super::policy::{ProxyPolicy, Trace};
-use super::sources::{CollectionProxy, Route, Source};
+use super::sources::{CollectionProxy, Route, Rule, Source};
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Decision {
     pub route: Route,
     pub source: Source,
+    /// The rule that decided, in short (`NO_PROXY .corp`).
+    pub rule: Rule,
     /// Each source consulted, in order, with why it was skipped or how it decided.
     pub reasons: Vec<String>,
     /// Loopback targets proxied, `tunnel` that cannot be honoured, malformed bypass
@@ -25,8 +27,14 @@ impl ProxyPolicy {
     /// The same route as `route`, with its reasons and warnings.
     pub fn explain(&self, url: &url::Url, request_proxy: Option<&CollectionProxy>) -> Decision {
         let mut recorder = Recorder::default();
-        let (route, source) = self.decide(url, request_proxy, &mut recorder);
-        Decision { route, source, reasons: recorder.reasons, warnings: recorder.warnings }
+        let decided = self.decide(url, request_proxy, &mut recorder);
+        Decision {
+            route: decided.route,
+            source: decided.source,
+            rule: decided.rule,
+            reasons: recorder.reasons,
+            warnings: recorder.warnings,
+        }
     }
 }
 
@@ -39,7 +47,8 @@ impl fmt::Display for Decision {
     /// ```
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         writeln!(f, "route:  {}", self.route)?;
-        write!(f, "source: {}", self.source)?;
+        writeln!(f, "source: {}", self.source)?;
+        write!(f, "rule:   {}", self.rule)?;
         for reason in &self.reasons {
             write!(f, "\n  - {reason}")?;
         }

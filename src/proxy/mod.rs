@@ -36,4 +36,4 @@ pub use env::EnvProxy;
 pub use error::ProxyError;
 pub use explain::Decision;
 pub use policy::ProxyPolicy;
-pub use sources::{CollectionProxy, CustomProxy, Route, SchemeSelection, Source};
+pub use sources::{CollectionProxy, CustomProxy, Route, Rule, SchemeSelection, Source};

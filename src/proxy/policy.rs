@@ -8,7 +8,7 @@
 use super::bypass::BypassList;
 use super::endpoint::{Credentials, ProxyEndpoint, ProxyScheme};
 use super::env::EnvProxy;
-use super::sources::{CollectionProxy, CustomProxy, Route, Source};
+use super::sources::{CollectionProxy, CustomProxy, Route, Rule, Source};
 use super::target::Target;
 use crate::urlmatch::MatchPattern;
 
@@ -53,7 +53,13 @@ impl Trace for Quiet {
 impl ProxyPolicy {
     /// The route for `url`; always equal to `explain(url, ..).route`.
     pub fn route(&self, url: &url::Url, request_proxy: Option<&CollectionProxy>) -> Route {
-        self.decide(url, request_proxy, &mut Quiet).0
+        self.decide(url, request_proxy, &mut Quiet).route
+    }
+
+    /// The route and the rule that chose it, without the explanation's text.
+    pub fn route_with_rule(&self, url: &url::Url, request_proxy: Option<&CollectionProxy>) -> (Route, Rule) {
+        let decided = self.decide(url, request_proxy, &mut Quiet);
+        (decided.route, decided.rule)
     }
 
     pub(crate) fn decide<T: Trace>(
@@ -61,14 +67,15 @@ impl ProxyPolicy {
         url: &url::Url,
         request_proxy: Option<&CollectionProxy>,
         t: &mut T,
-    ) -> (Route, Source) {
+    ) -> Decided {
         let target = Target::from_url(url);
         let decided = self.choose(url, target.as_ref(), request_proxy, t);
-        if matches!(decided.1, Source::NoProxyFlag | Source::Custom) && request_proxy.is_some_and(|p| !p.disabled) {
+        if matches!(decided.source, Source::NoProxyFlag | Source::Custom) && request_proxy.is_some_and(|p| !p.disabled)
+        {
             // Users expect a collection's proxy to win; say why it did not.
-            t.reason(|| format!("the request's collection proxy was not consulted: {} decides first", decided.1));
+            t.reason(|| format!("the request's collection proxy was not consulted: {} decides first", decided.source));
         }
-        if let (Route::Proxy(endpoint), Some(target)) = (&decided.0, &target)
+        if let (Route::Proxy(endpoint), Some(target)) = (&decided.route, &target)
             && target.is_loopback()
         {
             t.warn(|| {
@@ -89,21 +96,21 @@ impl ProxyPolicy {
         target: Option<&Target<'_>>,
         request_proxy: Option<&CollectionProxy>,
         t: &mut T,
-    ) -> (Route, Source) {
+    ) -> Decided {
         if self.force_direct {
             t.reason(|| "--no-proxy: every request goes direct".to_string());
-            return (Route::Direct, Source::NoProxyFlag);
+            return Decided::direct(Source::NoProxyFlag, Rule::NoProxyFlag);
         }
         if let Some(custom) = &self.custom
             && custom.bypass.matches_everything()
         {
             t.reason(|| "the custom bypass list holds `*` (--noproxy '*'): every request goes direct".to_string());
-            return (Route::Direct, Source::Custom);
+            return Decided::direct(Source::Custom, Rule::BypassAll);
         }
         let scheme = url.scheme();
         let Some(target) = target.filter(|_| scheme == "http" || scheme == "https") else {
             t.reason(|| format!("only http and https URLs with a host are proxied; this `{scheme}` URL goes direct"));
-            return (Route::Direct, Source::Default);
+            return Decided::direct(Source::Default, Rule::NotHttp);
         };
         if let Some(decided) = self.try_custom(scheme, target, t) {
             return decided;
@@ -115,10 +122,10 @@ impl ProxyPolicy {
             return decided;
         }
         t.reason(|| "no proxy source applies: direct".to_string());
-        (Route::Direct, Source::Default)
+        Decided::direct(Source::Default, Rule::NoneApplies)
     }
 
-    fn try_custom<T: Trace>(&self, scheme: &str, target: &Target<'_>, t: &mut T) -> Option<(Route, Source)> {
+    fn try_custom<T: Trace>(&self, scheme: &str, target: &Target<'_>, t: &mut T) -> Option<Decided> {
         let Some(custom) = &self.custom else {
             t.reason(|| "custom proxy: none configured (--proxy, config [proxy])".to_string());
             return None;
@@ -143,11 +150,11 @@ impl ProxyPolicy {
                     entry.describe()
                 )
             });
-            return Some((Route::Direct, Source::Custom));
+            return Some(Decided::direct(Source::Custom, Rule::CustomBypass(entry.text().to_string())));
         }
         t.reason(|| format!("custom proxy {endpoint} serves {scheme} requests and its bypass list does not match"));
         t.reason(|| transport(endpoint, scheme, target));
-        Some((Route::Proxy(endpoint.clone()), Source::Custom))
+        Some(Decided { route: Route::Proxy(endpoint.clone()), source: Source::Custom, rule: Rule::Custom })
     }
 
     fn try_collection<T: Trace>(
@@ -155,7 +162,7 @@ impl ProxyPolicy {
         url: &url::Url,
         request_proxy: Option<&CollectionProxy>,
         t: &mut T,
-    ) -> Option<(Route, Source)> {
+    ) -> Option<Decided> {
         let Some(proxy) = request_proxy else {
             t.reason(|| "collection proxy: the request has none".to_string());
             return None;
@@ -201,10 +208,10 @@ impl ProxyPolicy {
                     .to_string()
             });
         }
-        Some((Route::Proxy(endpoint), Source::Collection))
+        Some(Decided { route: Route::Proxy(endpoint), source: Source::Collection, rule: Rule::Collection })
     }
 
-    fn try_system<T: Trace>(&self, scheme: &str, target: &Target<'_>, t: &mut T) -> Option<(Route, Source)> {
+    fn try_system<T: Trace>(&self, scheme: &str, target: &Target<'_>, t: &mut T) -> Option<Decided> {
         let Some(env) = &self.system else {
             t.reason(|| "system proxy: off (--no-env-proxy)".to_string());
             return None;
@@ -230,7 +237,8 @@ impl ProxyPolicy {
                     entry.describe()
                 )
             });
-            return Some((Route::Direct, Source::System));
+            let var = no_proxy_var.unwrap_or("NO_PROXY");
+            return Some(Decided::direct(Source::System, Rule::SystemBypass { var, entry: entry.text().to_string() }));
         }
         let endpoint = match (&endpoint.credentials, &self.system_credentials) {
             (None, Some(credentials)) => {
@@ -245,7 +253,20 @@ impl ProxyPolicy {
             }
         };
         t.reason(|| transport(&endpoint, scheme, target));
-        Some((Route::Proxy(endpoint), Source::System))
+        Some(Decided { route: Route::Proxy(endpoint), source: Source::System, rule: Rule::System(var) })
+    }
+}
+
+/// What `decide` settles on: the route, the source that gave it and the rule within it.
+pub(crate) struct Decided {
+    pub(crate) route: Route,
+    pub(crate) source: Source,
+    pub(crate) rule: Rule,
+}
+
+impl Decided {
+    fn direct(source: Source, rule: Rule) -> Decided {
+        Decided { route: Route::Direct, source, rule }
     }
 }
 

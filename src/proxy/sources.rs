@@ -157,3 +157,43 @@ impl fmt::Display for Source {
         })
     }
 }
+
+/// The one rule that decided a route, short enough for a table row or a script
+/// (`NO_PROXY .corp`, `HTTPS_PROXY`, `--proxy`); `Decision` carries the whole story.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Rule {
+    /// `--no-proxy`.
+    NoProxyFlag,
+    /// `--noproxy '*'` (or config `bypass = ["*"]`).
+    BypassAll,
+    /// Not an http(s) URL with a host: never proxied.
+    NotHttp,
+    /// An entry of the custom proxy's bypass list (`--noproxy`, config `bypass`).
+    CustomBypass(String),
+    /// The custom proxy (`--proxy`, config `[proxy]`).
+    Custom,
+    /// The request's own proxy object in the collection.
+    Collection,
+    /// An entry of `NO_PROXY` (or what replaced it), with the variable's name.
+    SystemBypass { var: &'static str, entry: String },
+    /// The system proxy, with the variable that named it.
+    System(&'static str),
+    /// No source has a proxy for this URL.
+    NoneApplies,
+}
+
+impl fmt::Display for Rule {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Rule::NoProxyFlag => f.write_str("--no-proxy"),
+            Rule::BypassAll => f.write_str("--noproxy *"),
+            Rule::NotHttp => f.write_str("not an http(s) URL"),
+            Rule::CustomBypass(entry) => write!(f, "--noproxy {entry}"),
+            Rule::Custom => f.write_str("--proxy"),
+            Rule::Collection => f.write_str("collection proxy"),
+            Rule::SystemBypass { var, entry } => write!(f, "{var} {entry}"),
+            Rule::System(var) => f.write_str(var),
+            Rule::NoneApplies => f.write_str("no proxy configured"),
+        }
+    }
+}

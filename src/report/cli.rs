@@ -222,6 +222,13 @@ impl Reporter for CliReporter {
                 self.write(format!("{v} {f:<width$} {v}", width = inner - 2))?;
             }
             self.write(bar(bl, br))?;
+            if !st.routes.is_empty() {
+                self.write(String::new())?;
+                self.write(format!("  {:>8}  route", "requests"))?;
+                for row in &st.routes {
+                    self.write(format!("  {:>8}  {}", row.requests, row.label()))?;
+                }
+            }
         }
         if let Some(err) = &s.error {
             let line = self.paint("31", &format!("\nrun stopped: {err}"));

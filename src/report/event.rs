@@ -139,6 +139,8 @@ pub struct Execution {
     pub error: Option<RequestError>,
     /// The proxy route, credentials masked (`direct` or `proxy http://***:***@host:port`).
     pub route: String,
+    /// The rule that chose the route (`NO_PROXY .corp`, `--proxy`); empty when nothing was sent.
+    pub route_rule: String,
     pub assertions: Vec<AssertionRecord>,
     pub script_errors: Vec<ScriptErrorRecord>,
     pub console: Vec<ConsoleRecord>,

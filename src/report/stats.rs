@@ -33,6 +33,40 @@ pub struct Stats {
     pub assertions: Counter,
     pub test_scripts: Counter,
     pub prerequest_scripts: Counter,
+    /// Requests sent per route, in order of first use: each proxy (masked), and direct
+    /// per rule that sent requests there.
+    pub routes: Vec<RouteCount>,
+}
+
+/// One row of the routes table.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct RouteCount {
+    /// `direct` or `proxy http://***:***@host:port`.
+    pub route: String,
+    /// For direct: the rule that sent requests there (`NO_PROXY .corp`); `None` for a proxy.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rule: Option<String>,
+    pub requests: u64,
+}
+
+impl RouteCount {
+    /// `direct (NO_PROXY .corp)` or the proxy.
+    pub fn label(&self) -> String {
+        match &self.rule {
+            Some(rule) => format!("{} ({rule})", self.route),
+            None => self.route.clone(),
+        }
+    }
+}
+
+impl Stats {
+    fn count_route(&mut self, route: &str, rule: &str) {
+        let rule = (route == "direct").then(|| rule.to_string());
+        match self.routes.iter_mut().find(|r| r.route == route && r.rule == rule) {
+            Some(row) => row.requests += 1,
+            None => self.routes.push(RouteCount { route: route.to_string(), rule, requests: 1 }),
+        }
+    }
 }
 
 /// One line of the failure list: what failed, and where.
@@ -103,6 +137,9 @@ impl Summary {
         s.items.add(e.failed());
         if !e.skipped {
             s.requests.add(e.error.is_some());
+        }
+        if e.request.is_some() && !e.route_rule.is_empty() {
+            s.count_route(&e.route, &e.route_rule);
         }
         let pre_failed = e.script_errors.iter().any(|x| x.phase == ScriptPhase::PreRequest);
         let test_failed = e.script_errors.iter().any(|x| x.phase == ScriptPhase::Test);

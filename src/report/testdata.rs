@@ -76,6 +76,7 @@ pub fn exec(iteration: usize, position: usize, id: &str, full_name: &str, ms: u6
         }),
         error: None,
         route: "direct".to_string(),
+        route_rule: "no proxy configured".to_string(),
         assertions: Vec::new(),
         script_errors: Vec::new(),
         console: Vec::new(),
@@ -100,6 +101,7 @@ pub fn exec_error(
     e.response = None;
     e.error = Some(RequestError::new(kind, message));
     e.route = "proxy http://***:***@127.0.0.1:3128".to_string();
+    e.route_rule = "--proxy".to_string();
     e.ran_test = false;
     e
 }
@@ -154,6 +156,7 @@ pub fn mixed_run() -> (RunInfo, Vec<Execution>) {
         d.request = None;
         d.response = None;
         d.skipped = true;
+        d.route_rule = String::new();
         d.ran_test = false;
         runs.push(d);
     }

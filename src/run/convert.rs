@@ -9,7 +9,7 @@ use crate::report::{
     AssertionRecord, AssertionStatus, ConsoleRecord, Execution, RequestError, ResponseRecord, ScriptErrorRecord,
     ScriptPhase, SentRequest,
 };
-use crate::script::{self, ScriptEvent, ScriptOutcome, ScriptRequest, ScriptResponse, ScriptSource};
+use crate::script::{self, ScriptEvent, ScriptOutcome, ScriptRequest, ScriptResponse, ScriptRoute, ScriptSource};
 
 pub fn sources(refs: &[ScriptRef]) -> Vec<ScriptSource> {
     refs.iter().map(|s| ScriptSource { origin: s.origin.clone(), code: s.code.clone() }).collect()
@@ -135,6 +135,16 @@ pub fn sent_request(p: &PreparedRequest) -> SentRequest {
         url: p.url.to_string(),
         headers: p.headers.clone(),
         body: p.body.describe(),
+    }
+}
+
+/// `postie.route` for test scripts: the proxy masked, as reports show it.
+pub fn script_route(route: &Route, rule: &str) -> ScriptRoute {
+    match route {
+        Route::Direct => ScriptRoute { kind: "direct", proxy: None, rule: rule.to_string() },
+        Route::Proxy(endpoint) => {
+            ScriptRoute { kind: "proxy", proxy: Some(endpoint.masked().to_string()), rule: rule.to_string() }
+        }
     }
 }
 

@@ -9,13 +9,15 @@ use std::sync::Arc;
 use crate::http::{ClientPool, SendOptions, collection_proxy, prepare};
 use crate::plan::{Lane, LaneUnit, PlannedRequest};
 use crate::report::{Cursor, Event, Execution, ScriptErrorRecord, ScriptPhase};
-use crate::script::{NextRequest, ScriptHost, ScriptInfo, ScriptInput, ScriptLimits, ScriptRequest, ScriptResponse};
+use crate::script::{
+    NextRequest, ScriptHost, ScriptInfo, ScriptInput, ScriptLimits, ScriptRequest, ScriptResponse, ScriptRoute,
+};
 use crate::vars::{Scopes, VariableScope};
 
 use super::context::{LaneContext, client_key};
 use super::convert::{
     apply_request_changes, describe_route, event_of, prepare_error, record_outcome, request_error, response_record,
-    script_request, script_response, sent_request, sources, template_request,
+    script_request, script_response, script_route, sent_request, sources, template_request,
 };
 use super::limit::HostLimits;
 use super::network::{SideNetwork, send_cancellable};
@@ -44,6 +46,8 @@ struct ScriptCall {
     phase: ScriptPhase,
     request: ScriptRequest,
     response: Option<ScriptResponse>,
+    /// The route, once decided (test scripts).
+    route: Option<ScriptRoute>,
 }
 
 /// What a request's scripts asked the lane to do next.
@@ -150,7 +154,7 @@ impl Worker {
         cache: &mut ScopeCache,
         execution: &mut Execution,
     ) -> Option<crate::script::ScriptOutcome> {
-        let ScriptCall { phase, request, response } = call;
+        let ScriptCall { phase, request, response, route } = call;
         let refs = match phase {
             ScriptPhase::PreRequest => &planned.prerequest,
             ScriptPhase::Test => &planned.test,
@@ -173,6 +177,7 @@ impl Worker {
                 iteration_count: self.ctx.iterations,
                 request_name: planned.name.clone(),
                 request_id: planned.id.clone(),
+                route,
             },
         };
         let services = LaneServices { ctx: self.ctx.clone(), side: &self.side };
@@ -211,6 +216,7 @@ impl Worker {
             response: None,
             error: None,
             route: "direct".into(),
+            route_rule: String::new(),
             assertions: Vec::new(),
             script_errors: Vec::new(),
             console: Vec::new(),
@@ -228,7 +234,7 @@ impl Worker {
         };
 
         let before = template_request(planned);
-        let call = ScriptCall { phase: ScriptPhase::PreRequest, request: before.clone(), response: None };
+        let call = ScriptCall { phase: ScriptPhase::PreRequest, request: before.clone(), response: None, route: None };
         let pre = self.run_scripts(call, planned, scopes, cache, &mut execution);
         let changed;
         let planned_now = match &pre {
@@ -255,8 +261,10 @@ impl Worker {
         };
         execution.warnings.extend(prepared.warnings.iter().cloned());
         execution.secrets.extend(prepared.secrets.iter().cloned());
-        let route = self.ctx.policy.route(&prepared.url, collection_proxy(&planned.request).as_ref());
+        let (route, rule) = self.ctx.policy.route_with_rule(&prepared.url, collection_proxy(&planned.request).as_ref());
         execution.route = describe_route(&route);
+        execution.route_rule = rule.to_string();
+        let script_route = script_route(&route, &execution.route_rule);
         execution.request = Some(sent_request(&prepared));
         let key = client_key(&self.ctx.options, Some(planned), &prepared.url, route, &mut execution.warnings);
         let send_opts = SendOptions { timeout: self.ctx.options.timeout_request };
@@ -272,8 +280,12 @@ impl Worker {
 
         // Test scripts run after a response, as in Newman; a request error leaves nothing to test.
         if let Some(response) = execution.response.as_ref().map(script_response) {
-            let call =
-                ScriptCall { phase: ScriptPhase::Test, request: script_request(&prepared), response: Some(response) };
+            let call = ScriptCall {
+                phase: ScriptPhase::Test,
+                request: script_request(&prepared),
+                response: Some(response),
+                route: Some(script_route),
+            };
             if let Some(outcome) = self.run_scripts(call, planned, scopes, cache, &mut execution) {
                 note_flow(&outcome.next_request, &mut flow);
             }

@@ -16,8 +16,18 @@ use super::types::{
 
 /// The facts of a segment, in the order `begin()` reads them: event name, index of the
 /// segment's first assertion (a run restarts after a timeout), environment name, then
-/// `pm.info`'s iteration, iteration count, request name and request id.
-pub type MetaList<'a> = (&'static str, usize, Option<&'a str>, usize, usize, &'a str, &'a str);
+/// `pm.info`'s iteration, iteration count, request name and request id, then the route
+/// (kind, masked proxy or nothing, rule) when it is known.
+pub type MetaList<'a> = (
+    &'static str,
+    usize,
+    Option<&'a str>,
+    usize,
+    usize,
+    &'a str,
+    &'a str,
+    Option<List<(&'static str, Option<&'a str>, &'a str)>>,
+);
 
 /// A response as `begin()` reads it: code, status, header pairs, time, size. Plain values
 /// cost far less to hand over than a JSON text costs to parse in JS.
@@ -49,6 +59,7 @@ pub fn begin_args<'a>(segment: &Segment<'a>) -> BeginArgs<'a> {
         info.iteration_count,
         info.request_name.as_str(),
         info.request_id.as_str(),
+        info.route.as_ref().map(|r| List((r.kind, r.proxy.as_deref(), r.rule.as_str()))),
     );
     let (response, body) = match segment.response {
         Some(r) => {

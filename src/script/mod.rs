@@ -20,6 +20,6 @@ mod tests;
 pub use host::ScriptHost;
 pub use types::{
     Assertion, AssertionFailure, AssertionStatus, ConsoleLine, Map, NextRequest, ScopeMaps, ScriptError, ScriptEvent,
-    ScriptFailure, ScriptInfo, ScriptInput, ScriptLimits, ScriptOutcome, ScriptRequest, ScriptResponse, ScriptServices,
-    ScriptSource, SendRequestError,
+    ScriptFailure, ScriptInfo, ScriptInput, ScriptLimits, ScriptOutcome, ScriptRequest, ScriptResponse, ScriptRoute,
+    ScriptServices, ScriptSource, SendRequestError,
 };

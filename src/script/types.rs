@@ -90,6 +90,20 @@ pub struct ScriptInfo {
     pub iteration_count: usize,
     pub request_name: String,
     pub request_id: String,
+    /// The route the request took, for the `postie.route` global; `None` before it is
+    /// decided (pre-request scripts).
+    pub route: Option<ScriptRoute>,
+}
+
+/// `postie.route` as test scripts read it.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ScriptRoute {
+    /// `direct` or `proxy`.
+    pub kind: &'static str,
+    /// The proxy's URL, credentials masked; `None` when direct.
+    pub proxy: Option<String>,
+    /// The rule that decided (`NO_PROXY .corp`, `--proxy`).
+    pub rule: String,
 }
 
 /// Everything one event of one request needs.

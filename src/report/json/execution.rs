@@ -101,6 +101,9 @@ pub(super) fn execution_json(e: &Execution, body_limit: usize) -> Value {
     out.insert("warnings".into(), e.warnings.iter().map(|w| Value::from(w.as_str())).collect());
     out.insert("skipped".into(), Value::from(e.skipped));
     out.insert("route".into(), Value::from(e.route.as_str()));
+    if !e.route_rule.is_empty() {
+        out.insert("routeRule".into(), Value::from(e.route_rule.as_str()));
+    }
     if e.reconnected() {
         out.insert("reconnected".into(), Value::from(true));
     }

@@ -378,7 +378,8 @@ function harvestLegacyTests(origin) {
 
 // ---- the protocol with Rust (host.rs) ----
 
-// meta: [event, assertionBase, environmentName, iteration, iterationCount, requestName, requestId]
+// meta: [event, assertionBase, environmentName, iteration, iterationCount, requestName, requestId,
+//        route: [kind, proxy, rule] or undefined]
 // response: [code, status, [[name, value]...], responseTime, responseSize], or undefined
 // One state object, refilled by every run: assigning existing fields costs far less than
 // building a twenty-field object each time. Only these functions (through `run` and
@@ -390,7 +391,7 @@ function begin(meta, response, body) {
   var state = runState;
   if (state === null) {
     state = runState = {
-      meta: { event: null, assertionBase: 0, environmentName: null, info: null },
+      meta: { event: null, assertionBase: 0, environmentName: null, info: null, route: null },
       requestText: null, responseData: undefined, body: null, slots: null,
       scopeObjects: null, view: null, request: null, response: undefined, legacy: null,
       assertions: null, console: null, errors: null, timers: null, origin: 0,
@@ -402,6 +403,9 @@ function begin(meta, response, body) {
   m.assertionBase = meta[1];
   m.environmentName = meta[2] === undefined ? null : meta[2];
   m.info = { eventName: meta[0], iteration: meta[3], iterationCount: meta[4], requestName: meta[5], requestId: meta[6] };
+  var route = meta[7];
+  m.route = route === undefined || route === null ? null
+    : Object.freeze({ kind: route[0], proxy: route[1] === undefined ? null : route[1], rule: route[2] });
   state.requestText = null;
   state.responseData = response;
   state.body = body;
@@ -559,6 +563,17 @@ function lazyGlobal(name, chunk) {
 }
 lazyGlobal('_', 'lodash3');
 lazyGlobal('tv4', 'tv4');
+
+// postie's own global, apart from Postman's `pm` so that a script shared with Postman can
+// test `typeof postie !== 'undefined'`: the route the request took (null before it is
+// decided, in pre-request scripts) and postie's version. Read-only.
+Object.defineProperty(G, 'postie', {
+  value: Object.freeze(Object.create(null, {
+    route: { get: function () { return run === null ? null : run.meta.route; }, enumerable: true },
+    version: { value: POSTIE_VERSION, enumerable: true }
+  })),
+  writable: false, enumerable: false, configurable: false
+});
 
 // Postman's legacy `xml2Json`: xml2js with the options of Postman's sandbox, which parses
 // synchronously with them; what it cannot parse gives undefined, as there.

@@ -353,3 +353,36 @@ fn changed_scopes_are_flagged_and_unplain_values_still_come_back() {
         assert!(outcome.errors.is_empty(), "{script}: {:?}", outcome.errors);
     }
 }
+
+#[test]
+fn the_postie_global_shows_the_route_read_only() {
+    let mut host = host();
+    let code = r#"
+        pm.test('route', () => {
+            pm.expect(typeof postie).to.equal('object');
+            pm.expect(postie.route).to.eql({ kind: 'proxy', proxy: 'http://***:***@proxy:3128', rule: '--proxy' });
+            postie.route = null;
+            pm.expect(postie.route.kind).to.equal('proxy');
+            pm.expect(postie.version).to.match(/^\d+\.\d+\.\d+/);
+        });
+    "#;
+    let mut test = input(ScriptEvent::Test, &[code], Some(response(200, "OK", &[], "{}")));
+    test.info.route =
+        Some(ScriptRoute { kind: "proxy", proxy: Some("http://***:***@proxy:3128".into()), rule: "--proxy".into() });
+    let outcome = host.run(test, &FakeServices::default());
+    assert_eq!(assertion_summary(&outcome), [("route".to_string(), AssertionStatus::Passed, None)], "{outcome:?}");
+    // Before the route is decided (pre-request), it is null; a direct route has no proxy.
+    let pre = input(ScriptEvent::PreRequest, &["pm.test('none', () => pm.expect(postie.route).to.equal(null));"], None);
+    let outcome = host.run(pre, &FakeServices::default());
+    assert_eq!(outcome.assertions[0].status, AssertionStatus::Passed, "{outcome:?}");
+    let mut direct = input(
+        ScriptEvent::Test,
+        &[
+            "pm.test('direct', () => pm.expect(postie.route).to.eql({ kind: 'direct', proxy: null, rule: 'NO_PROXY .corp' }));",
+        ],
+        Some(response(200, "OK", &[], "{}")),
+    );
+    direct.info.route = Some(ScriptRoute { kind: "direct", proxy: None, rule: "NO_PROXY .corp".into() });
+    let outcome = host.run(direct, &FakeServices::default());
+    assert_eq!(outcome.assertions[0].status, AssertionStatus::Passed, "{outcome:?}");
+}

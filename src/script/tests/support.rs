@@ -64,6 +64,7 @@ pub fn input(event: ScriptEvent, scripts: &[&str], response: Option<ScriptRespon
             iteration_count: 3,
             request_name: "Create order".to_string(),
             request_id: "req-1".to_string(),
+            route: None,
         },
     }
 }
