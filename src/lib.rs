@@ -10,6 +10,7 @@ pub mod http;
 pub mod plan;
 pub mod proxy;
 pub mod report;
+pub mod routecheck;
 pub mod run;
 pub mod script;
 pub mod secret;

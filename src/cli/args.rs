@@ -31,6 +31,8 @@ pub enum Command {
 pub enum ProxyCommand {
     /// Show which route (direct or which proxy) each URL takes, and why.
     Explain(Box<ExplainArgs>),
+    /// Check routes against an expectations file: a test suite of bypass behaviour.
+    Check(Box<CheckArgs>),
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum, Default)]
@@ -248,6 +250,58 @@ pub struct ExplainArgs {
     /// Set an environment variable; repeatable.
     #[arg(long = "env-var", value_name = "KEY=VALUE")]
     pub env_var: Vec<String>,
+    #[command(flatten)]
+    pub proxy: ProxyArgs,
+}
+
+#[derive(Args, Debug)]
+pub struct CheckArgs {
+    /// The expectations file: TOML `[[case]]` tables with `url`, `expect` ("direct", "proxy",
+    /// "proxy:HOST:PORT" with `*` for either part, or "proxy:URL"), and optional `name`, `tags`.
+    pub expectations: PathBuf,
+    /// Use the request `proxy` objects of this collection for the case URLs its requests go to.
+    #[arg(short = 'c', long, value_name = "PATH")]
+    pub collection: Option<PathBuf>,
+    /// Environment file used to resolve the collection's variables.
+    #[arg(short = 'e', long, value_name = "PATH")]
+    pub environment: Option<PathBuf>,
+    /// Set an environment variable; repeatable.
+    #[arg(long = "env-var", value_name = "KEY=VALUE")]
+    pub env_var: Vec<String>,
+    /// Also try each route for real: a HEAD request over it (TCP, TLS for https, the proxy's
+    /// CONNECT or absolute-form request with its credentials), bounded by --timeout-request.
+    #[arg(long)]
+    pub probe: bool,
+    /// Time limit of one probe (ms; default 10000).
+    #[arg(long, value_name = "MS")]
+    pub timeout_request: Option<u64>,
+    /// Probes accept any server certificate.
+    #[arg(short = 'k', long)]
+    pub insecure: bool,
+    /// Extra trusted CA certificates (PEM) for the probes.
+    #[arg(long, value_name = "PEM")]
+    pub ssl_extra_ca_certs: Option<PathBuf>,
+    /// Check the routes a run recorded in its JSON report instead of deciding them now.
+    #[arg(long, value_name = "PATH", conflicts_with_all = ["probe", "collection"])]
+    pub from_report: Option<PathBuf>,
+    /// Reporters to use, comma-separated: cli, junit, json.
+    #[arg(short = 'r', long, value_name = "LIST", default_value = "cli", value_delimiter = ',')]
+    pub reporters: Vec<String>,
+    /// JUnit report path (a folder gets a timestamped file name).
+    #[arg(long, value_name = "PATH")]
+    pub reporter_junit_export: Option<PathBuf>,
+    /// JSON report path (a folder gets a timestamped file name).
+    #[arg(long, value_name = "PATH")]
+    pub reporter_json_export: Option<PathBuf>,
+    /// No terminal output.
+    #[arg(long)]
+    pub silent: bool,
+    /// ASCII marks instead of Unicode symbols.
+    #[arg(long)]
+    pub disable_unicode: bool,
+    /// Exit 0 even when cases fail.
+    #[arg(short = 'x', long)]
+    pub suppress_exit_code: bool,
     #[command(flatten)]
     pub proxy: ProxyArgs,
 }

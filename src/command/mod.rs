@@ -1,12 +1,14 @@
 //! The commands: turn parsed flags into options, load the inputs, drive the run or the
 //! explanation, and decide the exit code. `main` only maps the `Outcome` to the process.
 
+mod check;
 mod explain;
 mod failure;
 mod inputs;
 mod options;
 mod run;
 
+pub use check::check;
 pub use explain::explain;
 pub use failure::{Failure, Outcome, process_env};
 pub use run::run;
@@ -18,6 +20,7 @@ pub fn execute(cli: Cli) -> Outcome {
     let result = match cli.command {
         Command::Run(args) => run(*args),
         Command::Proxy { command: ProxyCommand::Explain(args) } => explain(*args),
+        Command::Proxy { command: ProxyCommand::Check(args) } => check(*args),
     };
     match result {
         Ok(outcome) => outcome,

@@ -332,6 +332,10 @@ fn precedence_table() {
         assert_eq!(decision.route.to_string(), row.route, "{name}: {decision}");
         assert_eq!(decision.source, row.source, "{name}: {decision}");
         assert_eq!(row.policy.route(&u, row.request.as_ref()), decision.route, "{name}: route() != explain()");
+        let (route, rule) = row.policy.route_with_rule(&u, row.request.as_ref());
+        assert_eq!((route, &rule), (decision.route.clone(), &decision.rule), "{name}: route_with_rule() != explain()");
+        let expected = RULES.iter().find(|(n, _)| *n == name).map(|(_, r)| *r);
+        assert_eq!(Some(rule.to_string().as_str()), expected, "{name}: rule");
 
         let mut rest = decision.reasons.iter();
         for fragment in row.reasons {
@@ -350,3 +354,35 @@ fn precedence_table() {
         assert!(!shown.contains("pw-"), "{name}: a password leaked: {shown}");
     }
 }
+
+/// The short rule each row decides by (what `postie.route.rule`, the routes table and
+/// `proxy check` show).
+const RULES: &[(&str, &str)] = &[
+    ("--no-proxy beats every source", "--no-proxy"),
+    ("custom proxy beats collection and system", "--proxy"),
+    ("custom proxy, http target, absolute form", "--proxy"),
+    ("custom bypass is final even with a system proxy", "--noproxy bypass.me"),
+    ("custom bypass `*` makes everything direct, any scheme selection", "--noproxy *"),
+    ("http-only custom proxy skips https, collection decides", "collection proxy"),
+    ("https-only custom proxy skips http, system decides", "http_proxy"),
+    ("collection beats system", "collection proxy"),
+    ("disabled collection proxy falls to system", "https_proxy"),
+    ("--ignore-collection-proxy falls to system", "https_proxy"),
+    ("non-matching pattern falls to system", "https_proxy"),
+    ("invalid pattern never matches and is warned about", "https_proxy"),
+    ("empty pattern means <all_urls>", "collection proxy"),
+    ("tunnel on an http target cannot be honoured", "collection proxy"),
+    ("tunnel on an https target is fine", "collection proxy"),
+    ("NO_PROXY match is final", "no_proxy 10.0.0.0/8"),
+    ("system proxy without one for the scheme", "no proxy configured"),
+    ("--no-env-proxy", "no proxy configured"),
+    ("--proxy-user serves a system proxy without credentials", "http_proxy"),
+    ("--proxy-user does not replace credentials in the URL", "http_proxy"),
+    ("a proxied loopback target is warned about", "http_proxy"),
+    ("a proxied localhost name is warned about", "--proxy"),
+    ("a bypassed loopback target is not warned about", "--noproxy <loopback>"),
+    ("non-http schemes go direct", "not an http(s) URL"),
+    ("malformed custom bypass entries are reported", "--proxy"),
+    ("malformed NO_PROXY entries are reported", "http_proxy"),
+    ("--noproxy replacing NO_PROXY", "--noproxy api.example"),
+];
