@@ -17,6 +17,7 @@ fn no_secret_in_any_report_log_or_error() {
     let col = json!({
         "info": {"name": "secrets", "schema": "https://schema.getpostman.com/json/collection/v2.1.0/collection.json"},
         "auth": {"type": "bearer", "bearer": [{"key": "token", "value": "{{token}}"}]},
+        "variable": [{"key": "kept", "value": "B4sic-Secret"}],
         "item": [
             {"name": "echo everything", "request": {"method": "POST", "url": format!("{}?key={{{{apiKey}}}}", api.url("/post")),
               "header": [{"key": "X-Api-Key", "value": "{{apiKey}}"}],
@@ -25,7 +26,12 @@ fn no_secret_in_any_report_log_or_error() {
                  "console.log('token is', pm.environment.get('token'));",
                  "pm.test('fails with the key ' + pm.environment.get('apiKey'), () => pm.expect(pm.response.json().headers['x-api-key']).to.equal('nope'));"
              ]}}]},
-            {"name": "basic", "request": {"method": "GET", "url": api.url("/headers"),
+            // The basic-auth password also appears, typed literally, in the URL, a header, the
+            // body, a collection variable and a description: masked in every copy.
+            {"name": "basic", "request": {"method": "POST", "url": api.url("/post?pw=B4sic-Secret"),
+              "description": "logs in with B4sic-Secret",
+              "header": [{"key": "X-Pw", "value": "B4sic-Secret"}],
+              "body": {"mode": "raw", "raw": "pw=B4sic-Secret"},
               "auth": {"type": "basic", "basic": [{"key": "username", "value": "u"}, {"key": "password", "value": "B4sic-Secret"}]}}},
             {"name": "refused", "request": format!("http://127.0.0.1:{}/x?key={{{{apiKey}}}}", postie::testkit::unused_local_port())}
         ]

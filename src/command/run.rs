@@ -8,7 +8,7 @@ use super::inputs::{load_collection, load_scopes, proxy_policy};
 use super::options::{RunOptionsBuilder, reporter_settings};
 use crate::cli::RunArgs;
 use crate::plan;
-use crate::report::{Dispatcher, Event, Redactor, ReporterSetupError, build_reporters, redact_json};
+use crate::report::{Dispatcher, Event, Redactor, ReporterSetupError, build_reporters, redact_json, secrets_in_json};
 use crate::run::Cancel;
 use crate::vars;
 
@@ -37,6 +37,11 @@ pub fn run(args: RunArgs) -> Result<Outcome, Failure> {
     }
     for (user, pass) in collection.proxy_credentials() {
         redactor.add_credentials(&user, pass.expose());
+    }
+    // Credentials typed into the collection's auth blocks are secrets from the start, in
+    // every sink, not only once the request that uses them is built.
+    for secret in secrets_in_json(&collection.raw) {
+        redactor.add(&secret);
     }
 
     let settings = reporter_settings(&args, std::time::SystemTime::now());

@@ -30,7 +30,7 @@ use serde::Serialize;
 use serde_json::Value;
 use serde_json::ser::PrettyFormatter;
 
-pub use self::scrub::redact_json;
+pub use self::scrub::{redact_json, secrets_in_json};
 use self::tail::{Source, Sources};
 use super::event::Execution;
 use super::export::create_report_file;

@@ -26,10 +26,63 @@ const SECRET_AUTH_KEYS: &[&str] = &[
     "value",
 ];
 
-/// Masks `value` in place; does nothing when redaction is disabled.
+/// Masks `value` in place; does nothing when redaction is disabled. Literal credentials
+/// found in it by structure (auth attributes, `secret` variables) are masked wherever else
+/// they appear in it too: a password typed into a basic-auth block and into a URL of the
+/// same collection must not survive in the URL.
 pub fn redact_json(redactor: &Redactor, value: &mut Value) {
-    if redactor.is_enabled() {
+    if !redactor.is_enabled() {
+        return;
+    }
+    let found = secrets_in_json(value);
+    if found.is_empty() {
         walk(redactor, value, false);
+    } else {
+        let mut with_found = redactor.clone();
+        for secret in &found {
+            with_found.add(secret);
+        }
+        walk(&with_found, value, false);
+    }
+}
+
+/// The literal credentials a document holds in secret places: the values of auth
+/// attributes that are credentials and of variables of type `secret` (not `{{references}}`).
+pub fn secrets_in_json(value: &Value) -> Vec<String> {
+    let mut found = Vec::new();
+    collect(value, false, &mut found);
+    found
+}
+
+fn keep(child: &Value, found: &mut Vec<String>) {
+    if let Value::String(s) = child
+        && !s.is_empty()
+        && !is_template(s)
+        && !found.contains(s)
+    {
+        found.push(s.clone());
+    }
+}
+
+fn collect(value: &Value, in_auth: bool, found: &mut Vec<String>) {
+    match value {
+        Value::Array(items) => items.iter().for_each(|v| collect(v, in_auth, found)),
+        Value::Object(map) => {
+            let secret_variable = map.get("type").and_then(Value::as_str) == Some("secret");
+            let secret_attribute = in_auth
+                && map.get("key").and_then(Value::as_str).is_some_and(|k| SECRET_AUTH_KEYS.contains(&k))
+                && map.contains_key("value");
+            for (key, child) in map {
+                let secret_here = (key == "value" && (secret_variable || secret_attribute))
+                    || (in_auth && key != "value" && SECRET_AUTH_KEYS.contains(&key.as_str()));
+                if secret_here && !child.is_object() && !child.is_array() {
+                    keep(child, found);
+                } else {
+                    collect(child, in_auth || key == "auth", found);
+                }
+            }
+        }
+        _ => {}
     }
 }
 
@@ -140,5 +193,23 @@ mod tests {
         let mut value = original.clone();
         redact_json(&r, &mut value);
         assert_eq!(value, original);
+    }
+
+    #[test]
+    fn literal_credentials_are_masked_wherever_they_appear() {
+        let mut doc = json!({
+            "auth": {"type": "basic", "basic": [{"key": "username", "value": "u"}, {"key": "password", "value": "hunter2!"}]},
+            "item": [{"request": {"url": "http://h/?pw=hunter2!", "auth": {"type": "bearer", "bearer": {"token": "{{tok}}"}}}}],
+            "variable": [{"key": "k", "value": "s3cret-var", "type": "secret"}, {"key": "copy", "value": "s3cret-var"}]
+        });
+        assert_eq!(secrets_in_json(&doc), ["hunter2!", "s3cret-var"], "references like {{tok}} are no secrets");
+        redact_json(&Redactor::new(true), &mut doc);
+        let text = doc.to_string();
+        assert!(!text.contains("hunter2") && !text.contains("s3cret-var"), "{text}");
+        assert!(text.contains("{{tok}}") && text.contains("\"u\""), "{text}");
+        // Disabled redaction (--reporter-no-redact) leaves the document alone.
+        let mut kept = json!({"auth": {"basic": {"password": "hunter2!"}}});
+        redact_json(&Redactor::new(false), &mut kept);
+        assert_eq!(kept["auth"]["basic"]["password"], "hunter2!");
     }
 }
