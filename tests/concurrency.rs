@@ -216,3 +216,53 @@ fn jobs_bound_the_requests_in_flight_and_the_host_limit_holds_them_lower() {
         assert_eq!(api.most_in_flight(), expected, "max connections {extra:?}");
     }
 }
+
+/// A panic inside postie (injected through a test-only hook) loses no lane: the request it
+/// hit and the rest of its lane are reported as failed, the other lanes run, reports stay
+/// valid and the exit code is 1.
+#[test]
+fn a_panicking_lane_is_reported_and_the_run_goes_on() {
+    let api = postie::testkit::EchoServer::start_blocking();
+    let dir = common::tempdir();
+    let items: Vec<String> =
+        (0..3).map(|i| format!(r#"{{"name":"r{i}","request":"{}"}}"#, api.url(&format!("/get?r={i}")))).collect();
+    let col = common::write_items(dir.path(), "panics", &items);
+    for jobs in ["1", "2"] {
+        let mut cmd = common::postie(dir.path());
+        cmd.arg("run").arg(&col).args(["-n", "3", "--jobs", jobs, "-r", "cli,json,junit"]);
+        cmd.args(["--reporter-json-export", "r.json", "--reporter-junit-export", "r.xml", "--timeout", "60000"]);
+        cmd.env("POSTIE_TEST_PANIC_AT", "r1");
+        let r = common::run(cmd);
+        assert_eq!(r.code, 1, "jobs {jobs}: {}", r.all());
+        let report: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(dir.path().join("r.json")).unwrap()).unwrap();
+        let executions = report["run"]["executions"].as_array().unwrap();
+        let summary: Vec<(u64, String, String)> = executions
+            .iter()
+            .map(|e| {
+                let error = e["requestError"]["message"].as_str().unwrap_or("ok");
+                let kind = if error.starts_with("postie failed internally") {
+                    "panic"
+                } else if error.starts_with("not run") {
+                    "not run"
+                } else {
+                    error
+                };
+                (
+                    e["cursor"]["iteration"].as_u64().unwrap(),
+                    e["item"]["name"].as_str().unwrap().to_string(),
+                    kind.to_string(),
+                )
+            })
+            .collect();
+        let expected: Vec<(u64, String, String)> = (0..3)
+            .flat_map(|it| [(it, "r0", "ok"), (it, "r1", "panic"), (it, "r2", "not run")])
+            .map(|(it, n, k)| (it, n.to_string(), k.to_string()))
+            .collect();
+        assert_eq!(summary, expected, "jobs {jobs}");
+        assert!(executions[1]["requestError"]["message"].as_str().unwrap().contains("injected panic at r1"));
+        let xml = std::fs::read_to_string(dir.path().join("r.xml")).unwrap();
+        assert!(xml.contains("</testsuites>") && xml.contains("failed internally"), "{xml}");
+        assert_eq!(api.requests().iter().filter(|q| q.query.contains("r=2")).count(), 0, "nothing after the panic ran");
+    }
+}

@@ -207,6 +207,11 @@ impl Worker {
         scopes: &mut Scopes,
         cache: &mut ScopeCache,
     ) -> (Execution, Flow) {
+        // Test-only: a panic on demand, to check that a failing worker loses no lane.
+        #[cfg(feature = "testkit")]
+        if std::env::var("POSTIE_TEST_PANIC_AT").is_ok_and(|name| name == planned.name) {
+            panic!("injected panic at {}", planned.name);
+        }
         let mut execution = Execution {
             cursor: Cursor { iteration, position: planned.position },
             item_id: planned.id.clone(),

@@ -158,14 +158,23 @@ pub fn run(
             jobs,
         };
         let limits = limits.clone();
+        let cancel = cancel.clone();
         workers.push(std::thread::spawn(move || {
-            let worker = Rc::new(Worker::new(scheduler.ctx.clone(), pool, limits, side));
-            worker.warm_up();
-            let local = tokio::task::LocalSet::new();
-            local.block_on(&runtime, scheduler.run(worker.clone(), share));
-            // The last reference is dropped here, outside the runtime: the worker owns the
-            // side runtime of pm.sendRequest, which must not be dropped from async code.
-            drop(worker);
+            let ran = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                let worker = Rc::new(Worker::new(scheduler.ctx.clone(), pool, limits, side));
+                worker.warm_up();
+                let local = tokio::task::LocalSet::new();
+                local.block_on(&runtime, scheduler.run(worker.clone(), share));
+                // The last reference is dropped here, outside the runtime: the worker owns the
+                // side runtime of pm.sendRequest, which must not be dropped from async code.
+                drop(worker);
+            }));
+            // Lanes catch their own panics; one here left a worker unable to take lanes, so
+            // stop the run (no lane waits for it forever) and say why.
+            if let Err(panic) = ran {
+                let message = scheduler::panic_message(panic.as_ref());
+                cancel.abort(format!("postie failed internally (a worker thread stopped: {message})"));
+            }
         }));
     }
     drop(tx);

@@ -1,11 +1,16 @@
 //! Handing lanes to a worker thread in plan order, at most its share at once, and passing
 //! each lane's scopes on (to the next lane with one job, to the merge with several).
 
+use std::cell::Cell;
+use std::panic::AssertUnwindSafe;
 use std::rc::Rc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
+use futures::FutureExt as _;
+
 use crate::plan::Lane;
+use crate::report::{Cursor, Event, Execution, RequestError};
 use crate::vars::Scopes;
 
 use super::context::LaneContext;
@@ -69,12 +74,33 @@ impl Scheduler {
         } else {
             self.snapshot.clone()
         };
-        let emit = |event| {
+        let lane = &self.lanes[index];
+        // The last position this lane reported, to know what a panic left unreported.
+        let reported = Cell::new(None::<usize>);
+        let emit = |event: Event| {
+            if let Event::Execution(e) = &event {
+                reported.set(Some(e.cursor.position));
+            }
             let _ = self.tx.send(LaneMsg::Event(index, event));
         };
-        let end = worker
-            .run_lane(&self.lanes[index], scopes, &emit, &|| self.window.keep_pace(index, &self.ctx.cancel))
-            .await;
+        let pace = || self.window.keep_pace(index, &self.ctx.cancel);
+        let ran = AssertUnwindSafe(worker.run_lane(lane, scopes, &emit, &pace)).catch_unwind().await;
+        let end = match ran {
+            Ok(end) => end,
+            Err(panic) => {
+                // A bug in postie must not lose the lane: what it had not reported yet is
+                // reported as failed, and the lane's writes to the scopes are dropped.
+                let message = panic_message(panic.as_ref());
+                for execution in unfinished(&self.ctx, lane, reported.get(), &message) {
+                    emit(Event::Execution(Box::new(execution)));
+                }
+                if self.jobs == 1 {
+                    self.shared.lock().map(|s| s.clone()).unwrap_or_default()
+                } else {
+                    self.snapshot.clone()
+                }
+            }
+        };
         let _ = self.tx.send(LaneMsg::Done(index));
         if self.jobs == 1 {
             if let Ok(mut s) = self.shared.lock() {
@@ -84,4 +110,52 @@ impl Scheduler {
             r.finished(index, end);
         }
     }
+}
+
+/// What a panic carried, as text.
+pub(super) fn panic_message(panic: &(dyn std::any::Any + Send)) -> String {
+    panic
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| panic.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "a panic without a message".to_string())
+}
+
+/// The requests of `lane` after the last one it reported, as failed executions.
+fn unfinished(ctx: &LaneContext, lane: &Lane, reported: Option<usize>, message: &str) -> Vec<Execution> {
+    let from = match reported {
+        Some(position) => lane.positions.iter().position(|&p| p == position).map_or(0, |i| i + 1),
+        None => 0,
+    };
+    lane.positions[from.min(lane.positions.len())..]
+        .iter()
+        .enumerate()
+        .map(|(i, &position)| {
+            let planned = &ctx.plan.requests[position];
+            let text = if i == 0 {
+                format!("postie failed internally while running this request ({message}); please report this bug")
+            } else {
+                format!("not run: postie failed internally earlier in this lane ({message})")
+            };
+            Execution {
+                cursor: Cursor { iteration: lane.iteration, position },
+                item_id: planned.id.clone(),
+                item_name: planned.name.clone(),
+                full_name: planned.full_name(),
+                request: None,
+                response: None,
+                error: Some(RequestError::new("Internal", text)),
+                route: String::new(),
+                route_rule: String::new(),
+                assertions: Vec::new(),
+                script_errors: Vec::new(),
+                console: Vec::new(),
+                ran_prerequest: false,
+                ran_test: false,
+                skipped: false,
+                warnings: Vec::new(),
+                secrets: Vec::new(),
+            }
+        })
+        .collect()
 }
