@@ -56,6 +56,7 @@ fn execution() -> Execution {
         error: None,
         route: "direct".into(),
         route_rule: "no proxy configured".into(),
+        attempts: Vec::new(),
         assertions: vec![AssertionRecord { name: "ok".into(), status: AssertionStatus::Passed, error: None }],
         script_errors: Vec::new(),
         console: Vec::new(),

@@ -217,6 +217,22 @@ pub struct RunArgs {
     #[arg(long, value_name = "MS", help_heading = "Concurrency")]
     pub pool_idle_timeout: Option<u64>,
 
+    /// Retry a request this many times when it fails in a way --retry-on lists (default 0: never).
+    #[arg(long, value_name = "N", default_value_t = 0, help_heading = "Retries")]
+    pub retry: u32,
+    /// First wait before a retry (ms); it doubles with each retry, with jitter (default 200).
+    #[arg(long, value_name = "MS", help_heading = "Retries")]
+    pub retry_delay: Option<u64>,
+    /// Longest wait before a retry, also for a server's Retry-After (ms; default 10000).
+    #[arg(long, value_name = "MS", help_heading = "Retries")]
+    pub retry_max_delay: Option<u64>,
+    /// What is retried, comma-separated: network (refused, reset, DNS, timeout, proxy unreachable), 5xx, or status codes such as 429.
+    #[arg(long, value_name = "LIST", default_value = "network", help_heading = "Retries")]
+    pub retry_on: String,
+    /// Also retry methods that are not idempotent (POST, PATCH, ...).
+    #[arg(long, help_heading = "Retries")]
+    pub retry_non_idempotent: bool,
+
     /// Extra trusted CA certificates (PEM bundle), on top of the system store. NODE_EXTRA_CA_CERTS is read too.
     #[arg(long, value_name = "PEM", help_heading = "TLS")]
     pub ssl_extra_ca_certs: Option<PathBuf>,

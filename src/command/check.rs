@@ -252,6 +252,7 @@ fn execution(cases: &[Case], verdicts: &[Judged]) -> Execution {
         error: None,
         route: String::new(),
         route_rule: String::new(),
+        attempts: Vec::new(),
         assertions,
         script_errors: Vec::new(),
         console: Vec::new(),

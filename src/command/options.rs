@@ -14,7 +14,7 @@ use crate::cli::{ColorChoice, ParallelUnit, ProtocolVersion, RunArgs};
 use crate::http::{DEFAULT_POOL_IDLE_TIMEOUT, HttpProtocol, load_ca_bundle};
 use crate::plan::{LaneUnit, Plan};
 use crate::report::{CliOptions, ReporterSettings};
-use crate::run::RunOptions;
+use crate::run::{RetryOn, RetryPolicy, RunOptions};
 use crate::tls::{CertListEntry, ClientIdentity};
 
 fn millis(ms: Option<u64>) -> Option<Duration> {
@@ -96,7 +96,21 @@ impl<'a> RunOptionsBuilder<'a> {
             client_cert_list,
             request_certificates: self.request_certificates(plan)?,
             handle_interrupt: true,
+            retry: self.retry()?,
             working_dir: self.working_dir,
+        })
+    }
+
+    /// `--retry` and its settings; the defaults are `RetryPolicy`'s.
+    fn retry(&self) -> Result<RetryPolicy, Failure> {
+        let args = self.args;
+        let defaults = RetryPolicy::default();
+        Ok(RetryPolicy {
+            retries: args.retry,
+            base_delay: args.retry_delay.map_or(defaults.base_delay, Duration::from_millis),
+            max_delay: args.retry_max_delay.map_or(defaults.max_delay, Duration::from_millis),
+            on: RetryOn::parse(&args.retry_on).map_err(Failure::input)?,
+            non_idempotent: args.retry_non_idempotent,
         })
     }
 

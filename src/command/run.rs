@@ -44,6 +44,8 @@ pub fn run(args: RunArgs) -> Result<Outcome, Failure> {
         redactor.add(&secret);
     }
 
+    // Every input is checked before a report file is created.
+    let options = RunOptionsBuilder::new(&args).build(&plan, data)?;
     let settings = reporter_settings(&args, std::time::SystemTime::now());
     let reporters = build_reporters(&settings, &collection.raw, &redactor).map_err(|e| match e {
         ReporterSetupError::Unknown { .. } => Failure::input(e),
@@ -57,7 +59,6 @@ pub fn run(args: RunArgs) -> Result<Outcome, Failure> {
     for w in collection.warnings.iter().chain(&policy.warnings) {
         dispatcher.handle(Event::Warning(w.clone()));
     }
-    let options = RunOptionsBuilder::new(&args).build(&plan, data)?;
     let cancel = Cancel::default();
     let output =
         crate::run::run(&collection, Arc::new(plan), scopes, Arc::new(policy.policy), options, dispatcher, cancel)

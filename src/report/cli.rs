@@ -129,7 +129,12 @@ impl Reporter for CliReporter {
                 (None, Some(_)) => String::new(),
                 (None, None) => " [skipped]".to_string(),
             };
-            self.write(format!("  {} {}{detail}", req.method, req.url))?;
+            let retried = match e.attempts.len() {
+                0 | 1 => String::new(),
+                2 => " after 1 retry".to_string(),
+                n => format!(" after {} retries", n - 1),
+            };
+            self.write(format!("  {} {}{detail}{retried}", req.method, req.url))?;
             if self.opts.verbose
                 && let Some(tls) = e.response.as_ref().and_then(|r| r.tls.as_ref())
             {

@@ -82,6 +82,14 @@ impl RequestError {
     }
 }
 
+/// One attempt of a request sent with `--retry`: its status line or error, and its time.
+#[derive(Clone, Debug, PartialEq)]
+pub struct AttemptRecord {
+    /// `503 Service Unavailable` or `ConnectionFailed: cannot connect to ...`.
+    pub outcome: String,
+    pub time: Duration,
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum AssertionStatus {
     Passed,
@@ -141,6 +149,8 @@ pub struct Execution {
     pub route: String,
     /// The rule that chose the route (`NO_PROXY .corp`, `--proxy`); empty when nothing was sent.
     pub route_rule: String,
+    /// Every attempt, when `--retry` sent the request more than once; else empty.
+    pub attempts: Vec<AttemptRecord>,
     pub assertions: Vec<AssertionRecord>,
     pub script_errors: Vec<ScriptErrorRecord>,
     pub console: Vec<ConsoleRecord>,

@@ -114,6 +114,10 @@ impl Redactor {
             err.message = self.text(&err.message);
         }
         e.route = self.text(&e.route);
+        e.route_rule = self.text(&e.route_rule);
+        for a in &mut e.attempts {
+            a.outcome = self.text(&a.outcome);
+        }
         for a in &mut e.assertions {
             a.name = self.text(&a.name);
             if let Some((_, m)) = &mut a.error {

@@ -20,7 +20,7 @@ use super::convert::{
     script_request, script_response, script_route, sent_request, sources, template_request,
 };
 use super::limit::HostLimits;
-use super::network::{SideNetwork, send_cancellable};
+use super::network::{SideNetwork, send_cancellable, with_retries};
 use super::options::RunOptions;
 use super::scripting::{LaneServices, ScopeCache, apply_scope_maps};
 
@@ -222,6 +222,7 @@ impl Worker {
             error: None,
             route: "direct".into(),
             route_rule: String::new(),
+            attempts: Vec::new(),
             assertions: Vec::new(),
             script_errors: Vec::new(),
             console: Vec::new(),
@@ -273,8 +274,14 @@ impl Worker {
         execution.request = Some(sent_request(&prepared));
         let key = client_key(&self.ctx.options, Some(planned), &prepared.url, route, &mut execution.warnings);
         let send_opts = SendOptions { timeout: self.ctx.options.timeout_request };
-        let result =
-            send_cancellable(&self.pool, Some(&self.limits), &key, &prepared, &send_opts, &self.ctx.cancel).await;
+        let cancel = &self.ctx.cancel;
+        let (result, attempts) = with_retries(&prepared.method, cancel, &self.ctx.options.retry, || {
+            send_cancellable(&self.pool, Some(&self.limits), &key, &prepared, &send_opts, cancel)
+        })
+        .await;
+        if attempts.len() > 1 {
+            execution.attempts = attempts;
+        }
         match result {
             Ok(mut response) => {
                 execution.warnings.append(&mut response.warnings);

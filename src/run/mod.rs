@@ -17,6 +17,7 @@ mod merge;
 mod network;
 mod options;
 mod order;
+mod retry;
 mod scheduler;
 mod scripting;
 mod window;
@@ -34,6 +35,7 @@ use merge::LaneMerge;
 use network::SideNetwork;
 pub use options::RunOptions;
 use order::{LaneMsg, Orderer};
+pub use retry::{RetryOn, RetryPolicy};
 use scheduler::Scheduler;
 use window::Window;
 

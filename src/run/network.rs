@@ -3,6 +3,7 @@
 //! limit, and the side path `pm.sendRequest` takes.
 
 use std::sync::{Arc, OnceLock};
+use std::time::{Instant, SystemTime};
 
 use crate::http::{
     ClientKey, ClientPool, PoolOptions, PreparedRequest, Response, SendError, SendErrorKind, SendOptions, send,
@@ -10,6 +11,8 @@ use crate::http::{
 
 use super::cancel::Cancel;
 use super::limit::HostLimits;
+use super::retry::RetryPolicy;
+use crate::report::AttemptRecord;
 
 /// Sends `prepared` with `pool`; an aborted run cancels the request in flight, and
 /// `limits` (`--max-connections-per-host`) holds it until its host has a free slot.
@@ -32,6 +35,51 @@ pub async fn send_cancellable(
             send(pool, key, prepared, opts).await
         } => r,
         _ = cancel.aborted() => Err(cancelled()),
+    }
+}
+
+/// Sends with `--retry`: an outcome the policy retries is followed by another attempt after
+/// its backoff, until one is not or the attempts run out; a stopping run (`--bail`,
+/// `--timeout`, Ctrl-C) cuts the retries. The attempts are returned when there were
+/// retries to make (none with `--retry 0`).
+pub async fn with_retries<F, Fut>(
+    method: &str,
+    cancel: &Cancel,
+    policy: &RetryPolicy,
+    mut send: F,
+) -> (Result<Response, SendError>, Vec<AttemptRecord>)
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = Result<Response, SendError>>,
+{
+    let mut attempts = Vec::new();
+    let mut attempt = 1;
+    loop {
+        let started = Instant::now();
+        let result = send().await;
+        if policy.retries == 0 {
+            return (result, attempts);
+        }
+        attempts.push(AttemptRecord { outcome: describe(&result), time: started.elapsed() });
+        if cancel.stopping() || !policy.should_retry(method, attempt, &result) {
+            return (result, attempts);
+        }
+        let retry_after = result.as_ref().ok().and_then(|r| {
+            r.headers.iter().find(|(k, _)| k.eq_ignore_ascii_case("retry-after")).map(|(_, v)| v.as_str())
+        });
+        let wait = policy.delay(attempt, retry_after, SystemTime::now(), rand::random::<f64>());
+        tokio::select! {
+            _ = tokio::time::sleep(wait) => {}
+            _ = cancel.aborted() => return (result, attempts),
+        }
+        attempt += 1;
+    }
+}
+
+fn describe(result: &Result<Response, SendError>) -> String {
+    match result {
+        Ok(r) => format!("{} {}", r.code, r.reason),
+        Err(e) => format!("{}: {}", e.kind.as_str(), e.message),
     }
 }
 

@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use serde_json::{Map, Value};
 
+use super::retry::RetryPolicy;
 use crate::http::HttpProtocol;
 use crate::plan::LaneUnit;
 
@@ -38,6 +39,8 @@ pub struct RunOptions {
     pub request_certificates: std::collections::HashMap<usize, crate::tls::CertListEntry>,
     /// Ctrl-C stops after the current requests (a second one cancels them); reports are completed.
     pub handle_interrupt: bool,
+    /// `--retry` and its settings.
+    pub retry: RetryPolicy,
 }
 
 impl Default for RunOptions {
@@ -64,6 +67,7 @@ impl Default for RunOptions {
             client_cert_list: Vec::new(),
             request_certificates: Default::default(),
             handle_interrupt: false,
+            retry: RetryPolicy::default(),
         }
     }
 }

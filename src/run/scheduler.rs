@@ -147,6 +147,7 @@ fn unfinished(ctx: &LaneContext, lane: &Lane, reported: Option<usize>, message: 
                 error: Some(RequestError::new("Internal", text)),
                 route: String::new(),
                 route_rule: String::new(),
+                attempts: Vec::new(),
                 assertions: Vec::new(),
                 script_errors: Vec::new(),
                 console: Vec::new(),

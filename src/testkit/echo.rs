@@ -19,7 +19,7 @@ use super::server_thread::{ServerThread, TestkitError};
 /// A running echo API; dropping it stops the server and closes its connections.
 ///
 /// Routes: `/get`, `/post`, `/put`, `/patch`, `/delete` (any method each), `/headers`,
-/// `/status/{code}`, `/basic-auth/{user}/{pass}`, `/digest-auth/{qop}/{user}/{pass}` (qop
+/// `/status/{code}`, `/flaky/{n}` (fails n times per `key`, then answers), `/basic-auth/{user}/{pass}`, `/digest-auth/{qop}/{user}/{pass}` (qop
 /// `auth`, `auth-int` or `none`), `/delay/{ms}`, `/cookies`, `/cookies/set?k=v`,
 /// `/cookies/delete?k`, `/redirect/{n}`, `/bytes/{n}`, `/stream/{n}` (chunked),
 /// `/response-headers?k=v`, `/gzip`, `/deflate`, `/brotli` (compressed echoes),
@@ -38,6 +38,7 @@ fn router(journal: Arc<Journal<Recorded>>) -> Router {
         .route("/delete", any(h::echo_full))
         .route("/headers", any(h::headers_only))
         .route("/status/{code}", any(h::status))
+        .route("/flaky/{n}", any(h::flaky))
         .route("/basic-auth/{user}/{pass}", any(h::basic_auth))
         .route("/digest-auth/{qop}/{user}/{pass}", any(digest_auth::<h::EchoState>))
         .route("/delay/{ms}", any(h::delay))

@@ -10,7 +10,7 @@ use std::time::Duration;
 
 use axum::Json;
 use axum::body::Bytes;
-use axum::extract::Path;
+use axum::extract::{Path, State};
 use axum::http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
 use base64::Engine as _;
@@ -30,6 +30,8 @@ pub(crate) const MAX_BYTES: usize = 10 * 1024 * 1024;
 /// State shared by the handlers of one echo server.
 pub(crate) struct EchoState {
     pub(crate) digest: DigestState,
+    /// `/flaky/{n}`: how often each `key` was asked for.
+    pub(crate) flaky: std::sync::Mutex<std::collections::HashMap<String, u32>>,
 }
 
 impl AsRef<DigestState> for EchoState {
@@ -40,7 +42,7 @@ impl AsRef<DigestState> for EchoState {
 
 impl EchoState {
     pub(crate) fn new() -> Arc<Self> {
-        Arc::new(EchoState { digest: DigestState::new() })
+        Arc::new(EchoState { digest: DigestState::new(), flaky: Default::default() })
     }
 }
 
@@ -113,6 +115,31 @@ pub(crate) async fn anything(method: Method, uri: Uri, headers: HeaderMap, body:
 
 pub(crate) async fn headers_only(headers: HeaderMap) -> Json<Value> {
     Json(json!({ "headers": headers_object(&headers) }))
+}
+
+/// `/flaky/{n}?key=K[&status=S][&retry_after=R]`: the first `n` requests for `key` get
+/// status S (503 by default, with `Retry-After: R` when given), later ones 200 with
+/// `{"attempt": i}`. Keys keep tests apart.
+pub(crate) async fn flaky(State(state): State<Arc<EchoState>>, Path(n): Path<u32>, uri: Uri) -> Response {
+    let args = args_object(&uri);
+    let arg = |name: &str| args.get(name).and_then(Value::as_str).map(str::to_string);
+    let key = arg("key").unwrap_or_default();
+    let attempt = {
+        let mut seen = state.flaky.lock().unwrap_or_else(|p| p.into_inner());
+        let count = seen.entry(key).or_insert(0);
+        *count += 1;
+        *count
+    };
+    if attempt > n {
+        return Json(json!({ "attempt": attempt })).into_response();
+    }
+    let code = arg("status").and_then(|s| s.parse().ok()).unwrap_or(503);
+    let status = StatusCode::from_u16(code).unwrap_or(StatusCode::SERVICE_UNAVAILABLE);
+    let mut response = (status, Json(json!({ "attempt": attempt, "status": code }))).into_response();
+    if let Some(after) = arg("retry_after").and_then(|v| HeaderValue::from_str(&v).ok()) {
+        response.headers_mut().insert(header::RETRY_AFTER, after);
+    }
+    response
 }
 
 /// `/status/{code}`: that status (200–999) with `{"status": code}`.

@@ -104,6 +104,10 @@ pub(super) fn execution_json(e: &Execution, body_limit: usize) -> Value {
     if !e.route_rule.is_empty() {
         out.insert("routeRule".into(), Value::from(e.route_rule.as_str()));
     }
+    if !e.attempts.is_empty() {
+        let attempts = e.attempts.iter().map(|a| json!({ "outcome": a.outcome, "time": millis(a.time) }));
+        out.insert("attempts".into(), attempts.collect());
+    }
     if e.reconnected() {
         out.insert("reconnected".into(), Value::from(true));
     }
