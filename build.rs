@@ -58,7 +58,9 @@ fn main() {
     let version = std::env::var("CARGO_PKG_VERSION").expect("cargo sets CARGO_PKG_VERSION");
     source.push_str(&format!("var POSTIE_VERSION = {version:?};\n"));
     let mut classes = Vec::new();
-    let mut declared = std::collections::HashMap::new();
+    // The names build.rs itself declares count too.
+    let mut declared: std::collections::HashMap<String, String> =
+        ["REQUIRABLE_VENDOR", "POSTIE_VERSION"].map(|n| (n.to_string(), "build.rs".to_string())).into();
     for name in FILES {
         let path = format!("src/script/prelude/{name}.js");
         println!("cargo:rerun-if-changed={path}");

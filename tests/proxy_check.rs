@@ -314,7 +314,7 @@ fn scripts_assert_routes_and_a_run_is_audited_from_its_report() {
     let r = run_with("localhost");
     assert_eq!(r.code, 0, "{}", r.all());
     assert!(r.stdout.contains(&format!("proxy {}", proxy.url())), "routes table: {}", r.stdout);
-    assert!(r.stdout.contains("direct (--noproxy localhost)"), "routes table: {}", r.stdout);
+    assert!(r.stdout.contains("direct (bypass localhost)"), "routes table: {}", r.stdout);
     let audit = cases(dir.path(), &[(by_ip.as_str(), "proxy:127.0.0.1:*"), (by_name.as_str(), "direct")]);
     let mut cmd = postie(dir.path());
     cmd.args(["proxy", "check", "--from-report", "run.json"]).arg(&audit);
@@ -325,7 +325,7 @@ fn scripts_assert_routes_and_a_run_is_audited_from_its_report() {
         serde_json::from_str(&std::fs::read_to_string(dir.path().join("run.json")).unwrap()).unwrap();
     let routes = &report["run"]["stats"]["routes"];
     assert_eq!(routes[0]["requests"], 1, "{routes}");
-    assert_eq!(routes[1]["rule"], "--noproxy localhost", "{routes}");
+    assert_eq!(routes[1]["rule"], "bypass localhost", "{routes}");
     // Now both go through the proxy: the script's assertion and the audit fail.
     let r = run_with("example.com");
     assert_eq!(r.code, 1, "{}", r.all());

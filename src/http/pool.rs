@@ -14,7 +14,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
 
-use super::reconnect::CountConnects;
+use super::reconnect::{NoteConnects, note_redirect};
 use super::trust::{HandshakeProbe, TrustStore};
 use crate::proxy::Route;
 
@@ -131,6 +131,11 @@ impl RouteClients {
     }
 }
 
+/// What `Policy::limited` says, for the same classification (`TooManyRedirects`).
+#[derive(Debug, thiserror::Error)]
+#[error("too many redirects (more than {0})")]
+struct TooManyRedirects(usize);
+
 pub struct ClientPool {
     clients: Mutex<HashMap<ClientKey, Arc<RouteClients>>>,
     jar: Arc<reqwest::cookie::Jar>,
@@ -182,7 +187,15 @@ impl ClientPool {
             .tls_info(self.options.tls_info)
             .redirect(match key.max_redirects {
                 None => reqwest::redirect::Policy::none(),
-                Some(n) => reqwest::redirect::Policy::limited(n),
+                // `limited(n)`, and the redirect noted for the stale-connection re-send.
+                Some(n) => reqwest::redirect::Policy::custom(move |attempt| {
+                    if attempt.previous().len() > n {
+                        attempt.error(TooManyRedirects(n))
+                    } else {
+                        note_redirect();
+                        attempt.follow()
+                    }
+                }),
             })
             .tls_backend_preconfigured(
                 self.options
@@ -196,7 +209,7 @@ impl ClientPool {
             HttpProtocol::Auto => b,
             HttpProtocol::Http2 => b.http2_prior_knowledge(),
         };
-        b = b.connector_layer(CountConnects).pool_idle_timeout(self.options.idle_timeout);
+        b = b.connector_layer(NoteConnects).pool_idle_timeout(self.options.idle_timeout);
         if !pooled {
             b = b.pool_max_idle_per_host(0);
         } else if let Some(n) = self.options.max_idle_per_host {

@@ -5,17 +5,22 @@
 //! hyper re-sends a request only when the connection died before the request was written;
 //! when the close races the write, the request fails with "connection closed before message
 //! completed". Browsers and curl re-send such a request once on a new connection, and so
-//! does postie: when the failure came before any response head, on a connection the request
-//! did not open itself.
+//! does postie: when the failure came before a complete response head, on a connection the
+//! request did not open itself, and no redirect had been followed (a redirect means a
+//! response did arrive, and re-sending the original request would repeat it).
 //!
 //! reqwest does not say whether a request reused a connection, but every new connection
 //! goes through its connector, and hyper drives the connect from inside the request's own
 //! future. So a connector layer notes the local address of each connection that finished
-//! connecting into a task-local list that `send` scopes around one request, and a failed
+//! connecting, in a task-local record that `send` scopes around one request, and a failed
 //! request's error names the connection it failed on (hyper-util's connect info). A
 //! connection not on the list was reused. hyper races a connect against the pool and may
 //! hand the request a pooled connection after its own connect finished, which is why a
-//! count of connects alone is not enough.
+//! count of connects alone is not enough. The redirect policy notes followed redirects in
+//! the same record.
+//!
+//! Known limit: hyper reports an EOF in the middle of a response head (or after a `1xx`)
+//! like one before any byte, so such a request counts as lost and is re-sent too.
 
 use std::cell::RefCell;
 use std::error::Error as _;
@@ -26,9 +31,21 @@ use std::task::{Context, Poll};
 
 use hyper_util::client::legacy::connect::{Connected, Connection, HttpInfo};
 
-// Connections the current request opened: their local addresses (`None` when unknown).
+/// What one request did on the way: connections it opened, redirects it followed.
+#[derive(Debug, Default)]
+pub struct Tracked {
+    /// Local addresses of the connections it opened (`None` when unknown).
+    opened: Vec<Option<SocketAddr>>,
+    redirected: bool,
+}
+
 tokio::task_local! {
-    static OPENED: RefCell<Vec<Option<SocketAddr>>>;
+    static TRACKED: RefCell<Tracked>;
+}
+
+/// Called by the redirect policy: the request being tracked got a redirect and follows it.
+pub fn note_redirect() {
+    let _ = TRACKED.try_with(|t| t.borrow_mut().redirected = true);
 }
 
 fn local_addr(connected: &Connected) -> Option<SocketAddr> {
@@ -37,22 +54,22 @@ fn local_addr(connected: &Connected) -> Option<SocketAddr> {
     extensions.get::<HttpInfo>().map(HttpInfo::local_addr)
 }
 
-/// The connector layer that counts connections opened on behalf of the current request.
+/// The connector layer that notes the connections opened on behalf of the current request.
 #[derive(Clone, Copy, Debug, Default)]
-pub struct CountConnects;
+pub struct NoteConnects;
 
-impl<S> tower_layer::Layer<S> for CountConnects {
-    type Service = Counted<S>;
+impl<S> tower_layer::Layer<S> for NoteConnects {
+    type Service = Noted<S>;
 
-    fn layer(&self, inner: S) -> Counted<S> {
-        Counted(inner)
+    fn layer(&self, inner: S) -> Noted<S> {
+        Noted(inner)
     }
 }
 
 #[derive(Clone, Debug)]
-pub struct Counted<S>(S);
+pub struct Noted<S>(S);
 
-impl<S, R> tower_service::Service<R> for Counted<S>
+impl<S, R> tower_service::Service<R> for Noted<S>
 where
     S: tower_service::Service<R>,
     S::Future: Send + 'static,
@@ -75,47 +92,48 @@ where
                 // Outside a tracked request's task (a connect hyper finishes in the
                 // background) nothing is noted.
                 let addr = local_addr(&conn.connected());
-                let _ = OPENED.try_with(|opened| opened.borrow_mut().push(addr));
+                let _ = TRACKED.try_with(|t| t.borrow_mut().opened.push(addr));
             }
             connected
         })
     }
 }
 
-/// What a tracked request found out about its connections.
-#[derive(Debug, Default)]
-pub struct Opened(Vec<Option<SocketAddr>>);
+impl Tracked {
+    /// Whether the failure `e` may be re-sent as lost to a stale connection: it happened on
+    /// a connection this request did not open itself, and no redirect had been followed.
+    pub fn lost_to_stale_connection(&self, e: &reqwest::Error) -> bool {
+        !self.redirected && closed_before_response(e) && self.reused_for(e)
+    }
 
-impl Opened {
-    /// Whether the failure `e` happened on a connection this request did not open itself.
-    pub fn reused_for(&self, e: &reqwest::Error) -> bool {
+    fn reused_for(&self, e: &reqwest::Error) -> bool {
         let mut source = e.source();
         while let Some(s) = source {
             if let Some(info) = s.downcast_ref::<hyper_util::client::legacy::Error>().and_then(|h| h.connect_info())
                 && let Some(addr) = local_addr(info)
             {
-                return !self.0.contains(&Some(addr));
+                return !self.opened.contains(&Some(addr));
             }
             source = s.source();
         }
-        self.0.is_empty()
+        self.opened.is_empty()
     }
 }
 
-/// Runs `request`, noting the connections it opens.
-pub async fn tracked<F: Future>(request: F) -> (F::Output, Opened) {
-    OPENED
-        .scope(RefCell::new(Vec::new()), async {
+/// Runs `request`, noting the connections it opens and the redirects it follows.
+pub async fn tracked<F: Future>(request: F) -> (F::Output, Tracked) {
+    TRACKED
+        .scope(RefCell::new(Tracked::default()), async {
             let out = request.await;
-            (out, Opened(OPENED.with(|o| std::mem::take(&mut *o.borrow_mut()))))
+            (out, TRACKED.with(|t| std::mem::take(&mut *t.borrow_mut())))
         })
         .await
 }
 
-/// Whether `e` says the connection ended before any response head arrived: the peer closed
-/// it (EOF before the status line) or reset it. Timeouts, connect failures and TLS
+/// Whether `e` says the connection ended before a complete response head arrived: the peer
+/// closed it or reset it. Timeouts, connect failures and TLS
 /// handshake errors are not: they are the route's or the server's answer, not a stale socket.
-pub fn closed_before_response(e: &reqwest::Error) -> bool {
+fn closed_before_response(e: &reqwest::Error) -> bool {
     if e.is_timeout() || e.is_connect() || e.is_redirect() || e.is_builder() || e.is_status() {
         return false;
     }

@@ -74,7 +74,8 @@ impl SendErrorKind {
 pub struct SendError {
     pub kind: SendErrorKind,
     pub message: String,
-    /// The request was re-sent on a new connection after its pooled one was closed, and failed again.
+    /// The request was re-sent on a new connection after its pooled one was closed (and
+    /// then failed anyway).
     pub reconnected: bool,
 }
 

@@ -7,7 +7,7 @@ use super::decode::{DecodeError, decode};
 use super::diagnose::{classify, proxy_status_error};
 use super::pool::{ClientKey, ClientPool, RouteClients};
 use super::prepare::{MultipartValue, PreparedBody, PreparedRequest};
-use super::reconnect::{closed_before_response, tracked};
+use super::reconnect::tracked;
 use super::response::{Response, SendError, SendErrorKind};
 
 /// Bodies are read up to this size; beyond it the request fails rather than exhausting memory.
@@ -81,11 +81,18 @@ async fn exchange(
 ) -> Result<(reqwest::Result<reqwest::Response>, bool), SendError> {
     let setup = |e: super::pool::PoolError| SendError::new(SendErrorKind::ClientSetup, e.to_string());
     let client = clients.client(pool).map_err(setup)?;
-    let (result, opened) = tracked(build(&client, req, extra.clone(), opts)?.send()).await;
+    let started = Instant::now();
+    let (result, tracked) = tracked(build(&client, req, extra.clone(), opts)?.send()).await;
     match result {
-        Err(e) if closed_before_response(&e) && opened.reused_for(&e) => {
+        Err(e) if tracked.lost_to_stale_connection(&e) => {
+            // The re-send gets what is left of --timeout-request, not a new allowance.
+            let left = opts.timeout.map(|t| t.saturating_sub(started.elapsed()));
+            if left.is_some_and(|t| t.is_zero()) {
+                return Ok((Err(e), false));
+            }
             let fresh = clients.fresh(pool).map_err(setup)?;
-            Ok((build(&fresh, req, extra, opts)?.send().await, true))
+            let opts = SendOptions { timeout: left };
+            Ok((build(&fresh, req, extra, &opts)?.send().await, true))
         }
         other => Ok((other, false)),
     }
@@ -117,7 +124,11 @@ pub async fn send(
         response = second
             .map_err(|e| SendError { reconnected, ..SendError::new(SendErrorKind::RequestFailed, e.to_string()) })?;
     }
-    if matches!(key.route, crate::proxy::Route::Proxy(_)) && asks_to_close(response.headers()) {
+    // Over a CONNECT tunnel these headers are the origin's, not the proxy's.
+    if matches!(key.route, crate::proxy::Route::Proxy(_))
+        && req.url.scheme() == "http"
+        && asks_to_close(response.headers())
+    {
         clients.stop_reusing();
     }
     let probe = &clients.probe;

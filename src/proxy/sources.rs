@@ -159,7 +159,7 @@ impl fmt::Display for Source {
 }
 
 /// The one rule that decided a route, short enough for a table row or a script
-/// (`NO_PROXY .corp`, `HTTPS_PROXY`, `--proxy`); `Decision` carries the whole story.
+/// (`NO_PROXY .corp`, `HTTPS_PROXY`, `custom proxy`); `Decision` carries the whole story.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Rule {
     /// `--no-proxy`.
@@ -186,10 +186,11 @@ impl fmt::Display for Rule {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Rule::NoProxyFlag => f.write_str("--no-proxy"),
-            Rule::BypassAll => f.write_str("--noproxy *"),
+            Rule::BypassAll => f.write_str("bypass *"),
             Rule::NotHttp => f.write_str("not an http(s) URL"),
-            Rule::CustomBypass(entry) => write!(f, "--noproxy {entry}"),
-            Rule::Custom => f.write_str("--proxy"),
+            // The custom proxy and its bypass list come from flags or the config file alike.
+            Rule::CustomBypass(entry) => write!(f, "bypass {entry}"),
+            Rule::Custom => f.write_str("custom proxy"),
             Rule::Collection => f.write_str("collection proxy"),
             Rule::SystemBypass { var, entry } => write!(f, "{var} {entry}"),
             Rule::System(var) => f.write_str(var),

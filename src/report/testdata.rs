@@ -102,7 +102,7 @@ pub fn exec_error(
     e.response = None;
     e.error = Some(RequestError::new(kind, message));
     e.route = "proxy http://***:***@127.0.0.1:3128".to_string();
-    e.route_rule = "--proxy".to_string();
+    e.route_rule = "custom proxy".to_string();
     e.ran_test = false;
     e
 }

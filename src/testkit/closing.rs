@@ -27,8 +27,15 @@ pub enum CloseMode {
     DropAfter(usize),
     /// Closes a connection that stayed idle this long (a keep-alive timeout).
     IdleTimeout(Duration),
-    /// Sends the head and part of the body of every response, then resets the connection.
+    /// Answers the first request of a connection; to the next one on it, sends the head and
+    /// part of the body, then resets the connection (a response that had started).
     ResetMidResponse,
+    /// Answers a request for `/start` with `307` to `/moved` (keep-alive, no body), drops a
+    /// request for `/moved` unanswered, and answers the rest.
+    RedirectThenDrop,
+    /// Acts as a forward proxy that answers every request itself with `Proxy-Connection:
+    /// close`, yet keeps the connection open: the client must stop reusing it.
+    ProxyConnectionClose,
 }
 
 /// One request the server read.
@@ -130,7 +137,8 @@ async fn connection(stream: TcpStream, id: u64, journal: Arc<Journal<ClosingReco
         let mut parts = head.start.split_whitespace();
         let method = parts.next().unwrap_or_default().to_string();
         let target = parts.next().unwrap_or_default().to_string();
-        let drop_now = matches!(mode, CloseMode::DropAfter(n) if answered >= n);
+        let drop_now = matches!(mode, CloseMode::DropAfter(n) if answered >= n)
+            || (mode == CloseMode::RedirectThenDrop && target.starts_with("/moved"));
         let record =
             ClosingRecord { method: method.clone(), target: target.clone(), body, connection: id, answered: !drop_now };
         let length = record.body.len();
@@ -139,11 +147,20 @@ async fn connection(stream: TcpStream, id: u64, journal: Arc<Journal<ClosingReco
             return;
         }
         let json = serde_json::json!({ "method": method, "target": target, "bodyLength": length, "connection": id });
-        let payload = json.to_string();
-        let head =
-            format!("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n", payload.len());
+        let redirect = mode == CloseMode::RedirectThenDrop && target.starts_with("/start");
+        // A redirect without a body: the client's connection is idle (reusable) at once.
+        let payload = if redirect { String::new() } else { json.to_string() };
+        let (status, extra) = match mode {
+            _ if redirect => ("307 Temporary Redirect", "Location: /moved\r\n"),
+            CloseMode::ProxyConnectionClose => ("200 OK", "Proxy-Connection: close\r\n"),
+            _ => ("200 OK", ""),
+        };
+        let head = format!(
+            "HTTP/1.1 {status}\r\n{extra}Content-Type: application/json\r\nContent-Length: {}\r\n\r\n",
+            payload.len()
+        );
         let stream = reader.get_mut();
-        if mode == CloseMode::ResetMidResponse {
+        if mode == CloseMode::ResetMidResponse && answered >= 1 {
             let _ = stream.write_all(head.as_bytes()).await;
             let _ = stream.write_all(&payload.as_bytes()[..payload.len() / 2]).await;
             let _ = stream.flush().await;

@@ -28,11 +28,18 @@ impl SocksProxy {
                 });
             }
         })?;
+        let hits = targets.clone();
+        let thread = thread.count_hits(move || hits.lock().map(|t| t.len() as u64).unwrap_or(0));
         Ok(SocksProxy { thread, targets })
     }
 
     pub fn port(&self) -> u16 {
         self.thread.addr().port()
+    }
+
+    /// This proxy may see no connection in this test (see `EchoServer::allow_no_hits`).
+    pub fn allow_no_hits(&self) {
+        self.thread.allow_no_hits();
     }
 
     /// `host:port` of every CONNECT, as the client asked (a name for socks5h, an address for socks5).

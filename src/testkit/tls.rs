@@ -250,9 +250,12 @@ impl TlsFront {
             .with_single_cert(certs, key)
             .map_err(|e| bad(&e))?;
         let acceptor = tokio_rustls::TlsAcceptor::from(Arc::new(config));
+        let accepted = Arc::new(AtomicU64::new(0));
+        let counter = accepted.clone();
         let thread = ServerThread::spawn("tls front", move |listener| async move {
             loop {
                 let Ok((tcp, _)) = listener.accept().await else { continue };
+                counter.fetch_add(1, Ordering::SeqCst);
                 let acceptor = acceptor.clone();
                 tokio::spawn(async move {
                     let Ok(mut tls) = acceptor.accept(tcp).await else { return };
@@ -261,6 +264,7 @@ impl TlsFront {
                 });
             }
         })?;
+        let thread = thread.count_hits(move || accepted.load(Ordering::SeqCst));
         Ok(TlsFront { thread })
     }
 

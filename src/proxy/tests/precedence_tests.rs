@@ -359,10 +359,10 @@ fn precedence_table() {
 /// `proxy check` show).
 const RULES: &[(&str, &str)] = &[
     ("--no-proxy beats every source", "--no-proxy"),
-    ("custom proxy beats collection and system", "--proxy"),
-    ("custom proxy, http target, absolute form", "--proxy"),
-    ("custom bypass is final even with a system proxy", "--noproxy bypass.me"),
-    ("custom bypass `*` makes everything direct, any scheme selection", "--noproxy *"),
+    ("custom proxy beats collection and system", "custom proxy"),
+    ("custom proxy, http target, absolute form", "custom proxy"),
+    ("custom bypass is final even with a system proxy", "bypass bypass.me"),
+    ("custom bypass `*` makes everything direct, any scheme selection", "bypass *"),
     ("http-only custom proxy skips https, collection decides", "collection proxy"),
     ("https-only custom proxy skips http, system decides", "http_proxy"),
     ("collection beats system", "collection proxy"),
@@ -379,10 +379,10 @@ const RULES: &[(&str, &str)] = &[
     ("--proxy-user serves a system proxy without credentials", "http_proxy"),
     ("--proxy-user does not replace credentials in the URL", "http_proxy"),
     ("a proxied loopback target is warned about", "http_proxy"),
-    ("a proxied localhost name is warned about", "--proxy"),
-    ("a bypassed loopback target is not warned about", "--noproxy <loopback>"),
+    ("a proxied localhost name is warned about", "custom proxy"),
+    ("a bypassed loopback target is not warned about", "bypass <loopback>"),
     ("non-http schemes go direct", "not an http(s) URL"),
-    ("malformed custom bypass entries are reported", "--proxy"),
+    ("malformed custom bypass entries are reported", "custom proxy"),
     ("malformed NO_PROXY entries are reported", "http_proxy"),
     ("--noproxy replacing NO_PROXY", "--noproxy api.example"),
 ];

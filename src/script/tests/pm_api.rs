@@ -360,15 +360,18 @@ fn the_postie_global_shows_the_route_read_only() {
     let code = r#"
         pm.test('route', () => {
             pm.expect(typeof postie).to.equal('object');
-            pm.expect(postie.route).to.eql({ kind: 'proxy', proxy: 'http://***:***@proxy:3128', rule: '--proxy' });
+            pm.expect(postie.route).to.eql({ kind: 'proxy', proxy: 'http://***:***@proxy:3128', rule: 'custom proxy' });
             postie.route = null;
             pm.expect(postie.route.kind).to.equal('proxy');
             pm.expect(postie.version).to.match(/^\d+\.\d+\.\d+/);
         });
     "#;
     let mut test = input(ScriptEvent::Test, &[code], Some(response(200, "OK", &[], "{}")));
-    test.info.route =
-        Some(ScriptRoute { kind: "proxy", proxy: Some("http://***:***@proxy:3128".into()), rule: "--proxy".into() });
+    test.info.route = Some(ScriptRoute {
+        kind: "proxy",
+        proxy: Some("http://***:***@proxy:3128".into()),
+        rule: "custom proxy".into(),
+    });
     let outcome = host.run(test, &FakeServices::default());
     assert_eq!(assertion_summary(&outcome), [("route".to_string(), AssertionStatus::Passed, None)], "{outcome:?}");
     // Before the route is decided (pre-request), it is null; a direct route has no proxy.
