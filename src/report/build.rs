@@ -2,6 +2,7 @@
 //! with its settings, report files opened before the run. A new reporter is added here
 //! (and in its own file), not in `command`.
 
+use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::time::SystemTime;
 
@@ -73,7 +74,14 @@ pub fn build_reporters(
     let mut list: Vec<Box<dyn Reporter>> = Vec::new();
     let progress = (settings.progress && !settings.silent).then(ProgressReporter::new);
     if wants("cli") && !settings.silent {
-        let mut cli = CliReporter::new(Box::new(std::io::stdout()), settings.cli.clone());
+        // On a terminal every line shows at once; into a pipe or a file, lines are written in
+        // 64 KB blocks (and at the end): a write per line cost as much as the line itself.
+        let out: Box<dyn std::io::Write + Send> = if std::io::stdout().is_terminal() {
+            Box::new(std::io::stdout())
+        } else {
+            Box::new(std::io::BufWriter::with_capacity(64 * 1024, std::io::stdout()))
+        };
+        let mut cli = CliReporter::new(out, settings.cli.clone());
         if let Some(p) = &progress {
             cli = cli.with_progress(p.handle());
         }
