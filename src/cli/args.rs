@@ -161,15 +161,8 @@ pub struct RunArgs {
     #[arg(long, value_name = "PATH")]
     pub working_dir: Option<PathBuf>,
 
-    /// Reporters to use, comma-separated: cli, junit, json.
-    #[arg(short = 'r', long, value_name = "LIST", default_value = "cli", value_delimiter = ',')]
-    pub reporters: Vec<String>,
-    /// JUnit report path (a folder gets a timestamped file name).
-    #[arg(long, value_name = "PATH")]
-    pub reporter_junit_export: Option<PathBuf>,
-    /// JSON report path (a folder gets a timestamped file name).
-    #[arg(long, value_name = "PATH")]
-    pub reporter_json_export: Option<PathBuf>,
+    #[command(flatten)]
+    pub output: ReportOutputArgs,
     /// Largest response body kept in the JSON report, in bytes.
     #[arg(long, value_name = "BYTES", default_value_t = 65536)]
     pub reporter_json_body_limit: usize,
@@ -300,15 +293,8 @@ pub struct CheckArgs {
     /// Check the routes a run recorded in its JSON report instead of deciding them now.
     #[arg(long, value_name = "PATH", conflicts_with_all = ["probe", "collection"])]
     pub from_report: Option<PathBuf>,
-    /// Reporters to use, comma-separated: cli, junit, json.
-    #[arg(short = 'r', long, value_name = "LIST", default_value = "cli", value_delimiter = ',')]
-    pub reporters: Vec<String>,
-    /// JUnit report path (a folder gets a timestamped file name).
-    #[arg(long, value_name = "PATH")]
-    pub reporter_junit_export: Option<PathBuf>,
-    /// JSON report path (a folder gets a timestamped file name).
-    #[arg(long, value_name = "PATH")]
-    pub reporter_json_export: Option<PathBuf>,
+    #[command(flatten)]
+    pub output: ReportOutputArgs,
     /// No terminal output.
     #[arg(long)]
     pub silent: bool,
@@ -320,4 +306,18 @@ pub struct CheckArgs {
     pub suppress_exit_code: bool,
     #[command(flatten)]
     pub proxy: ProxyArgs,
+}
+
+/// Which reporters write, and where: the same for `run` and `proxy check`.
+#[derive(Args, Debug)]
+pub struct ReportOutputArgs {
+    /// Reporters to use, comma-separated: cli, junit, json.
+    #[arg(short = 'r', long, value_name = "LIST", default_value = "cli", value_delimiter = ',')]
+    pub reporters: Vec<String>,
+    /// JUnit report path (a folder gets a timestamped file name).
+    #[arg(long, value_name = "PATH")]
+    pub reporter_junit_export: Option<PathBuf>,
+    /// JSON report path (a folder gets a timestamped file name).
+    #[arg(long, value_name = "PATH")]
+    pub reporter_json_export: Option<PathBuf>,
 }

@@ -187,15 +187,15 @@ fn report(
     redactor: Redactor,
     started: SystemTime,
 ) -> Result<Outcome, Failure> {
-    let names: Vec<String> = args.reporters.iter().map(|r| r.trim().to_lowercase()).collect();
+    let names: Vec<String> = args.output.reporters.iter().map(|r| r.trim().to_lowercase()).collect();
     let terminal = names.iter().any(|n| n == "cli") && !args.silent;
     let settings = ReporterSettings {
         names: names.iter().filter(|n| *n != "cli").cloned().collect(),
         silent: true,
         progress: false,
         cli: CliOptions::default(),
-        junit_export: args.reporter_junit_export.clone(),
-        json_export: args.reporter_json_export.clone(),
+        junit_export: args.output.reporter_junit_export.clone(),
+        json_export: args.output.reporter_json_export.clone(),
         json_body_limit: 0,
         started,
     };
@@ -242,26 +242,10 @@ fn execution(cases: &[Case], verdicts: &[Judged]) -> Execution {
             AssertionRecord { name: case.label(), status, error }
         })
         .collect();
-    Execution {
-        cursor: Cursor { iteration: 0, position: 0 },
-        item_id: SUITE.to_string(),
-        item_name: SUITE.to_string(),
-        full_name: SUITE.to_string(),
-        request: None,
-        response: None,
-        error: None,
-        route: String::new(),
-        route_rule: String::new(),
-        attempts: Vec::new(),
-        assertions,
-        script_errors: Vec::new(),
-        console: Vec::new(),
-        ran_prerequest: false,
-        ran_test: true,
-        skipped: false,
-        warnings: Vec::new(),
-        secrets: Vec::new(),
-    }
+    let mut execution = Execution::new(Cursor { iteration: 0, position: 0 }, SUITE, SUITE, SUITE.to_string());
+    execution.assertions = assertions;
+    execution.ran_test = true;
+    execution
 }
 
 fn print_terminal(args: &CheckArgs, cases: &[Case], verdicts: &[Judged], redactor: &Redactor) {

@@ -32,7 +32,7 @@ pub fn reporter_settings(args: &RunArgs, started: SystemTime) -> ReporterSetting
         && std::io::stderr().is_terminal()
         && process_env("CI").is_none_or(|v| v.is_empty() || v == "false");
     ReporterSettings {
-        names: args.reporters.clone(),
+        names: args.output.reporters.clone(),
         silent: args.silent,
         progress,
         cli: CliOptions {
@@ -44,8 +44,8 @@ pub fn reporter_settings(args: &RunArgs, started: SystemTime) -> ReporterSetting
             no_console: args.reporter_cli_no_console,
             verbose: args.verbose,
         },
-        junit_export: args.reporter_junit_export.clone(),
-        json_export: args.reporter_json_export.clone(),
+        junit_export: args.output.reporter_junit_export.clone(),
+        json_export: args.output.reporter_json_export.clone(),
         json_body_limit: args.reporter_json_body_limit,
         started,
     }

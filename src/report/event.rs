@@ -166,6 +166,30 @@ pub struct Execution {
 }
 
 impl Execution {
+    /// An execution of the item at `cursor` with nothing recorded yet.
+    pub fn new(cursor: Cursor, item_id: &str, item_name: &str, full_name: String) -> Execution {
+        Execution {
+            cursor,
+            item_id: item_id.to_string(),
+            item_name: item_name.to_string(),
+            full_name,
+            request: None,
+            response: None,
+            error: None,
+            route: String::new(),
+            route_rule: String::new(),
+            attempts: Vec::new(),
+            assertions: Vec::new(),
+            script_errors: Vec::new(),
+            console: Vec::new(),
+            ran_prerequest: false,
+            ran_test: false,
+            skipped: false,
+            warnings: Vec::new(),
+            secrets: Vec::new(),
+        }
+    }
+
     /// The request was re-sent once on a new connection because its pooled one was closed.
     pub fn reconnected(&self) -> bool {
         self.response.as_ref().is_some_and(|r| r.reconnected) || self.error.as_ref().is_some_and(|e| e.reconnected)

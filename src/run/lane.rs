@@ -212,26 +212,9 @@ impl Worker {
         if std::env::var("POSTIE_TEST_PANIC_AT").is_ok_and(|name| name == planned.name) {
             panic!("injected panic at {}", planned.name);
         }
-        let mut execution = Execution {
-            cursor: Cursor { iteration, position: planned.position },
-            item_id: planned.id.clone(),
-            item_name: planned.name.clone(),
-            full_name: planned.full_name(),
-            request: None,
-            response: None,
-            error: None,
-            route: "direct".into(),
-            route_rule: String::new(),
-            attempts: Vec::new(),
-            assertions: Vec::new(),
-            script_errors: Vec::new(),
-            console: Vec::new(),
-            ran_prerequest: false,
-            ran_test: false,
-            skipped: false,
-            warnings: Vec::new(),
-            secrets: Vec::new(),
-        };
+        let cursor = Cursor { iteration, position: planned.position };
+        let mut execution = Execution::new(cursor, &planned.id, &planned.name, planned.full_name());
+        execution.route = "direct".into();
         let mut flow = Flow::Next;
         let note_flow = |next: &NextRequest, flow: &mut Flow| match next {
             NextRequest::Unchanged => {}

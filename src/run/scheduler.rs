@@ -137,26 +137,10 @@ fn unfinished(ctx: &LaneContext, lane: &Lane, reported: Option<usize>, message: 
             } else {
                 format!("not run: postie failed internally earlier in this lane ({message})")
             };
-            Execution {
-                cursor: Cursor { iteration: lane.iteration, position },
-                item_id: planned.id.clone(),
-                item_name: planned.name.clone(),
-                full_name: planned.full_name(),
-                request: None,
-                response: None,
-                error: Some(RequestError::new("Internal", text)),
-                route: String::new(),
-                route_rule: String::new(),
-                attempts: Vec::new(),
-                assertions: Vec::new(),
-                script_errors: Vec::new(),
-                console: Vec::new(),
-                ran_prerequest: false,
-                ran_test: false,
-                skipped: false,
-                warnings: Vec::new(),
-                secrets: Vec::new(),
-            }
+            let cursor = Cursor { iteration: lane.iteration, position };
+            let mut execution = Execution::new(cursor, &planned.id, &planned.name, planned.full_name());
+            execution.error = Some(RequestError::new("Internal", text));
+            execution
         })
         .collect()
 }

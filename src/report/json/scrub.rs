@@ -64,18 +64,28 @@ fn keep(child: &Value, found: &mut Vec<String>) {
     }
 }
 
+/// Which members of an object hold a credential by structure: the `value` of a `secret`
+/// variable or of a v2.1 auth attribute `{key, value, type}`, and the credential keys of a
+/// v2.0 auth object (`{"basic": {"password": …}}`).
+fn secret_members(map: &serde_json::Map<String, Value>, in_auth: bool) -> impl Fn(&str, &Value) -> bool + use<> {
+    let secret_variable = map.get("type").and_then(Value::as_str) == Some("secret");
+    let secret_attribute = in_auth
+        && map.get("key").and_then(Value::as_str).is_some_and(|k| SECRET_AUTH_KEYS.contains(&k))
+        && map.contains_key("value");
+    move |key: &str, child: &Value| {
+        let scalar = !child.is_object() && !child.is_array();
+        (key == "value" && (secret_variable || secret_attribute))
+            || (in_auth && key != "value" && SECRET_AUTH_KEYS.contains(&key) && scalar)
+    }
+}
+
 fn collect(value: &Value, in_auth: bool, found: &mut Vec<String>) {
     match value {
         Value::Array(items) => items.iter().for_each(|v| collect(v, in_auth, found)),
         Value::Object(map) => {
-            let secret_variable = map.get("type").and_then(Value::as_str) == Some("secret");
-            let secret_attribute = in_auth
-                && map.get("key").and_then(Value::as_str).is_some_and(|k| SECRET_AUTH_KEYS.contains(&k))
-                && map.contains_key("value");
+            let is_secret = secret_members(map, in_auth);
             for (key, child) in map {
-                let secret_here = (key == "value" && (secret_variable || secret_attribute))
-                    || (in_auth && key != "value" && SECRET_AUTH_KEYS.contains(&key.as_str()));
-                if secret_here && !child.is_object() && !child.is_array() {
+                if is_secret(key, child) && !child.is_object() && !child.is_array() {
                     keep(child, found);
                 } else {
                     collect(child, in_auth || key == "auth", found);
@@ -113,15 +123,9 @@ fn walk(redactor: &Redactor, value: &mut Value, in_auth: bool) {
         }
         Value::Array(items) => items.iter_mut().for_each(|v| walk(redactor, v, in_auth)),
         Value::Object(map) => {
-            let secret_variable = map.get("type").and_then(Value::as_str) == Some("secret");
-            // v2.1 auth attribute: {key, value, type}
-            let secret_attribute = in_auth
-                && map.get("key").and_then(Value::as_str).is_some_and(|k| SECRET_AUTH_KEYS.contains(&k))
-                && map.contains_key("value");
+            let is_secret = secret_members(map, in_auth);
             for (key, child) in map.iter_mut() {
-                let masked_here = (key == "value" && (secret_variable || secret_attribute))
-                    // v2.0 auth: {"basic": {"username": …, "password": …}}
-                    || (in_auth && key != "value" && SECRET_AUTH_KEYS.contains(&key.as_str()) && !child.is_object() && !child.is_array());
+                let masked_here = is_secret(key, child);
                 if masked_here {
                     mask(child);
                 } else {
