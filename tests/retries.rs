@@ -88,3 +88,27 @@ fn retry_after_is_honoured_and_network_failures_are_retried() {
     assert_eq!(r.code, 2);
     assert!(r.stderr.contains("`sometimes`"), "{}", r.stderr);
 }
+
+#[test]
+fn retry_settings_come_from_the_config_file_and_flags_win() {
+    let api = EchoServer::start_blocking();
+    let dir = tempdir();
+    std::fs::write(dir.path().join("postie.toml"), "[run]\nretry = 2\nretry_on = \"5xx\"\nretry_delay = 5\n").unwrap();
+    let items = [item("flaky", "GET", &api.url("/flaky/2?key=h"))];
+    let (r, _) = run_json(dir.path(), &items, &[]);
+    assert_eq!(r.code, 0, "the file's retries: {}", r.all());
+    assert_eq!(api.requests().len(), 3);
+    // --retry 0 on the command line wins over the file.
+    let items = [item("flaky", "GET", &api.url("/flaky/2?key=i"))];
+    let (r, _) = run_json(dir.path(), &items, &["--retry", "0"]);
+    assert_eq!(r.code, 1, "{}", r.all());
+    // A bad value or a misspelt key names the file and the key.
+    std::fs::write(dir.path().join("postie.toml"), "[run]\nretry_on = \"often\"\n").unwrap();
+    let (r, _) = run_json(dir.path(), &items, &[]);
+    assert_eq!(r.code, 2, "{}", r.all());
+    assert!(r.stderr.contains("postie.toml [run].retry_on") && r.stderr.contains("`often`"), "{}", r.stderr);
+    std::fs::write(dir.path().join("postie.toml"), "[run]\nretyr = 1\n").unwrap();
+    let (r, _) = run_json(dir.path(), &items, &[]);
+    assert_eq!(r.code, 2, "{}", r.all());
+    assert!(r.stderr.contains("did you mean `run.retry`?"), "{}", r.stderr);
+}

@@ -210,18 +210,18 @@ pub struct RunArgs {
     #[arg(long, value_name = "MS", help_heading = "Concurrency")]
     pub pool_idle_timeout: Option<u64>,
 
-    /// Retry a request this many times when it fails in a way --retry-on lists (default 0: never).
-    #[arg(long, value_name = "N", default_value_t = 0, help_heading = "Retries")]
-    pub retry: u32,
+    /// Retry a request this many times when it fails in a way --retry-on lists (default 0: never; config [run] retry).
+    #[arg(long, value_name = "N", help_heading = "Retries")]
+    pub retry: Option<u32>,
     /// First wait before a retry (ms); it doubles with each retry, with jitter (default 200).
     #[arg(long, value_name = "MS", help_heading = "Retries")]
     pub retry_delay: Option<u64>,
     /// Longest wait before a retry, also for a server's Retry-After (ms; default 10000).
     #[arg(long, value_name = "MS", help_heading = "Retries")]
     pub retry_max_delay: Option<u64>,
-    /// What is retried, comma-separated: network (refused, reset, DNS, timeout, proxy unreachable), 5xx, or status codes such as 429.
-    #[arg(long, value_name = "LIST", default_value = "network", help_heading = "Retries")]
-    pub retry_on: String,
+    /// What is retried, comma-separated: network (refused, reset, DNS, timeout, proxy unreachable), 5xx, or status codes such as 429 (default network).
+    #[arg(long, value_name = "LIST", help_heading = "Retries")]
+    pub retry_on: Option<String>,
     /// Also retry methods that are not idempotent (POST, PATCH, ...).
     #[arg(long, help_heading = "Retries")]
     pub retry_non_idempotent: bool,

@@ -41,12 +41,20 @@ pub fn load_scopes(
     Ok(scopes)
 }
 
+/// The config file `--config` names, or the one found in the usual places, if any.
+pub fn config_file(args: &ProxyArgs) -> Result<Option<config::ConfigFile>, Failure> {
+    match config::discover(args.config.as_deref(), &process_env) {
+        Some(path) => config::load(&path).map(Some).map_err(Failure::input),
+        None => Ok(None),
+    }
+}
+
 pub fn proxy_policy(args: &ProxyArgs) -> Result<PolicyBuild, Failure> {
-    let config_path = config::discover(args.config.as_deref(), &process_env);
-    let file = match &config_path {
-        Some(p) => Some(config::load(p).map_err(Failure::input)?),
-        None => None,
-    };
+    proxy_policy_from(args, config_file(args)?.as_ref())
+}
+
+/// The proxy policy from the flags over an already loaded config file.
+pub fn proxy_policy_from(args: &ProxyArgs, file: Option<&config::ConfigFile>) -> Result<PolicyBuild, Failure> {
     let flags = ProxyFlags {
         proxy: args.proxy.clone(),
         proxy_scheme: args.proxy_scheme.clone(),
@@ -56,5 +64,5 @@ pub fn proxy_policy(args: &ProxyArgs) -> Result<PolicyBuild, Failure> {
         no_env_proxy: args.no_env_proxy,
         ignore_collection_proxy: args.ignore_collection_proxy,
     };
-    config::build_policy(&flags, file.as_ref(), &process_env).map_err(Failure::input)
+    config::build_policy(&flags, file, &process_env).map_err(Failure::input)
 }

@@ -11,6 +11,7 @@ use serde_json::{Map, Value};
 
 use super::failure::{Failure, process_env};
 use crate::cli::{ColorChoice, ParallelUnit, ProtocolVersion, RunArgs};
+use crate::config::ConfigFile;
 use crate::http::{DEFAULT_POOL_IDLE_TIMEOUT, HttpProtocol, load_ca_bundle};
 use crate::plan::{LaneUnit, Plan};
 use crate::report::{CliOptions, ReporterSettings};
@@ -54,14 +55,16 @@ pub fn reporter_settings(args: &RunArgs, started: SystemTime) -> ReporterSetting
 /// Builds `RunOptions` from the flags; loads what the run needs from files first.
 pub struct RunOptionsBuilder<'a> {
     args: &'a RunArgs,
+    /// `[run]` of the config file: defaults the flags override.
+    file: Option<&'a ConfigFile>,
     /// `--working-dir`, or the current folder: where relative body files and certificates are.
     working_dir: PathBuf,
 }
 
 impl<'a> RunOptionsBuilder<'a> {
-    pub fn new(args: &'a RunArgs) -> Self {
+    pub fn new(args: &'a RunArgs, file: Option<&'a ConfigFile>) -> Self {
         let working_dir = args.working_dir.clone().unwrap_or_else(|| PathBuf::from("."));
-        RunOptionsBuilder { args, working_dir }
+        RunOptionsBuilder { args, file, working_dir }
     }
 
     pub fn build(self, plan: &Plan, data: Vec<Map<String, Value>>) -> Result<RunOptions, Failure> {
@@ -101,16 +104,27 @@ impl<'a> RunOptionsBuilder<'a> {
         })
     }
 
-    /// `--retry` and its settings; the defaults are `RetryPolicy`'s.
+    /// `--retry` and its settings: each flag over the config file's `[run]` key, over
+    /// `RetryPolicy`'s default.
     fn retry(&self) -> Result<RetryPolicy, Failure> {
         let args = self.args;
+        let table = self.file.map(|f| f.run.clone()).unwrap_or_default();
         let defaults = RetryPolicy::default();
+        let on = match (&args.retry_on, &table.retry_on, self.file) {
+            (Some(flag), _, _) => RetryOn::parse(flag).map_err(Failure::input)?,
+            (None, Some(list), Some(file)) => RetryOn::parse(list)
+                .map_err(|e| Failure::input(format!("{} [run].retry_on: {e}", file.path.display())))?,
+            _ => defaults.on,
+        };
+        let millis = |flag: Option<u64>, key: Option<u64>, default: Duration| {
+            flag.or(key).map_or(default, Duration::from_millis)
+        };
         Ok(RetryPolicy {
-            retries: args.retry,
-            base_delay: args.retry_delay.map_or(defaults.base_delay, Duration::from_millis),
-            max_delay: args.retry_max_delay.map_or(defaults.max_delay, Duration::from_millis),
-            on: RetryOn::parse(&args.retry_on).map_err(Failure::input)?,
-            non_idempotent: args.retry_non_idempotent,
+            retries: args.retry.or(table.retry).unwrap_or(defaults.retries),
+            base_delay: millis(args.retry_delay, table.retry_delay, defaults.base_delay),
+            max_delay: millis(args.retry_max_delay, table.retry_max_delay, defaults.max_delay),
+            on,
+            non_idempotent: args.retry_non_idempotent || table.retry_non_idempotent.unwrap_or(false),
         })
     }
 

@@ -4,7 +4,7 @@ use std::path::Path;
 use std::sync::Arc;
 
 use super::failure::{Failure, Outcome};
-use super::inputs::{load_collection, load_scopes, proxy_policy};
+use super::inputs::{config_file, load_collection, load_scopes, proxy_policy_from};
 use super::options::{RunOptionsBuilder, reporter_settings};
 use crate::cli::RunArgs;
 use crate::plan;
@@ -26,7 +26,8 @@ pub fn run(args: RunArgs) -> Result<Outcome, Failure> {
         None => Vec::new(),
     };
     let plan = plan::build(&collection, &args.folder).map_err(Failure::input)?;
-    let policy = proxy_policy(&args.proxy)?;
+    let config = config_file(&args.proxy)?;
+    let policy = proxy_policy_from(&args.proxy, config.as_ref())?;
 
     let mut redactor = Redactor::new(!args.reporter_no_redact);
     for (user, pass) in &policy.secrets {
@@ -45,7 +46,7 @@ pub fn run(args: RunArgs) -> Result<Outcome, Failure> {
     }
 
     // Every input is checked before a report file is created.
-    let options = RunOptionsBuilder::new(&args).build(&plan, data)?;
+    let options = RunOptionsBuilder::new(&args, config.as_ref()).build(&plan, data)?;
     let settings = reporter_settings(&args, std::time::SystemTime::now());
     let reporters = build_reporters(&settings, &collection.raw, &redactor).map_err(|e| match e {
         ReporterSetupError::Unknown { .. } => Failure::input(e),

@@ -22,17 +22,31 @@ pub struct ProxyTable {
     pub use_env: Option<bool>,
 }
 
+/// `[run]`: defaults for `postie run` flags; a flag given on the command line wins.
+#[derive(Clone, Debug, Default, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct RunTable {
+    pub retry: Option<u32>,
+    pub retry_on: Option<String>,
+    pub retry_delay: Option<u64>,
+    pub retry_max_delay: Option<u64>,
+    pub retry_non_idempotent: Option<bool>,
+}
+
 #[derive(Clone, Debug, Default, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct ConfigFile {
     #[serde(default)]
     pub proxy: ProxyTable,
+    #[serde(default)]
+    pub run: RunTable,
     /// Where it was read from, for messages.
     #[serde(skip)]
     pub path: PathBuf,
 }
 
-const TOP_KEYS: &[&str] = &["proxy"];
+const TOP_KEYS: &[&str] = &["proxy", "run"];
+const RUN_KEYS: &[&str] = &["retry", "retry_on", "retry_delay", "retry_max_delay", "retry_non_idempotent"];
 const PROXY_KEYS: &[&str] = &["url", "schemes", "username", "password_env", "bypass", "use_env"];
 
 /// Finds the config file to use: the explicit one (which must exist), else the first that exists.
@@ -71,6 +85,15 @@ pub fn parse(text: &str, path: &Path) -> Result<ConfigFile, ConfigError> {
             });
         };
         check_keys(path, proxy.keys(), PROXY_KEYS, "proxy.")?;
+    }
+    if let Some(run) = table.get("run") {
+        let Some(run) = run.as_table() else {
+            return Err(ConfigError::Invalid {
+                file: path.to_path_buf(),
+                message: "`run` must be a table ([run])".into(),
+            });
+        };
+        check_keys(path, run.keys(), RUN_KEYS, "run.")?;
     }
     let mut config: ConfigFile = table.try_into().map_err(|e: toml::de::Error| ConfigError::Invalid {
         file: path.to_path_buf(),

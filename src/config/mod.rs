@@ -6,5 +6,5 @@ mod file;
 mod proxy;
 
 pub use error::ConfigError;
-pub use file::{ConfigFile, ProxyTable, discover, load, parse};
+pub use file::{ConfigFile, ProxyTable, RunTable, discover, load, parse};
 pub use proxy::{PolicyBuild, ProxyFlags, build_policy};
