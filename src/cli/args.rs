@@ -251,14 +251,8 @@ pub struct ExplainArgs {
     /// URLs to explain.
     pub urls: Vec<String>,
     /// Explain every request of this collection (after variables are resolved).
-    #[arg(short = 'c', long, value_name = "PATH")]
-    pub collection: Option<PathBuf>,
-    /// Environment file used to resolve the collection's variables.
-    #[arg(short = 'e', long, value_name = "PATH")]
-    pub environment: Option<PathBuf>,
-    /// Set an environment variable; repeatable.
-    #[arg(long = "env-var", value_name = "KEY=VALUE")]
-    pub env_var: Vec<String>,
+    #[command(flatten)]
+    pub source: CollectionSourceArgs,
     #[command(flatten)]
     pub proxy: ProxyArgs,
 }
@@ -269,14 +263,8 @@ pub struct CheckArgs {
     /// "proxy:HOST:PORT" with `*` for either part, or "proxy:URL"), and optional `name`, `tags`.
     pub expectations: PathBuf,
     /// Use the request `proxy` objects of this collection for the case URLs its requests go to.
-    #[arg(short = 'c', long, value_name = "PATH")]
-    pub collection: Option<PathBuf>,
-    /// Environment file used to resolve the collection's variables.
-    #[arg(short = 'e', long, value_name = "PATH")]
-    pub environment: Option<PathBuf>,
-    /// Set an environment variable; repeatable.
-    #[arg(long = "env-var", value_name = "KEY=VALUE")]
-    pub env_var: Vec<String>,
+    #[command(flatten)]
+    pub source: CollectionSourceArgs,
     /// Also try each route for real: a HEAD request over it (TCP, TLS for https, the proxy's
     /// CONNECT or absolute-form request with its credentials), bounded by --timeout-request.
     #[arg(long)]
@@ -320,4 +308,19 @@ pub struct ReportOutputArgs {
     /// JSON report path (a folder gets a timestamped file name).
     #[arg(long, value_name = "PATH")]
     pub reporter_json_export: Option<PathBuf>,
+}
+
+/// A collection whose requests (and their `proxy` objects) `proxy explain` and `proxy check`
+/// look at, with what resolves its variables.
+#[derive(Args, Debug)]
+pub struct CollectionSourceArgs {
+    /// The collection (Postman v2.0 or v2.1 JSON).
+    #[arg(short = 'c', long, value_name = "PATH")]
+    pub collection: Option<PathBuf>,
+    /// Environment file used to resolve the collection's variables.
+    #[arg(short = 'e', long, value_name = "PATH")]
+    pub environment: Option<PathBuf>,
+    /// Set an environment variable; repeatable.
+    #[arg(long = "env-var", value_name = "KEY=VALUE")]
+    pub env_var: Vec<String>,
 }

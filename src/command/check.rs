@@ -46,7 +46,7 @@ fn decide_and_probe(args: &CheckArgs, cases: &[Case], redactor: &mut Redactor) -
     for (user, pass) in &build.secrets {
         redactor.add_credentials(user, pass);
     }
-    let request_proxies = match &args.collection {
+    let request_proxies = match &args.source.collection {
         Some(path) => collection_proxies(path, args, redactor)?,
         None => Vec::new(),
     };
@@ -82,7 +82,7 @@ fn collection_proxies(
     redactor: &mut Redactor,
 ) -> Result<Vec<(url::Url, CollectionProxy)>, Failure> {
     let collection = load_collection(path)?;
-    let scopes = load_scopes(&collection, args.environment.as_deref(), None, &args.env_var, &[])?;
+    let scopes = load_scopes(&collection, args.source.environment.as_deref(), None, &args.source.env_var, &[])?;
     for (user, pass) in collection.proxy_credentials() {
         redactor.add_credentials(&user, pass.expose());
     }

@@ -11,7 +11,7 @@ use crate::plan;
 use crate::report::Redactor;
 
 pub fn explain(args: ExplainArgs) -> Result<Outcome, Failure> {
-    if args.urls.is_empty() && args.collection.is_none() {
+    if args.urls.is_empty() && args.source.collection.is_none() {
         return Err(Failure::input("give one or more URLs, or -c COLLECTION to explain every request of a collection"));
     }
     let build = proxy_policy(&args.proxy)?;
@@ -28,9 +28,9 @@ pub fn explain(args: ExplainArgs) -> Result<Outcome, Failure> {
         let decision = build.policy.explain(&url, None);
         out.push_str(&format!("{url}\n{}\n\n", indent(&decision.to_string())));
     }
-    if let Some(path) = &args.collection {
+    if let Some(path) = &args.source.collection {
         let collection = load_collection(path)?;
-        let scopes = load_scopes(&collection, args.environment.as_deref(), None, &args.env_var, &[])?;
+        let scopes = load_scopes(&collection, args.source.environment.as_deref(), None, &args.source.env_var, &[])?;
         for secret in scopes.secret_values() {
             redactor.add(&secret);
         }
