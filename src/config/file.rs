@@ -77,23 +77,15 @@ pub fn parse(text: &str, path: &Path) -> Result<ConfigFile, ConfigError> {
         ConfigError::Syntax { file: path.to_path_buf(), line, column, message: e.message().to_string() }
     })?;
     check_keys(path, table.keys(), TOP_KEYS, "")?;
-    if let Some(proxy) = table.get("proxy") {
-        let Some(proxy) = proxy.as_table() else {
+    for (name, keys) in [("proxy", PROXY_KEYS), ("run", RUN_KEYS)] {
+        let Some(value) = table.get(name) else { continue };
+        let Some(section) = value.as_table() else {
             return Err(ConfigError::Invalid {
                 file: path.to_path_buf(),
-                message: "`proxy` must be a table ([proxy])".into(),
+                message: format!("`{name}` must be a table ([{name}])"),
             });
         };
-        check_keys(path, proxy.keys(), PROXY_KEYS, "proxy.")?;
-    }
-    if let Some(run) = table.get("run") {
-        let Some(run) = run.as_table() else {
-            return Err(ConfigError::Invalid {
-                file: path.to_path_buf(),
-                message: "`run` must be a table ([run])".into(),
-            });
-        };
-        check_keys(path, run.keys(), RUN_KEYS, "run.")?;
+        check_keys(path, section.keys(), keys, &format!("{name}."))?;
     }
     let mut config: ConfigFile = table.try_into().map_err(|e: toml::de::Error| ConfigError::Invalid {
         file: path.to_path_buf(),
