@@ -76,6 +76,7 @@ fn main() {
         environment: scope("env"),
         collection: scope("coll"),
         globals: scope("glob"),
+        ..Scopes::default()
     };
     let limits = ScriptLimits { timeout: None, memory_limit_bytes: 256 << 20 };
     engine_lifecycle(limits);

@@ -20,6 +20,8 @@ pub struct Cli {
 pub enum Command {
     /// Run a collection (the `newman run` replacement).
     Run(Box<RunArgs>),
+    /// Convert a collection between v2.1 JSON (Newman's format) and a v3 directory (Postman's Native Git format).
+    Convert(Box<ConvertArgs>),
     /// Proxy tools.
     Proxy {
         #[command(subcommand)]
@@ -97,10 +99,20 @@ pub struct ProxyArgs {
     pub config: Option<PathBuf>,
 }
 
-#[derive(Args, Debug)]
+#[derive(Args, Debug, Clone)]
 pub struct RunArgs {
-    /// The collection file (Postman v2.0 or v2.1 JSON).
+    /// The collection: a Postman v2.0/v2.1 JSON file, or a v3 collection directory (YAML).
     pub collection: PathBuf,
+    /// When the directory holds several v3 collections, run them all, one after another, with
+    /// one report file per collection (the collection's name is added to each export path).
+    #[arg(long)]
+    pub all_collections: bool,
+    /// v3 collections: unknown keys in the YAML files are errors, not warnings.
+    #[arg(long)]
+    pub strict: bool,
+    /// Values for {{vault:name}} references: a YAML or JSON mapping of name: value. POSTIE_VAULT_<NAME> variables are read too; the file wins.
+    #[arg(long, value_name = "PATH")]
+    pub vault_file: Option<PathBuf>,
 
     /// Environment file (Postman export).
     #[arg(short = 'e', long, value_name = "PATH")]
@@ -247,6 +259,29 @@ pub struct RunArgs {
 }
 
 #[derive(Args, Debug)]
+pub struct ConvertArgs {
+    /// The collection to convert: a v2.0/v2.1 JSON file or a v3 collection directory.
+    pub input: PathBuf,
+    /// The format to write.
+    #[arg(long, value_enum)]
+    pub to: TargetFormat,
+    /// Where to write: a new or empty directory for v3, a file for v2.1.
+    pub output: PathBuf,
+    /// v3 input: unknown keys in the YAML files are errors, not warnings.
+    #[arg(long)]
+    pub strict: bool,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum TargetFormat {
+    /// A v3 collection directory (YAML files).
+    V3,
+    /// One v2.1 JSON file, as Newman reads it.
+    #[value(name = "v2.1")]
+    V21,
+}
+
+#[derive(Args, Debug)]
 pub struct ExplainArgs {
     /// URLs to explain.
     pub urls: Vec<String>,
@@ -297,7 +332,7 @@ pub struct CheckArgs {
 }
 
 /// Which reporters write, and where: the same for `run` and `proxy check`.
-#[derive(Args, Debug)]
+#[derive(Args, Debug, Clone)]
 pub struct ReportOutputArgs {
     /// Reporters to use, comma-separated: cli, junit, json.
     #[arg(short = 'r', long, value_name = "LIST", default_value = "cli", value_delimiter = ',')]

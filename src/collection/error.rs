@@ -22,4 +22,14 @@ pub enum LoadError {
         file.display()
     )]
     Schema { file: PathBuf, schema: String, hint: &'static str },
+    #[error("{}:{line}:{column}: not valid YAML: {message}. {hint}", file.display())]
+    Yaml { file: PathBuf, line: usize, column: usize, message: String, hint: &'static str },
+    #[error(
+        "the v3 collection {} cannot be run; fix {}:\n  {}{}",
+        dir.display(),
+        if problems.len() == 1 { "this".to_string() } else { format!("these {} problems", problems.len()) },
+        problems.join("\n  "),
+        if *strict { "\n(--strict makes unknown keys errors; without it they are warnings)" } else { "" }
+    )]
+    Invalid { dir: PathBuf, problems: Vec<String>, strict: bool },
 }

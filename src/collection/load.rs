@@ -26,6 +26,11 @@ pub fn parse_str(text: &str, file: &Path) -> Result<Collection, LoadError> {
         column: e.column(),
         message: e.to_string().split(" at line").next().unwrap_or_default().to_string(),
     })?;
+    from_value(raw, file)
+}
+
+/// Builds the model from an already parsed v2.x document (the v3 loader renders one).
+pub(super) fn from_value(raw: Value, file: &Path) -> Result<Collection, LoadError> {
     Loader { file, warnings: Vec::new(), next_id: 0 }.collection(raw)
 }
 

@@ -1,4 +1,4 @@
-//! The Postman collection format (v2.0 and v2.1) as postie's typed model.
+//! Postman collections (v2.0 and v2.1 JSON, v3 YAML directories) as postie's typed model.
 //!
 //! `load` turns a file into a `Collection`, with diagnostics that name the file and the
 //! place; the other files hold the parts of the model. Nothing here touches the network
@@ -9,11 +9,14 @@ mod body;
 mod error;
 mod load;
 mod model;
+mod source;
 mod url_spec;
+pub mod v3;
 
 pub use auth::{Auth, AuthKind, AuthSetting};
 pub use body::{Body, FormPart, KeyValue};
 pub use error::LoadError;
 pub use load::{load_file, parse_str};
 pub use model::{Collection, Event, Folder, Header, Item, Listen, Node, ProxyConfig, Request, SchemaVersion};
+pub use source::{Source, locate};
 pub use url_spec::{QueryParam, UrlSpec};

@@ -81,7 +81,7 @@ fn collection_proxies(
     args: &CheckArgs,
     redactor: &mut Redactor,
 ) -> Result<Vec<(url::Url, CollectionProxy)>, Failure> {
-    let collection = load_collection(path)?;
+    let collection = load_collection(path, false)?;
     let scopes = load_scopes(&collection, args.source.environment.as_deref(), None, &args.source.env_var, &[])?;
     for (user, pass) in collection.proxy_credentials() {
         redactor.add_credentials(&user, pass.expose());

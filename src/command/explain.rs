@@ -29,7 +29,7 @@ pub fn explain(args: ExplainArgs) -> Result<Outcome, Failure> {
         out.push_str(&format!("{url}\n{}\n\n", indent(&decision.to_string())));
     }
     if let Some(path) = &args.source.collection {
-        let collection = load_collection(path)?;
+        let collection = load_collection(path, false)?;
         let scopes = load_scopes(&collection, args.source.environment.as_deref(), None, &args.source.env_var, &[])?;
         for secret in scopes.secret_values() {
             redactor.add(&secret);

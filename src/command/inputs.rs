@@ -6,12 +6,57 @@ use std::path::Path;
 use crate::cli::ProxyArgs;
 use crate::collection::{self, Collection};
 use crate::config::{self, PolicyBuild, ProxyFlags};
-use crate::vars::{self, Scopes, VariableScope};
+use crate::vars::{self, Scopes, VariableScope, Vault};
 
 use super::failure::{Failure, process_env};
 
-pub fn load_collection(path: &Path) -> Result<Collection, Failure> {
-    collection::load_file(path).map_err(Failure::input)
+/// The one collection `path` names (a v2.x file or a v3 directory).
+pub fn load_collection(path: &Path, strict: bool) -> Result<Collection, Failure> {
+    match collection::locate(path).map_err(Failure::input)?.as_slice() {
+        [one] => one.load(strict).map_err(Failure::input),
+        several => Err(Failure::input(super::convert::several_collections(path, several, "run"))),
+    }
+}
+
+/// The `{{vault:…}}` values (`--vault-file`, then `POSTIE_VAULT_*`), with a warning for each
+/// reference in the collection that neither supplies: it stays literal, as an unresolved
+/// variable does.
+pub fn load_vault(collection: &Collection, vault_file: Option<&Path>) -> Result<(Vault, Vec<String>), Failure> {
+    let from_file = match vault_file {
+        Some(path) => vars::load_vault_file(path).map_err(Failure::input)?,
+        None => Default::default(),
+    };
+    let vault = Vault::new(from_file, std::env::vars());
+    let mut names: Vec<String> = Vec::new();
+    collect_vault_names(&collection.raw, &mut names);
+    let warnings = names
+        .into_iter()
+        .filter(|name| vault.get(name).is_none())
+        .map(|name| {
+            format!(
+                "{{{{vault:{name}}}}} has no value: give it in --vault-file or as {}; it is sent as written",
+                Vault::env_name(&name)
+            )
+        })
+        .collect();
+    Ok((vault, warnings))
+}
+
+fn collect_vault_names(value: &serde_json::Value, out: &mut Vec<String>) {
+    match value {
+        serde_json::Value::String(s) => {
+            for name in vars::template::token_names(s) {
+                if let Some(secret) = name.strip_prefix(vars::VAULT_PREFIX)
+                    && !out.iter().any(|n| n == secret)
+                {
+                    out.push(secret.to_string());
+                }
+            }
+        }
+        serde_json::Value::Array(items) => items.iter().for_each(|v| collect_vault_names(v, out)),
+        serde_json::Value::Object(map) => map.values().for_each(|v| collect_vault_names(v, out)),
+        _ => {}
+    }
 }
 
 /// Scopes at run start: files first, then `--env-var` / `--global-var` on top.

@@ -2,6 +2,7 @@
 //! explanation, and decide the exit code. `main` only maps the `Outcome` to the process.
 
 mod check;
+mod convert;
 mod explain;
 mod failure;
 mod inputs;
@@ -9,6 +10,7 @@ mod options;
 mod run;
 
 pub use check::check;
+pub use convert::convert;
 pub use explain::explain;
 pub use failure::{Failure, Outcome, process_env};
 pub use run::run;
@@ -19,6 +21,7 @@ use crate::cli::{Cli, Command, ProxyCommand};
 pub fn execute(cli: Cli) -> Outcome {
     let result = match cli.command {
         Command::Run(args) => run(*args),
+        Command::Convert(args) => convert(*args),
         Command::Proxy { command: ProxyCommand::Explain(args) } => explain(*args),
         Command::Proxy { command: ProxyCommand::Check(args) } => check(*args),
     };

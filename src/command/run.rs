@@ -1,31 +1,83 @@
 //! `postie run`: load, plan, run, report, export; the exit code follows DESIGN.md §7.
+//! A directory of several v3 collections runs them one after another with
+//! `--all-collections`, one report file per collection.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use super::convert::several_collections;
 use super::failure::{Failure, Outcome};
-use super::inputs::{config_file, load_collection, load_scopes, proxy_policy_from};
+use super::inputs::{config_file, load_scopes, load_vault, proxy_policy_from};
 use super::options::{RunOptionsBuilder, reporter_settings};
 use crate::cli::RunArgs;
+use crate::collection::{self, Collection};
 use crate::plan;
 use crate::report::{Dispatcher, Event, Redactor, ReporterSetupError, build_reporters, redact_json, secrets_in_json};
 use crate::run::Cancel;
 use crate::vars;
 
 pub fn run(args: RunArgs) -> Result<Outcome, Failure> {
-    let collection = load_collection(&args.collection)?;
-    let scopes = load_scopes(
-        &collection,
-        args.environment.as_deref(),
-        args.globals.as_deref(),
-        &args.env_var,
-        &args.global_var,
-    )?;
+    let sources = collection::locate(&args.collection).map_err(Failure::input)?;
+    if sources.len() > 1 && !args.all_collections {
+        return Err(Failure::input(several_collections(&args.collection, &sources, "run")));
+    }
+    // Every collection is checked before the first request of any of them.
+    let mut collections = Vec::with_capacity(sources.len());
+    for source in &sources {
+        collections.push((source.short_name(), source.load(args.strict).map_err(Failure::input)?));
+    }
+    if let [(_, collection)] = collections.as_slice() {
+        return run_collection(&args, collection);
+    }
+    let mut worst = Outcome::Passed;
+    for (name, collection) in &collections {
+        if !args.silent {
+            eprintln!("\n== {name} ==");
+        }
+        let outcome = run_collection(&per_collection(&args, name), collection)?;
+        if outcome == Outcome::Failed {
+            worst = Outcome::Failed;
+        }
+    }
+    Ok(worst)
+}
+
+/// The flags of one collection of an `--all-collections` run: every file it writes gets the
+/// collection's name, so no run overwrites another's report.
+fn per_collection(args: &RunArgs, name: &str) -> RunArgs {
+    let mut args = args.clone();
+    let named = |path: &Option<PathBuf>, ext: &str| path.as_deref().map(|p| named_path(p, name, ext));
+    args.output.reporter_junit_export = named(&args.output.reporter_junit_export, "xml");
+    args.output.reporter_json_export = named(&args.output.reporter_json_export, "json");
+    args.export_environment = named(&args.export_environment, "json");
+    args.export_globals = named(&args.export_globals, "json");
+    args
+}
+
+/// `out/report.xml` → `out/report-<name>.xml`; a directory `out/` → `out/<name>.<ext>`.
+fn named_path(path: &Path, name: &str, ext: &str) -> PathBuf {
+    let safe: String = name.chars().map(|c| if c.is_alphanumeric() || "-_.".contains(c) { c } else { '_' }).collect();
+    if path.is_dir() {
+        return path.join(format!("{safe}.{ext}"));
+    }
+    let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+    let file = match path.extension() {
+        Some(e) => format!("{stem}-{safe}.{}", e.to_string_lossy()),
+        None => format!("{stem}-{safe}"),
+    };
+    path.with_file_name(file)
+}
+
+fn run_collection(args: &RunArgs, collection: &Collection) -> Result<Outcome, Failure> {
+    let (vault, vault_warnings) = load_vault(collection, args.vault_file.as_deref())?;
+    let mut scopes =
+        load_scopes(collection, args.environment.as_deref(), args.globals.as_deref(), &args.env_var, &args.global_var)?;
+    scopes.vault = Arc::new(vault);
     let data = match &args.iteration_data {
         Some(path) => vars::load_iteration_data(path).map_err(Failure::input)?,
         None => Vec::new(),
     };
-    let plan = plan::build(&collection, &args.folder).map_err(Failure::input)?;
+    let plan = plan::build(collection, &args.folder).map_err(Failure::input)?;
     let config = config_file(&args.proxy)?;
     let policy = proxy_policy_from(&args.proxy, config.as_ref())?;
 
@@ -46,8 +98,8 @@ pub fn run(args: RunArgs) -> Result<Outcome, Failure> {
     }
 
     // Every input is checked before a report file is created.
-    let options = RunOptionsBuilder::new(&args, config.as_ref()).build(&plan, data)?;
-    let settings = reporter_settings(&args, std::time::SystemTime::now());
+    let options = RunOptionsBuilder::new(args, config.as_ref()).build(&plan, data)?;
+    let settings = reporter_settings(args, std::time::SystemTime::now());
     let reporters = build_reporters(&settings, &collection.raw, &redactor).map_err(|e| match e {
         ReporterSetupError::Unknown { .. } => Failure::input(e),
         _ => Failure::aborted(e),
@@ -57,12 +109,12 @@ pub fn run(args: RunArgs) -> Result<Outcome, Failure> {
     check_export(args.export_globals.as_deref(), "--export-globals")?;
 
     let mut dispatcher = Dispatcher::new(reporters.list, redactor);
-    for w in collection.warnings.iter().chain(&policy.warnings) {
+    for w in collection.warnings.iter().chain(&policy.warnings).chain(&vault_warnings) {
         dispatcher.handle(Event::Warning(w.clone()));
     }
     let cancel = Cancel::default();
     let output =
-        crate::run::run(&collection, Arc::new(plan), scopes, Arc::new(policy.policy), options, dispatcher, cancel)
+        crate::run::run(collection, Arc::new(plan), scopes, Arc::new(policy.policy), options, dispatcher, cancel)
             .map_err(|e| Failure::aborted(format!("cannot start the run: {e}")))?;
     let mut dispatcher = output.dispatcher;
     if let Some(scopes) = final_scopes {

@@ -22,6 +22,12 @@ pub enum VarsError {
     )]
     Json { what: String, path: PathBuf, line: usize, column: usize, message: String },
 
+    /// The file is not valid YAML.
+    #[error(
+        "the {what} {path} is not valid YAML at line {line}, column {column}. Fix the syntax there (quote values that start with {{{{ or contain `: `)."
+    )]
+    Yaml { what: String, path: PathBuf, line: usize, column: usize },
+
     /// Valid JSON, but not the expected shape; `place` is a JSON path such as `values[3].key`.
     #[error("the {what} {path}: {place} {problem}. {fix}")]
     Shape { what: String, path: PathBuf, place: String, problem: String, fix: String },

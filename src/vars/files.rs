@@ -1,5 +1,5 @@
 //! Reading the variable files and flags of the command line: `-e` environment and `-g`
-//! globals files, and `--env-var` / `--global-var KEY=VALUE`.
+//! globals files (Postman JSON exports or v3 YAML), and `--env-var` / `--global-var KEY=VALUE`.
 //!
 //! Every failure names the file or flag, the place and the fix; none quotes a value.
 
@@ -42,8 +42,31 @@ pub(crate) fn parse_json(text: &str, path: &Path, what: &str) -> Result<Value, V
 pub fn load_scope_file(path: &Path, kind: &str) -> Result<VariableScope, VarsError> {
     let what = format!("{kind} file");
     let text = read_text(path, &what)?;
-    let json = parse_json(&text, path, &what)?;
+    let json = if is_yaml(path) { parse_yaml(&text, path, &what)? } else { parse_json(&text, path, &what)? };
     parse_scope(&json, path, &what)
+}
+
+/// v3 files (`*.environment.yaml`, `*.globals.yaml`) are YAML; so is any `.yml`/`.yaml`.
+fn is_yaml(path: &Path) -> bool {
+    path.extension().is_some_and(|e| e.eq_ignore_ascii_case("yaml") || e.eq_ignore_ascii_case("yml"))
+}
+
+/// A v3 environment or globals file, as the JSON shape `parse_scope` reads. v3 may mark a
+/// secret with `secret: true` beside `type: default`; that becomes `type: secret`.
+fn parse_yaml(text: &str, path: &Path, what: &str) -> Result<Value, VarsError> {
+    let yaml: serde_yaml_ng::Value = serde_yaml_ng::from_str(text).map_err(|e| {
+        let (line, column) = e.location().map(|l| (l.line(), l.column())).unwrap_or((1, 1));
+        VarsError::Yaml { what: what.to_string(), path: path.to_path_buf(), line, column }
+    })?;
+    let mut json = crate::collection::v3::yaml_to_json(yaml);
+    if let Some(values) = json.get_mut("values").and_then(Value::as_array_mut) {
+        for entry in values.iter_mut().filter_map(Value::as_object_mut) {
+            if entry.get("secret").and_then(Value::as_bool) == Some(true) {
+                entry.insert("type".into(), Value::String(super::SECRET_TYPE.to_string()));
+            }
+        }
+    }
+    Ok(json)
 }
 
 /// `--env-var key=value` / `--global-var`: splits on the first '='; missing '=' or empty key

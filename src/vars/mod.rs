@@ -4,7 +4,8 @@
 //!
 //! Rooms: `scope` (one layer), `scopes` (the five layers and resolution), `template` (the
 //! `{{…}}` engine), `dynamic` (`$guid` & co.), `postman_json` (Postman's scope JSON),
-//! `files` (`-e`/`-g` files, `--env-var`), `data` + `csv_text` (`-d` files), `error`.
+//! `files` (`-e`/`-g` files in JSON or v3 YAML, `--env-var`), `vault` (`{{vault:…}}`), `data` +
+//! `csv_text` (`-d` files), `error`.
 
 mod csv_text;
 mod data;
@@ -15,6 +16,7 @@ mod postman_json;
 mod scope;
 mod scopes;
 pub mod template;
+mod vault;
 
 #[cfg(test)]
 mod tests;
@@ -24,3 +26,4 @@ pub use error::VarsError;
 pub use files::{load_scope_file, parse_assignment};
 pub use scope::{SECRET_TYPE, Variable, VariableScope};
 pub use scopes::{Scopes, value_text};
+pub use vault::{VAULT_PREFIX, Vault, load_vault_file};

@@ -3,11 +3,14 @@
 //! environment, collection, globals, then dynamic `$variables` (so a user variable named
 //! `$guid` wins over the generated one).
 
+use std::sync::Arc;
+
 use serde_json::Value;
 
 use super::dynamic;
 use super::scope::VariableScope;
 use super::template;
+use super::vault::{VAULT_PREFIX, Vault};
 
 #[derive(Clone, Debug, Default)]
 pub struct Scopes {
@@ -16,6 +19,8 @@ pub struct Scopes {
     pub environment: VariableScope,
     pub collection: VariableScope,
     pub globals: VariableScope,
+    /// `{{vault:name}}` values; shared, never changed by a run.
+    pub vault: Arc<Vault>,
 }
 
 impl Scopes {
@@ -28,6 +33,9 @@ impl Scopes {
     /// `name`. Only strings, numbers and booleans substitute: an object or array value
     /// still decides (it shadows lower layers) but leaves the token unresolved.
     pub fn resolve(&self, name: &str) -> Option<String> {
+        if let Some(secret) = name.strip_prefix(VAULT_PREFIX) {
+            return self.vault.get(secret).map(str::to_string);
+        }
         for layer in self.layers() {
             match layer.get(name) {
                 None | Some(Value::Null) => continue,
@@ -55,6 +63,11 @@ impl Scopes {
                 if !out.contains(&s) {
                     out.push(s);
                 }
+            }
+        }
+        for s in self.vault.values() {
+            if !out.iter().any(|o| o == s) {
+                out.push(s.to_string());
             }
         }
         out

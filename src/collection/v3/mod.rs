@@ -1,0 +1,74 @@
+//! Postman's v3 collection format (schema 3.0.0): a directory of YAML files, one per request
+//! and one `.resources/definition.yaml` per collection and folder (COLLECTION-V3.md).
+//!
+//! Loading renders the tree as the v2.1 document it stands for and builds the model from
+//! that, so nothing after loading knows which format a collection came from. `write` goes
+//! the other way for `postie convert`.
+
+mod fields;
+mod findings;
+mod from_v21;
+mod order;
+mod to_v21;
+mod tree;
+mod yaml;
+
+use std::path::{Path, PathBuf};
+
+use serde_json::Value;
+
+use super::error::LoadError;
+use super::model::Collection;
+
+pub use from_v21::{V3File, render};
+pub use to_v21::V21_SCHEMA;
+pub use tree::{collections_under, looks_like_collection};
+pub use yaml::{parse_mapping, read_mapping, to_json as yaml_to_json};
+
+/// Loads the v3 collection rooted at `dir`. Every invalid file is listed in one error;
+/// with `strict`, unknown keys are errors too (otherwise warnings on the collection).
+pub fn load_dir(dir: &Path, strict: bool) -> Result<Collection, LoadError> {
+    let (doc, warnings) = to_v21_document(dir, strict)?;
+    let mut collection = super::load::from_value(doc, dir)?;
+    collection.warnings.splice(0..0, warnings);
+    Ok(collection)
+}
+
+/// The v2.1 document of the v3 collection at `dir`, with the warnings found on the way.
+pub fn to_v21_document(dir: &Path, strict: bool) -> Result<(Value, Vec<String>), LoadError> {
+    let mut report = tree::WalkReport::default();
+    let root = tree::walk(dir, &mut report);
+    let mut found = findings::Findings { errors: report.errors, warnings: report.warnings, unknown_keys: Vec::new() };
+    let doc = to_v21::collection(&root, &mut found);
+    let mut problems: Vec<String> = found.errors.iter().map(ToString::to_string).collect();
+    if strict {
+        problems.append(&mut found.unknown_keys);
+    } else {
+        found.warnings.append(&mut found.unknown_keys);
+    }
+    if !problems.is_empty() {
+        return Err(LoadError::Invalid { dir: dir.to_path_buf(), problems, strict });
+    }
+    Ok((doc, found.warnings))
+}
+
+/// Writes `files` (from `render`) under `out`, creating directories; refuses to write into
+/// a non-empty directory so a conversion never mixes with an older tree.
+pub fn write(out: &Path, files: &[V3File]) -> Result<(), LoadError> {
+    let io = |file: PathBuf| move |source| LoadError::Io { file, source };
+    if out.is_dir() && std::fs::read_dir(out).map_err(io(out.to_path_buf()))?.next().is_some() {
+        return Err(LoadError::Shape {
+            file: out.to_path_buf(),
+            path: "the output directory".into(),
+            message: "is not empty; give a new or empty directory so the v3 tree is not mixed with other files".into(),
+        });
+    }
+    for file in files {
+        let path = out.join(&file.path);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).map_err(io(parent.to_path_buf()))?;
+        }
+        std::fs::write(&path, &file.text).map_err(io(path.clone()))?;
+    }
+    Ok(())
+}
