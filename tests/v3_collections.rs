@@ -512,6 +512,11 @@ fn bad_v3_input_names_the_file_and_the_place_and_exits_2_before_any_request() {
         ),
         (vec![("a.request.yaml", "url: 'http://x'\n".into())], vec![], vec!["a.request.yaml", "has no `$kind`"]),
         (
+            vec![("a.request.yaml", "$kind: http-request\nurl: {{base}}\n".into())],
+            vec![],
+            vec!["a.request.yaml", "`url`", "must be quoted"],
+        ),
+        (
             vec![("a.request.yaml", request("order: '1000'\n"))],
             vec![],
             vec!["a.request.yaml", "`order`", "expected a number"],
@@ -583,6 +588,24 @@ fn bad_v3_input_names_the_file_and_the_place_and_exits_2_before_any_request() {
         }
         assert!(!r.all().contains("panicked"));
     }
+    // A v3 environment file with a YAML error names its line and column.
+    let dir = tempdir();
+    std::fs::create_dir_all(dir.path().join("C")).unwrap();
+    std::fs::write(dir.path().join("C/a.request.yaml"), request("")).unwrap();
+    std::fs::write(dir.path().join("Bad.environment.yaml"), "name: Bad\nvalues:\n  - key: x\n    value: 'unclosed\n")
+        .unwrap();
+    let mut cmd = postie(dir.path());
+    cmd.arg("run").arg(dir.path().join("C")).args(["-e", "Bad.environment.yaml"]);
+    let r = run(cmd);
+    assert_eq!(r.code, 2, "{}", r.all());
+    assert!(r.stderr.contains("Bad.environment.yaml is not valid YAML at line"), "{}", r.stderr);
+    std::fs::write(dir.path().join("Bad.environment.yaml"), "name: Bad\nvalues:\n  - key: x\n    value: {{y}}\n")
+        .unwrap();
+    let mut cmd = postie(dir.path());
+    cmd.arg("run").arg(dir.path().join("C")).args(["-e", "Bad.environment.yaml"]);
+    let r = run(cmd);
+    assert_eq!(r.code, 2, "{}", r.all());
+    assert!(r.stderr.contains("`values[0].value` is an unquoted {{variable}}"), "{}", r.stderr);
     assert!(api.requests().is_empty(), "no request is sent when a file is invalid");
 }
 
@@ -613,4 +636,22 @@ fn lenient_cases_warn_and_run() {
     assert_eq!(r.code, 2);
     assert!(r.stderr.contains("a v3 collection is a directory"), "{}", r.stderr);
     let _ = locate(&root).unwrap();
+}
+
+#[test]
+fn a_folder_of_a_collection_runs_inside_its_collection() {
+    let api = EchoServer::start_blocking();
+    let dir = tempdir();
+    let hw = fixture("v3/handwritten");
+    let mut cmd = postie(dir.path());
+    cmd.arg("run").arg(hw.join("Everything/Auth/Deeper")).arg("-e").arg(hw.join("environments/Local.environment.yaml"));
+    cmd.arg("--env-var").arg(base(&api)).args(["-r", "json", "--reporter-json-export", "r.json"]);
+    let r = run(cmd);
+    // Its assertions need the collection's and the Auth folder's scripts and auth.
+    assert_eq!(r.code, 0, "{}", r.all());
+    assert!(r.stderr.contains("running folder `Deeper level`"), "{}", r.stderr);
+    let report = read_json(&dir.path().join("r.json"));
+    let names: Vec<&str> =
+        report["run"]["executions"].as_array().unwrap().iter().map(|e| e["item"]["name"].as_str().unwrap()).collect();
+    assert_eq!(names, ["three levels"]);
 }

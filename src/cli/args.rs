@@ -349,7 +349,7 @@ pub struct ReportOutputArgs {
 /// look at, with what resolves its variables.
 #[derive(Args, Debug)]
 pub struct CollectionSourceArgs {
-    /// The collection (Postman v2.0 or v2.1 JSON).
+    /// The collection (Postman v2.0/v2.1 JSON, or a v3 collection directory).
     #[arg(short = 'c', long, value_name = "PATH")]
     pub collection: Option<PathBuf>,
     /// Environment file used to resolve the collection's variables.

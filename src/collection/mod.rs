@@ -18,5 +18,5 @@ pub use body::{Body, FormPart, KeyValue};
 pub use error::LoadError;
 pub use load::{load_file, parse_str};
 pub use model::{Collection, Event, Folder, Header, Item, Listen, Node, ProxyConfig, Request, SchemaVersion};
-pub use source::{Source, locate};
+pub use source::{Source, enclosing_collection, locate};
 pub use url_spec::{QueryParam, UrlSpec};

@@ -40,6 +40,27 @@ impl Source {
     }
 }
 
+/// When `dir` is a folder inside a v3 collection (its parents are part of the same tree),
+/// the collection's root and the folder's display name, so the run keeps the collection's
+/// variables, auth and scripts and runs only that folder (as `--folder` does).
+pub fn enclosing_collection(dir: &Path) -> Option<(PathBuf, String)> {
+    let dir = dir.canonicalize().ok()?;
+    let mut root = dir.clone();
+    while let Some(parent) = root.parent().filter(|p| v3::looks_like_collection(p)) {
+        root = parent.to_path_buf();
+    }
+    if root == dir {
+        return None;
+    }
+    let dir_name = dir.file_name()?.to_string_lossy().into_owned();
+    let name = ["definition.yaml", "definition.yml"]
+        .iter()
+        .find_map(|n| v3::read_mapping(&dir.join(".resources").join(n)).ok())
+        .and_then(|def| def.get("name").and_then(|n| n.as_str()).map(str::to_string))
+        .unwrap_or(dir_name);
+    Some((root, name))
+}
+
 /// The collections `path` names: one for a file or a v3 collection root; every collection
 /// of a directory that holds several (`postman/collections`), sorted by name.
 pub fn locate(path: &Path) -> Result<Vec<Source>, LoadError> {

@@ -16,7 +16,17 @@ use crate::report::{Dispatcher, Event, Redactor, ReporterSetupError, build_repor
 use crate::run::Cancel;
 use crate::vars;
 
-pub fn run(args: RunArgs) -> Result<Outcome, Failure> {
+pub fn run(mut args: RunArgs) -> Result<Outcome, Failure> {
+    // A folder of a v3 collection runs inside its collection, as `--folder` would.
+    if args.collection.is_dir()
+        && let Some((root, folder)) = collection::enclosing_collection(&args.collection)
+    {
+        if !args.silent {
+            eprintln!("running folder `{folder}` of the v3 collection {}", root.display());
+        }
+        args.collection = root;
+        args.folder.push(folder);
+    }
     let sources = collection::locate(&args.collection).map_err(Failure::input)?;
     if sources.len() > 1 && !args.all_collections {
         return Err(Failure::input(several_collections(&args.collection, &sources, "run")));

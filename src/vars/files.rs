@@ -60,7 +60,16 @@ fn parse_yaml(text: &str, path: &Path, what: &str) -> Result<Value, VarsError> {
     })?;
     let mut json = crate::collection::v3::yaml_to_json(yaml);
     if let Some(values) = json.get_mut("values").and_then(Value::as_array_mut) {
-        for entry in values.iter_mut().filter_map(Value::as_object_mut) {
+        for (i, entry) in values.iter_mut().enumerate().filter_map(|(i, v)| Some((i, v.as_object_mut()?))) {
+            if entry.get("value").is_some_and(crate::collection::v3::unquoted_variable) {
+                return Err(VarsError::shape(
+                    what,
+                    path,
+                    format!("`values[{i}].value`"),
+                    "is an unquoted {{variable}}, which YAML reads as a mapping",
+                    "Quote it: value: '{{name}}'.",
+                ));
+            }
             if entry.get("secret").and_then(Value::as_bool) == Some(true) {
                 entry.insert("type".into(), Value::String(super::SECRET_TYPE.to_string()));
             }

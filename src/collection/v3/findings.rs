@@ -36,7 +36,12 @@ impl Ctx<'_> {
     }
 
     pub fn wrong_type(&mut self, place: &str, value: &Value, expected: &str) {
-        self.error(place, format!("is {}, expected {expected}", kind_of(value)));
+        let hint = if unquoted_variable(value) {
+            "; a value that starts with {{variable}} must be quoted, e.g. url: '{{baseUrl}}'"
+        } else {
+            ""
+        };
+        self.error(place, format!("is {}, expected {expected}{hint}", kind_of(value)));
     }
 
     /// Reports keys of `map` outside `known`, with a likely intended key when there is one.
@@ -90,4 +95,9 @@ fn suggestion<'k>(key: &str, known: &[&'k str]) -> Option<&'k str> {
     carried
         .and_then(|c| known.iter().copied().find(|k| *k == c))
         .or_else(|| known.iter().copied().find(|k| strsim::jaro_winkler(k, key) > 0.9))
+}
+
+/// `key: {{name}}` unquoted is valid YAML: a mapping whose only key is the mapping `{name}`.
+pub fn unquoted_variable(value: &Value) -> bool {
+    matches!(value, Value::Object(map) if map.len() == 1 && map.keys().all(|k| k.starts_with('{')))
 }

@@ -20,6 +20,7 @@ use serde_json::Value;
 use super::error::LoadError;
 use super::model::Collection;
 
+pub use findings::unquoted_variable;
 pub use from_v21::{V3File, render};
 pub use to_v21::V21_SCHEMA;
 pub use tree::{collections_under, looks_like_collection};
