@@ -295,6 +295,8 @@ fn a_hand_written_tree_runs_every_body_auth_level_script_setting_and_order() {
             "bearer list form",
             "apikey header",
             "apikey query",
+            "digest",
+            "oauth2 stored token",
             "noauth",
             "explicit inherit",
             "three levels",
