@@ -96,6 +96,29 @@ proptest! {
     }
 
     #[test]
+    fn v3_request_files_from_any_text_or_tree(bytes in prop::collection::vec(any::<u8>(), 0..256), tree in json_tree()) {
+        let file = Path::new("C/a.request.yaml");
+        // JSON is YAML; a tree with `$kind` reaches the field mapping, not only the syntax check.
+        let mut with_kind = tree.clone();
+        if let Value::Object(map) = &mut with_kind {
+            map.insert("$kind".into(), Value::String("http-request".into()));
+        }
+        let texts = [String::from_utf8_lossy(&bytes).into_owned(), tree.to_string(), with_kind.to_string()];
+        for text in texts {
+            for strict in [false, true] {
+                match postie::collection::v3::load_request_text(&text, file, strict) {
+                    Ok(collection) => {
+                        if let Err(e) = postie::plan::build(&collection, &[]) {
+                            prop_assert!(!e.to_string().is_empty());
+                        }
+                    }
+                    Err(e) => prop_assert!(e.to_string().contains("a.request.yaml"), "{e}"),
+                }
+            }
+        }
+    }
+
+    #[test]
     fn environments_and_data_files_from_any_input(bytes in prop::collection::vec(any::<u8>(), 0..200), tree in json_tree()) {
         let dir = tempfile::tempdir().unwrap();
         for (name, content) in [("e.json", bytes.clone()), ("t.json", tree.to_string().into_bytes()), ("d.csv", bytes.clone())] {
@@ -148,4 +171,39 @@ proptest! {
             prop_assert!(!e.to_string().is_empty());
         }
     }
+}
+
+/// Inputs the fuzz targets (`tests/fuzz`) once crashed or hung on, kept under
+/// `fixtures/fuzz-regressions/<target>/`: each still loads or fails with a message.
+#[test]
+fn fuzz_regressions_stay_fixed() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/fuzz-regressions");
+    let mut seen = 0;
+    for target in std::fs::read_dir(&root).unwrap() {
+        let target = target.unwrap().path();
+        let name = target.file_name().unwrap().to_string_lossy().into_owned();
+        for input in std::fs::read_dir(&target).unwrap() {
+            let bytes = std::fs::read(input.unwrap().path()).unwrap();
+            let text = String::from_utf8_lossy(&bytes);
+            seen += 1;
+            match name.as_str() {
+                "v3_request_yaml" => {
+                    for strict in [false, true] {
+                        if let Err(e) =
+                            postie::collection::v3::load_request_text(&text, Path::new("C/a.request.yaml"), strict)
+                        {
+                            assert!(e.to_string().contains("a.request.yaml"), "{e}");
+                        }
+                    }
+                }
+                "collection_json" => {
+                    if let Err(e) = postie::collection::parse_str(&text, Path::new("c.json")) {
+                        assert!(e.to_string().contains("c.json"), "{e}");
+                    }
+                }
+                other => panic!("no entry point for fuzz target {other}"),
+            }
+        }
+    }
+    assert!(seen > 0);
 }

@@ -1,4 +1,5 @@
 //! Reading a collection file into the model, with diagnostics naming file and JSON path.
+//! The document is streamed node by node (`stream`); each node becomes model as it is read.
 
 use std::path::Path;
 
@@ -7,8 +8,11 @@ use serde_json::{Map, Value};
 use super::auth::AuthSetting;
 use super::auth::parse_auth;
 use super::body::parse_body;
+use super::credentials;
 use super::error::LoadError;
 use super::model::{Collection, Event, Folder, Header, Item, Listen, Node, ProxyConfig, Request, SchemaVersion};
+use super::raw::RawDocument;
+use super::stream::{self, Expected, NodeBuilder, ReadError, RootParts};
 use super::url_spec::{UrlSpec, parse_url};
 
 /// Reads and parses a collection file (a UTF-8 byte-order mark is allowed).
@@ -17,48 +21,125 @@ pub fn load_file(path: &Path) -> Result<Collection, LoadError> {
     parse_str(&text, path)
 }
 
-/// Parses collection JSON; `file` is only used in messages.
+/// Parses collection JSON; `file` is only used in messages. The document is read node by
+/// node (`stream`), so memory follows the model, not the size of the JSON tree.
 pub fn parse_str(text: &str, file: &Path) -> Result<Collection, LoadError> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let raw: Value = serde_json::from_str(text).map_err(|e| LoadError::Syntax {
-        file: file.to_path_buf(),
-        line: e.line(),
-        column: e.column(),
-        message: e.to_string().split(" at line").next().unwrap_or_default().to_string(),
-    })?;
-    from_value(raw, file)
+    let mut loader = Loader::new(file);
+    match stream::read(text, &mut loader) {
+        Ok(parts) => {
+            let raw = RawDocument::from_text(text);
+            loader.collection(parts, raw)
+        }
+        Err(ReadError::Shape) => Err(loader.failure.take().unwrap_or_else(|| loader.shape("$", "invalid collection"))),
+        Err(ReadError::Syntax(e)) => Err(LoadError::Syntax {
+            file: file.to_path_buf(),
+            line: e.line(),
+            column: e.column(),
+            message: e.to_string().split(" at line").next().unwrap_or_default().to_string(),
+        }),
+    }
 }
 
 /// Builds the model from an already parsed v2.x document (the v3 loader renders one).
 pub(super) fn from_value(raw: Value, file: &Path) -> Result<Collection, LoadError> {
-    Loader { file, warnings: Vec::new(), next_id: 0 }.collection(raw)
+    let mut loader = Loader::new(file);
+    let text = raw.to_string();
+    let Value::Object(root) = raw else {
+        return Err(
+            loader.shape("$", "expected a JSON object with `info` and `item`; is this a Postman collection export?")
+        );
+    };
+    let parts = loader.parts_of(root, "$")?;
+    loader.collection(parts, RawDocument::from_text(&text))
 }
 
 struct Loader<'a> {
     file: &'a Path,
     warnings: Vec<String>,
     next_id: usize,
+    /// Credentials found by structure in any node (auth attributes, secret variables).
+    secrets: Vec<String>,
+    /// The error that stopped the streaming reader, with its place.
+    failure: Option<LoadError>,
+}
+
+impl NodeBuilder for Loader<'_> {
+    type Node = Node;
+
+    fn enter(&mut self) -> usize {
+        self.next_id += 1;
+        self.next_id
+    }
+
+    fn node(
+        &mut self,
+        members: Map<String, Value>,
+        children: Option<Vec<Node>>,
+        at: &str,
+        seq: usize,
+    ) -> Result<Node, String> {
+        self.build_node(members, children, at, seq).map_err(|e| {
+            let message = e.to_string();
+            self.failure = Some(e);
+            message
+        })
+    }
+
+    fn misplaced(&mut self, at: &str, expected: Expected) -> String {
+        let message = match expected {
+            Expected::Root => "expected a JSON object with `info` and `item`; is this a Postman collection export?",
+            Expected::Node => "expected a request or folder object",
+            Expected::Items => "expected an array of requests and folders",
+        };
+        let e = self.shape(at, message);
+        let text = e.to_string();
+        self.failure = Some(e);
+        text
+    }
 }
 
 impl Loader<'_> {
+    fn new(file: &Path) -> Loader<'_> {
+        Loader { file, warnings: Vec::new(), next_id: 0, secrets: Vec::new(), failure: None }
+    }
+
     fn shape(&self, path: &str, message: impl Into<String>) -> LoadError {
         LoadError::Shape { file: self.file.to_path_buf(), path: path.to_string(), message: message.into() }
     }
 
-    fn collection(mut self, raw: Value) -> Result<Collection, LoadError> {
-        let root = raw.as_object().ok_or_else(|| {
-            self.shape("$", "expected a JSON object with `info` and `item`; is this a Postman collection export?")
-        })?;
-        // Postman API wrapper: {"collection": {...}}
-        if let (Some(inner @ Value::Object(_)), None) = (root.get("collection"), root.get("info")) {
-            let inner = inner.clone();
-            return self.collection_inner(inner.as_object().cloned().unwrap_or_default(), raw, "$.collection");
-        }
-        let root = root.clone();
-        self.collection_inner(root, raw, "$")
+    /// A parsed root object as the streaming reader would have handed it over.
+    fn parts_of(&mut self, mut root: Map<String, Value>, at: &str) -> Result<RootParts<Node>, LoadError> {
+        let items = match root.remove("item") {
+            Some(Value::Array(items)) => Some(self.nodes(items, &format!("{at}.item"))?),
+            Some(_) => return Err(self.shape(&format!("{at}.item"), "expected an array of requests and folders")),
+            None => None,
+        };
+        let wrapped = match root.get_mut("collection") {
+            Some(inner @ Value::Object(_)) if at == "$" => {
+                let Value::Object(inner) = std::mem::take(inner) else { unreachable!("matched an object") };
+                Some(Box::new(self.parts_of(inner, "$.collection")?))
+            }
+            _ => None,
+        };
+        Ok(RootParts { members: root, items, wrapped })
     }
 
-    fn collection_inner(&mut self, root: Map<String, Value>, raw: Value, at: &str) -> Result<Collection, LoadError> {
+    fn collection(mut self, parts: RootParts<Node>, raw: RawDocument) -> Result<Collection, LoadError> {
+        // Postman API wrapper: {"collection": {...}}
+        if let (Some(inner), None) = (parts.wrapped, parts.members.get("info")) {
+            return self.collection_inner(*inner, raw, "$.collection");
+        }
+        self.collection_inner(RootParts { wrapped: None, ..parts }, raw, "$")
+    }
+
+    fn collection_inner(
+        &mut self,
+        parts: RootParts<Node>,
+        raw: RawDocument,
+        at: &str,
+    ) -> Result<Collection, LoadError> {
+        let root = &parts.members;
         if root.contains_key("requests") && root.contains_key("order") && !root.contains_key("info") {
             return Err(LoadError::Schema {
                 file: self.file.to_path_buf(),
@@ -66,7 +147,7 @@ impl Loader<'_> {
                 hint: "Open it in Postman and export it again as Collection v2.1.",
             });
         }
-        if root.contains_key("values") && !root.contains_key("item") {
+        if root.contains_key("values") && parts.items.is_none() {
             return Err(self.shape(
                 at,
                 "this looks like an environment or globals file, not a collection; pass it with -e/--environment or -g/--globals",
@@ -103,14 +184,14 @@ impl Loader<'_> {
             .and_then(Value::as_str)
             .map(str::to_string)
             .unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
-        let items = match root.get("item") {
-            Some(Value::Array(items)) => self.nodes(items, &format!("{at}.item"))?,
-            Some(_) => return Err(self.shape(&format!("{at}.item"), "expected an array of requests and folders")),
-            None => return Err(self.shape(at, "missing required field `item` (the requests and folders)")),
-        };
         let events = self.events(root.get("event"), &format!("{at}.event"))?;
         let variables = root.get("variable").and_then(Value::as_array).cloned().unwrap_or_default();
         let auth = self.auth(root.get("auth"), &format!("{at}.auth"))?;
+        let protocol_profile = profile(root.get("protocolProfileBehavior"));
+        let Some(items) = parts.items else {
+            return Err(self.shape(at, "missing required field `item` (the requests and folders)"));
+        };
+        self.remember_secrets(parts.members);
         Ok(Collection {
             name,
             id,
@@ -119,53 +200,72 @@ impl Loader<'_> {
             events,
             variables,
             auth,
-            protocol_profile: profile(root.get("protocolProfileBehavior")),
+            protocol_profile,
             warnings: std::mem::take(&mut self.warnings),
+            secrets: std::mem::take(&mut self.secrets),
             raw,
         })
     }
 
-    fn nodes(&mut self, items: &[Value], at: &str) -> Result<Vec<Node>, LoadError> {
-        let mut nodes = Vec::with_capacity(items.len());
-        for (i, item) in items.iter().enumerate() {
-            let here = format!("{at}[{i}]");
-            let obj = item.as_object().ok_or_else(|| self.shape(&here, "expected a request or folder object"))?;
-            let name = obj.get("name").and_then(Value::as_str).unwrap_or("").to_string();
-            let id = self.id_of(obj);
-            let events = self.events(obj.get("event"), &format!("{here}.event"))?;
-            let protocol_profile = profile(obj.get("protocolProfileBehavior"));
-            if let Some(children) = obj.get("item") {
-                let children = children
-                    .as_array()
-                    .ok_or_else(|| self.shape(&format!("{here}.item"), "expected an array of requests and folders"))?;
-                let items = self.nodes(children, &format!("{here}.item"))?;
-                let auth = self.auth(obj.get("auth"), &format!("{here}.auth"))?;
-                nodes.push(Node::Folder(Folder { id, name, items, events, auth, protocol_profile }));
-            } else {
-                let request = match obj.get("request") {
-                    Some(r) => self.request(r, &format!("{here}.request"))?,
-                    None => {
-                        return Err(self.shape(
-                            &here,
-                            format!("item `{name}` has neither `request` nor `item`; give it a request or remove it"),
-                        ));
-                    }
-                };
-                nodes.push(Node::Item(Item { id, name, request, events, protocol_profile }));
+    fn remember_secrets(&mut self, members: Map<String, Value>) {
+        for secret in credentials::secrets_in_json(&Value::Object(members)) {
+            if !self.secrets.contains(&secret) {
+                self.secrets.push(secret);
             }
+        }
+    }
+
+    /// Value-shaped nodes (from `from_value`), built as the streaming reader builds them.
+    fn nodes(&mut self, items: Vec<Value>, at: &str) -> Result<Vec<Node>, LoadError> {
+        let mut nodes = Vec::with_capacity(items.len());
+        for (i, item) in items.into_iter().enumerate() {
+            let here = format!("{at}[{i}]");
+            let seq = self.enter();
+            let Value::Object(mut members) = item else {
+                return Err(self.shape(&here, "expected a request or folder object"));
+            };
+            let children = match members.remove("item") {
+                Some(Value::Array(children)) => Some(self.nodes(children, &format!("{here}.item"))?),
+                Some(_) => {
+                    return Err(self.shape(&format!("{here}.item"), "expected an array of requests and folders"));
+                }
+                None => None,
+            };
+            nodes.push(self.build_node(members, children, &here, seq)?);
         }
         Ok(nodes)
     }
 
-    fn id_of(&mut self, obj: &Map<String, Value>) -> String {
-        match obj.get("id").or_else(|| obj.get("_postman_id")).and_then(Value::as_str) {
-            Some(id) => id.to_string(),
-            None => {
-                // Stable within one load so `--folder` by id and report ids agree.
-                self.next_id += 1;
-                format!("item-{}", self.next_id)
-            }
-        }
+    /// One folder (it had `item`) or request item from its members.
+    fn build_node(
+        &mut self,
+        members: Map<String, Value>,
+        children: Option<Vec<Node>>,
+        here: &str,
+        seq: usize,
+    ) -> Result<Node, LoadError> {
+        let obj = &members;
+        let name = obj.get("name").and_then(Value::as_str).unwrap_or("").to_string();
+        let id = id_of(obj, seq);
+        let events = self.events(obj.get("event"), &format!("{here}.event"))?;
+        let protocol_profile = profile(obj.get("protocolProfileBehavior"));
+        let node = if let Some(items) = children {
+            let auth = self.auth(obj.get("auth"), &format!("{here}.auth"))?;
+            Node::Folder(Folder { id, name, items, events, auth, protocol_profile })
+        } else {
+            let request = match obj.get("request") {
+                Some(r) => self.request(r, &format!("{here}.request"))?,
+                None => {
+                    return Err(self.shape(
+                        here,
+                        format!("item `{name}` has neither `request` nor `item`; give it a request or remove it"),
+                    ));
+                }
+            };
+            Node::Item(Item { id, name, request, events, protocol_profile })
+        };
+        self.remember_secrets(members);
+        Ok(node)
     }
 
     fn request(&mut self, value: &Value, at: &str) -> Result<Request, LoadError> {
@@ -248,6 +348,15 @@ impl Loader<'_> {
             events.push(Event { listen, code, disabled });
         }
         Ok(events)
+    }
+}
+
+/// The item's own id, or one stable within this load (by position) so `--folder` by id and
+/// report ids agree.
+fn id_of(obj: &Map<String, Value>, seq: usize) -> String {
+    match obj.get("id").or_else(|| obj.get("_postman_id")).and_then(Value::as_str) {
+        Some(id) => id.to_string(),
+        None => format!("item-{seq}"),
     }
 }
 

@@ -6,10 +6,13 @@
 
 mod auth;
 mod body;
+pub(crate) mod credentials;
 mod error;
 mod load;
 mod model;
+mod raw;
 mod source;
+mod stream;
 mod url_spec;
 pub mod v3;
 
@@ -18,5 +21,7 @@ pub use body::{Body, FormPart, KeyValue};
 pub use error::LoadError;
 pub use load::{load_file, parse_str};
 pub use model::{Collection, Event, Folder, Header, Item, Listen, Node, ProxyConfig, Request, SchemaVersion};
+pub use raw::RawDocument;
 pub use source::{Source, enclosing_collection, locate};
+pub use stream::copy as copy_document;
 pub use url_spec::{QueryParam, UrlSpec};

@@ -5,6 +5,7 @@ use serde_json::{Map, Value};
 
 use super::auth::AuthSetting;
 use super::body::Body;
+use super::raw::RawDocument;
 use super::url_spec::UrlSpec;
 
 /// Which revision of the format the file declares in `info.schema`.
@@ -27,11 +28,20 @@ pub struct Collection {
     pub protocol_profile: Map<String, Value>,
     /// Non-fatal findings while loading (unknown auth types, v1 leftovers, ...).
     pub warnings: Vec<String>,
-    /// The file as parsed, for the JSON report's `collection` field.
-    pub raw: Value,
+    /// Credentials written into the document where the format keeps them (auth attributes,
+    /// `secret` variables): secrets from the start, in every sink.
+    pub secrets: Vec<String>,
+    /// The document as loaded, for the JSON report's `collection` and for `convert`.
+    pub raw: RawDocument,
 }
 
 impl Collection {
+    /// Drops the document text once nothing needs it (the JSON report has copied it), so a
+    /// large collection's run holds only the model.
+    pub fn release_raw(&mut self) {
+        self.raw = RawDocument::default();
+    }
+
     /// The credentials of every request's own proxy object, folders and `--folder` aside:
     /// the redactor must know them all, since the JSON report carries the whole collection.
     pub fn proxy_credentials(&self) -> Vec<(String, crate::secret::Secret)> {

@@ -199,7 +199,9 @@ fn report(
         json_body_limit: 0,
         started,
     };
-    let collection = serde_json::json!({ "info": { "name": SUITE, "schema": "postie proxy check" }, "item": [] });
+    let collection = crate::collection::RawDocument::from_value(
+        &serde_json::json!({ "info": { "name": SUITE, "schema": "postie proxy check" }, "item": [] }),
+    );
     let reporters = build_reporters(&settings, &collection, &redactor).map_err(|e| match e {
         ReporterSetupError::Unknown { .. } => Failure::input(e),
         _ => Failure::aborted(e),

@@ -29,7 +29,7 @@ pub fn convert(args: ConvertArgs) -> Result<Outcome, Failure> {
             if matches!(source, Source::V2File(_)) && collection.schema == SchemaVersion::V2_0 {
                 eprintln!("note: the input is a v2.0 collection; it is written as it is (Newman reads v2.0 too)");
             }
-            let text = serde_json::to_string_pretty(&collection.raw)
+            let text = serde_json::to_string_pretty(&collection.raw.value())
                 .map_err(|e| Failure::aborted(format!("cannot render the collection as JSON: {e}")))?;
             if let Some(parent) = args.output.parent().filter(|p| !p.as_os_str().is_empty()) {
                 std::fs::create_dir_all(parent)

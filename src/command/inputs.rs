@@ -28,7 +28,7 @@ pub fn load_vault(collection: &Collection, vault_file: Option<&Path>) -> Result<
     };
     let vault = Vault::new(from_file, std::env::vars());
     let mut names: Vec<String> = Vec::new();
-    collect_vault_names(&collection.raw, &mut names);
+    collect_vault_names(collection.raw.text(), &mut names);
     let warnings = names
         .into_iter()
         .filter(|name| vault.get(name).is_none())
@@ -42,20 +42,15 @@ pub fn load_vault(collection: &Collection, vault_file: Option<&Path>) -> Result<
     Ok((vault, warnings))
 }
 
-fn collect_vault_names(value: &serde_json::Value, out: &mut Vec<String>) {
-    match value {
-        serde_json::Value::String(s) => {
-            for name in vars::template::token_names(s) {
-                if let Some(secret) = name.strip_prefix(vars::VAULT_PREFIX)
-                    && !out.iter().any(|n| n == secret)
-                {
-                    out.push(secret.to_string());
-                }
-            }
+fn collect_vault_names(text: &str, out: &mut Vec<String>) {
+    // The document's text holds every string of it; a JSON escape inside a vault name is
+    // not worth decoding (names are identifiers).
+    for name in vars::template::token_names(text) {
+        if let Some(secret) = name.strip_prefix(vars::VAULT_PREFIX)
+            && !out.iter().any(|n| n == secret)
+        {
+            out.push(secret.to_string());
         }
-        serde_json::Value::Array(items) => items.iter().for_each(|v| collect_vault_names(v, out)),
-        serde_json::Value::Object(map) => map.values().for_each(|v| collect_vault_names(v, out)),
-        _ => {}
     }
 }
 

@@ -12,7 +12,7 @@ use super::options::{RunOptionsBuilder, reporter_settings};
 use crate::cli::RunArgs;
 use crate::collection::{self, Collection};
 use crate::plan;
-use crate::report::{Dispatcher, Event, Redactor, ReporterSetupError, build_reporters, redact_json, secrets_in_json};
+use crate::report::{Dispatcher, Event, Redactor, ReporterSetupError, build_reporters, redact_json};
 use crate::run::Cancel;
 use crate::vars;
 
@@ -36,15 +36,17 @@ pub fn run(mut args: RunArgs) -> Result<Outcome, Failure> {
     for source in &sources {
         collections.push((source.short_name(), source.load(args.strict).map_err(Failure::input)?));
     }
-    if let [(_, collection)] = collections.as_slice() {
+    if collections.len() == 1
+        && let Some((_, collection)) = collections.pop()
+    {
         return run_collection(&args, collection);
     }
     let mut worst = Outcome::Passed;
-    for (name, collection) in &collections {
+    for (name, collection) in collections {
         if !args.silent {
             eprintln!("\n== {name} ==");
         }
-        let outcome = run_collection(&per_collection(&args, name), collection)?;
+        let outcome = run_collection(&per_collection(&args, &name), collection)?;
         if outcome == Outcome::Failed {
             worst = Outcome::Failed;
         }
@@ -78,16 +80,21 @@ fn named_path(path: &Path, name: &str, ext: &str) -> PathBuf {
     path.with_file_name(file)
 }
 
-fn run_collection(args: &RunArgs, collection: &Collection) -> Result<Outcome, Failure> {
-    let (vault, vault_warnings) = load_vault(collection, args.vault_file.as_deref())?;
-    let mut scopes =
-        load_scopes(collection, args.environment.as_deref(), args.globals.as_deref(), &args.env_var, &args.global_var)?;
+fn run_collection(args: &RunArgs, mut collection: Collection) -> Result<Outcome, Failure> {
+    let (vault, vault_warnings) = load_vault(&collection, args.vault_file.as_deref())?;
+    let mut scopes = load_scopes(
+        &collection,
+        args.environment.as_deref(),
+        args.globals.as_deref(),
+        &args.env_var,
+        &args.global_var,
+    )?;
     scopes.vault = Arc::new(vault);
     let data = match &args.iteration_data {
         Some(path) => vars::load_iteration_data(path).map_err(Failure::input)?,
         None => Vec::new(),
     };
-    let plan = plan::build(collection, &args.folder).map_err(Failure::input)?;
+    let plan = plan::build(&collection, &args.folder).map_err(Failure::input)?;
     let config = config_file(&args.proxy)?;
     let policy = proxy_policy_from(&args.proxy, config.as_ref())?;
 
@@ -103,8 +110,8 @@ fn run_collection(args: &RunArgs, collection: &Collection) -> Result<Outcome, Fa
     }
     // Credentials typed into the collection's auth blocks are secrets from the start, in
     // every sink, not only once the request that uses them is built.
-    for secret in secrets_in_json(&collection.raw) {
-        redactor.add(&secret);
+    for secret in &collection.secrets {
+        redactor.add(secret);
     }
 
     // Every input is checked before a report file is created.
@@ -115,6 +122,8 @@ fn run_collection(args: &RunArgs, collection: &Collection) -> Result<Outcome, Fa
         _ => Failure::aborted(e),
     })?;
     let final_scopes = reporters.final_scopes;
+    // The JSON report has its copy; the run needs only the model.
+    collection.release_raw();
     check_export(args.export_environment.as_deref(), "--export-environment")?;
     check_export(args.export_globals.as_deref(), "--export-globals")?;
 
@@ -124,7 +133,7 @@ fn run_collection(args: &RunArgs, collection: &Collection) -> Result<Outcome, Fa
     }
     let cancel = Cancel::default();
     let output =
-        crate::run::run(collection, Arc::new(plan), scopes, Arc::new(policy.policy), options, dispatcher, cancel)
+        crate::run::run(&collection, Arc::new(plan), scopes, Arc::new(policy.policy), options, dispatcher, cancel)
             .map_err(|e| Failure::aborted(format!("cannot start the run: {e}")))?;
     let mut dispatcher = output.dispatcher;
     if let Some(scopes) = final_scopes {

@@ -6,15 +6,14 @@ use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::time::SystemTime;
 
-use serde_json::Value;
-
 use super::cli::{CliOptions, CliReporter};
 use super::export::export_path;
-use super::json::{FinalScopes, JsonReporter, redact_json};
+use super::json::{FinalScopes, JsonReporter};
 use super::junit::JunitReporter;
 use super::progress::ProgressReporter;
 use super::redact::Redactor;
 use super::reporter::{ReportError, Reporter};
+use crate::collection::RawDocument;
 
 /// The reporters `-r` may name.
 pub const KNOWN_REPORTERS: &[&str] = &["cli", "junit", "json"];
@@ -63,7 +62,7 @@ pub struct Reporters {
 /// keeps a copy, masked by `redactor`).
 pub fn build_reporters(
     settings: &ReporterSettings,
-    collection: &Value,
+    collection: &RawDocument,
     redactor: &Redactor,
 ) -> Result<Reporters, ReporterSetupError> {
     let names: Vec<String> = settings.names.iter().map(|r| r.trim().to_lowercase()).filter(|r| !r.is_empty()).collect();
@@ -97,9 +96,7 @@ pub fn build_reporters(
     let mut final_scopes = None;
     if wants("json") {
         let path = report_path(settings.json_export.as_deref(), "json", "json", settings.started)?;
-        let mut raw = collection.clone();
-        redact_json(redactor, &mut raw);
-        let json = JsonReporter::new(&path, &raw, settings.json_body_limit)?;
+        let json = JsonReporter::new(&path, collection, redactor, settings.json_body_limit)?;
         final_scopes = Some(json.final_scopes());
         list.push(Box::new(json));
     }
@@ -145,7 +142,7 @@ mod tests {
     fn names_are_checked_and_each_reporter_opens_its_file() {
         let dir = tempfile::tempdir().unwrap();
         let redactor = Redactor::new(true);
-        let collection = serde_json::json!({ "info": { "name": "c" } });
+        let collection = RawDocument::from_value(&serde_json::json!({ "info": { "name": "c" } }));
         let err = build_reporters(&settings(&["cli", "html5"], dir.path()), &collection, &redactor).err().unwrap();
         assert_eq!(err.to_string(), "unknown reporter `html5` in -r/--reporters; available: cli, junit, json");
         let built = build_reporters(&settings(&[" JSON ", "junit", ""], dir.path()), &collection, &redactor).unwrap();

@@ -23,9 +23,10 @@ pub struct V3File {
 /// The files of the v3 tree for `collection`, and what could not be kept.
 pub fn render(collection: &Collection) -> (Vec<V3File>, Vec<String>) {
     let mut out = Out { files: Vec::new(), notes: Vec::new() };
-    let raw_root = match (collection.raw.get("info"), collection.raw.get("collection")) {
+    let raw = collection.raw.value();
+    let raw_root = match (raw.get("info"), raw.get("collection")) {
         (None, Some(inner)) => inner,
-        _ => &collection.raw,
+        _ => &raw,
     };
     let mut def = Map::new();
     def.insert("$kind".into(), json!("collection"));

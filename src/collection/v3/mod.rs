@@ -39,8 +39,37 @@ pub fn load_dir(dir: &Path, strict: bool) -> Result<Collection, LoadError> {
 pub fn to_v21_document(dir: &Path, strict: bool) -> Result<(Value, Vec<String>), LoadError> {
     let mut report = tree::WalkReport::default();
     let root = tree::walk(dir, &mut report);
+    document(&root, report, dir, strict)
+}
+
+/// One request file's text as a collection of that one request, with no disk access (for
+/// property tests and fuzzing; `file` names it in messages).
+pub fn load_request_text(text: &str, file: &Path, strict: bool) -> Result<Collection, LoadError> {
+    let map = parse_mapping(text, file)?;
+    let dir = file.parent().unwrap_or(Path::new("")).to_path_buf();
+    let stem = file.file_name().and_then(|n| tree::request_stem(&n.to_string_lossy()).map(str::to_string));
+    let request = tree::ParsedFile { path: file.to_path_buf(), stem: stem.unwrap_or_else(|| "request".into()), map };
+    let root = tree::DirNode {
+        dir: dir.clone(),
+        dir_name: "collection".into(),
+        definition: None,
+        requests: vec![request],
+        folders: Vec::new(),
+    };
+    let (doc, warnings) = document(&root, tree::WalkReport::default(), &dir, strict)?;
+    let mut collection = super::load::from_value(doc, &dir)?;
+    collection.warnings.splice(0..0, warnings);
+    Ok(collection)
+}
+
+fn document(
+    root: &tree::DirNode,
+    report: tree::WalkReport,
+    dir: &Path,
+    strict: bool,
+) -> Result<(Value, Vec<String>), LoadError> {
     let mut found = findings::Findings { errors: report.errors, warnings: report.warnings, unknown_keys: Vec::new() };
-    let doc = to_v21::collection(&root, &mut found);
+    let doc = to_v21::collection(root, &mut found);
     let mut problems: Vec<String> = found.errors.iter().map(ToString::to_string).collect();
     if strict {
         problems.append(&mut found.unknown_keys);

@@ -72,19 +72,25 @@ pub fn to_json(yaml: Yaml) -> Value {
         }
         Yaml::String(s) => Value::String(s),
         Yaml::Sequence(items) => Value::Array(items.into_iter().map(to_json).collect()),
-        Yaml::Mapping(map) => Value::Object(
-            map.into_iter()
-                .map(|(k, v)| {
-                    let key = match to_json(k) {
-                        Value::String(s) => s,
-                        Value::Null => String::new(),
-                        other => other.to_string(),
-                    };
-                    (key, to_json(v))
-                })
-                .collect(),
-        ),
+        Yaml::Mapping(map) => Value::Object(map.into_iter().map(|(k, v)| (key_text(&k), to_json(v))).collect()),
         Yaml::Tagged(tagged) => to_json(tagged.value),
+    }
+}
+
+/// A mapping key as text, written flat (`{a: b}`), never as escaped JSON: nested
+/// stringified keys would double their escapes at every level.
+fn key_text(yaml: &Yaml) -> String {
+    match yaml {
+        Yaml::Null => String::new(),
+        Yaml::Bool(b) => b.to_string(),
+        Yaml::Number(n) => n.to_string(),
+        Yaml::String(s) => s.clone(),
+        Yaml::Sequence(items) => format!("[{}]", items.iter().map(key_text).collect::<Vec<_>>().join(", ")),
+        Yaml::Mapping(map) => {
+            let members: Vec<String> = map.iter().map(|(k, v)| format!("{}: {}", key_text(k), key_text(v))).collect();
+            format!("{{{}}}", members.join(", "))
+        }
+        Yaml::Tagged(tagged) => key_text(&tagged.value),
     }
 }
 
@@ -118,6 +124,16 @@ mod tests {
         assert_eq!(map["code"], "a\nb");
         assert_eq!(map["desc"], "one two\nthree");
         assert_eq!(map["200"], "x");
+    }
+
+    #[test]
+    fn nested_flow_mappings_as_keys_stay_linear() {
+        // Found by fuzzing: keys stringified as JSON doubled their escapes at every level.
+        let text = format!("{}x{}", "{".repeat(40), "}".repeat(40));
+        // 40 levels would have taken days; now it returns at once.
+        let _ = crate::collection::v3::load_request_text(&text, Path::new("C/a.request.yaml"), true);
+        let map = parse(&format!("{}x{}", "{".repeat(3), "}".repeat(3))).unwrap();
+        assert_eq!(map.keys().next().map(String::as_str), Some("{{x: }: }"));
     }
 
     #[test]

@@ -12,7 +12,8 @@
 //!
 //! `environment` and `globals` are the final scopes, known only after the last request:
 //! the runner puts them in through the `FinalScopes` handle before the dispatcher calls
-//! `done`. Nothing here masks them or the collection: pass them through `redact_json`.
+//! `done`. Nothing here masks them: pass them through `redact_json`. The collection is
+//! masked while it is copied.
 
 mod execution;
 mod scrub;
@@ -30,12 +31,14 @@ use serde::Serialize;
 use serde_json::Value;
 use serde_json::ser::PrettyFormatter;
 
-pub use self::scrub::{redact_json, secrets_in_json};
+pub use self::scrub::redact_json;
 use self::tail::{Source, Sources};
 use super::event::Execution;
 use super::export::create_report_file;
+use super::redact::Redactor;
 use super::reporter::{ReportError, Reporter};
 use super::stats::Summary;
+use crate::collection::RawDocument;
 
 /// Run-level warnings kept for `run.warnings`; a flood of them must not grow memory.
 const MAX_WARNINGS: usize = 100;
@@ -93,7 +96,14 @@ pub struct JsonReporter {
 impl JsonReporter {
     /// Creates the file (and its parent folders) and writes the head with `collection`,
     /// so a bad path fails before the run. Bodies are cut at `body_limit` bytes.
-    pub fn new(path: &Path, collection: &Value, body_limit: usize) -> Result<Self, ReportError> {
+    /// The collection is copied node by node with `redactor` applied to each (see
+    /// `collection::copy_document`), so a huge collection is never a JSON tree here.
+    pub fn new(
+        path: &Path,
+        collection: &RawDocument,
+        redactor: &Redactor,
+        body_limit: usize,
+    ) -> Result<Self, ReportError> {
         let out = create_report_file("json", path)?;
         let mut r = JsonReporter {
             path: path.to_path_buf(),
@@ -108,7 +118,12 @@ impl JsonReporter {
         };
         r.guard(|r| {
             r.out.write_all(b"{\n  \"collection\": ")?;
-            r.nested(collection, 1)?;
+            if collection.is_empty() {
+                r.out.write_all(b"{}")?;
+            } else {
+                let mut mask = |value: &mut Value| redact_json(redactor, value);
+                crate::collection::copy_document(collection.text(), &mut r.out, &mut mask, 1)?;
+            }
             r.out.write_all(b",\n  \"run\": {\n    \"executions\": [")?;
             r.out.flush()
         })?;

@@ -12,8 +12,10 @@ use crate::report::{Execution, Reporter, RunInfo, Summary};
 
 const LIMIT: usize = 8;
 
-fn collection() -> Value {
-    json!({ "info": { "_postman_id": "c0ffee00-0000-4000-8000-000000000001", "name": "Shop API" }, "item": [] })
+fn collection() -> crate::collection::RawDocument {
+    crate::collection::RawDocument::from_value(
+        &json!({ "info": { "_postman_id": "c0ffee00-0000-4000-8000-000000000001", "name": "Shop API" }, "item": [] }),
+    )
 }
 
 fn scopes() -> (Value, Value) {
@@ -21,7 +23,7 @@ fn scopes() -> (Value, Value) {
 }
 
 fn render_to(path: &Path, info: &RunInfo, runs: &[Execution], limit: usize) -> Value {
-    let mut r = JsonReporter::new(path, &collection(), limit).unwrap();
+    let mut r = JsonReporter::new(path, &collection(), &crate::report::Redactor::new(true), limit).unwrap();
     let handle = r.final_scopes();
     let (env, globals) = scopes();
     handle.set(env, globals);
@@ -58,7 +60,7 @@ fn the_report_has_newmans_keys() {
     let mut top = keys(&report);
     top.sort_unstable();
     assert_eq!(top, ["collection", "environment", "globals", "run"]);
-    assert_eq!(report["collection"], collection());
+    assert_eq!(report["collection"], collection().value());
     assert_eq!(report["environment"], scopes().0);
     let run = &report["run"];
     for key in ["stats", "timings", "executions", "transfers", "failures", "error"] {
@@ -186,7 +188,7 @@ fn a_run_without_requests_is_a_valid_empty_report() {
 
 fn open(dir: &Path) -> (PathBuf, JsonReporter) {
     let path = dir.join("report.json");
-    let r = JsonReporter::new(&path, &collection(), LIMIT).unwrap();
+    let r = JsonReporter::new(&path, &collection(), &crate::report::Redactor::new(true), LIMIT).unwrap();
     (path, r)
 }
 
