@@ -13,6 +13,11 @@
 //! after every response without saying so, against direct; with the failed requests counted
 //! (the target is none), and Hurl through the same proxy when a `hurl` binary is installed.
 //!
+//! `-- --large-collection` adds the collection-size rows: generated collections of 20 000 and
+//! 100 000 distinct requests in Postman's export shape (two assertions each), peak RSS
+//! against the targets (3 × the file size + 20 MB; 200 MB), and the time per request
+//! against the same number of requests made as iterations of a 2-request collection.
+//!
 //! `-- --serve DIR` only starts the in-process server and writes the benchmark collections
 //! into DIR, to run or profile postie by hand (`perf record postie run DIR/bench-1000-true.json`).
 //!
@@ -92,6 +97,80 @@ fn write_collection(dir: &Path, n: usize, base: &str, scripts: bool) -> PathBuf 
     let path = dir.join(format!("bench-{n}-{scripts}.json"));
     std::fs::write(&path, text).expect("write collection");
     path
+}
+
+/// A collection of `n` distinct requests shaped as Postman exports them (URL object,
+/// a header, an empty `response` list, two assertions).
+fn write_export_shaped(dir: &Path, n: usize, base: &str) -> PathBuf {
+    let (host, port) = base.trim_start_matches("http://").split_once(':').unwrap_or(("127.0.0.1", "80"));
+    let host_parts: Vec<String> = host.split('.').map(|p| format!("\"{p}\"")).collect();
+    let test = r#"{"listen":"test","script":{"exec":["pm.test('status 200', () => pm.response.to.have.status(200));","pm.test('echoes n', () => pm.expect(pm.response.json().args.n).to.eql(pm.info.requestName.slice(2)));"],"type":"text/javascript"}}"#;
+    let mut text = String::from(
+        r#"{"info":{"name":"large","schema":"https://schema.getpostman.com/json/collection/v2.1.0/collection.json"},"item":["#,
+    );
+    for i in 0..n {
+        if i > 0 {
+            text.push(',');
+        }
+        text.push_str(&format!(
+            r#"{{"name":"r {i}","event":[{test}],"request":{{"method":"GET","header":[{{"key":"Accept","value":"application/json","type":"text"}}],"url":{{"raw":"{base}/get?n={i}","protocol":"http","host":[{}],"port":"{port}","path":["get"],"query":[{{"key":"n","value":"{i}"}}]}}}},"response":[]}}"#,
+            host_parts.join(",")
+        ));
+    }
+    text.push_str("]}");
+    let path = dir.join(format!("export-shaped-{n}.json"));
+    std::fs::write(&path, text).expect("write collection");
+    path
+}
+
+/// Peak RSS and time per request for large collections, against the targets of the
+/// README, and against the same requests made as iterations of a 2-request collection.
+fn large_collection_rows(dir: &Path, base: &str, runs: usize) {
+    println!("== collection size (in-process minimal server at {base}; -r cli --silent)");
+    println!(
+        "{:<40} {:>7} {:>10} {:>10} {:>8} {:>11} {:>9} {:>11}",
+        "case", "file MB", "peak RSS", "RSS target", "load ms", "ms/request", "vs 2-item", "after load"
+    );
+    let two = write_export_shaped(dir, 2, base).display().to_string();
+    for n in [20_000usize, 100_000] {
+        let file = write_export_shaped(dir, n, base);
+        let size_mb = std::fs::metadata(&file).map(|m| m.len()).unwrap_or(0) as f64 / 1e6;
+        let target = if n <= 20_000 { 3.0 * size_mb + 20.0 } else { 200.0 };
+        let iterations = (n / 2).to_string();
+        for jobs in ["1", "8"] {
+            let mut argv =
+                vec!["run".to_string(), file.display().to_string(), "-r".into(), "cli".into(), "--silent".into()];
+            let mut flat = vec!["run".to_string(), two.clone(), "-n".into(), iterations.clone(), "-r".into()];
+            flat.extend(["cli".into(), "--silent".into()]);
+            if jobs == "8" {
+                // Request lanes: the distinct requests are independent, as users run them.
+                argv.extend(["--jobs".into(), "8".into(), "--parallel".into(), "request".into()]);
+                flat.extend(["--jobs".into(), "8".into(), "--parallel".into(), "request".into()]);
+            }
+            let repeats = if n > 20_000 { 1 } else { runs };
+            let (wall, _, rss, ok) = measure(&argv, repeats, false);
+            let (flat_wall, _, _, _) = measure(&flat, repeats, false);
+            // Loading (and planning) the collection alone: one request of it is run.
+            let only_one =
+                ["run", &file.display().to_string(), "--folder", "r 1", "-r", "cli", "--silent"].map(String::from);
+            let (load, _, _, _) = measure(&only_one, repeats, false);
+            let rss_mb = rss as f64 / 1024.0;
+            println!(
+                "{:<40} {:>7.1} {:>7.1} MB {:>7.1} MB {:>8.0} {:>11.4} {:>8.2}x {:>10.2}x{}{}",
+                format!("{n} distinct requests, --jobs {jobs}"),
+                size_mb,
+                rss_mb,
+                target,
+                ms(load),
+                ms(wall) / n as f64,
+                wall.as_secs_f64() / flat_wall.as_secs_f64(),
+                wall.saturating_sub(load).as_secs_f64() / flat_wall.as_secs_f64(),
+                if rss_mb <= target { "" } else { "  (over the RSS target)" },
+                if ok { "" } else { "  (run failed!)" }
+            );
+        }
+    }
+    println!();
 }
 
 /// A deliberately small keep-alive HTTP/1.1 server on its own thread: it answers every
@@ -323,6 +402,10 @@ fn main() {
 
     if args.iter().any(|a| a == "--proxied") {
         proxied_rows(dir.path(), &base, runs);
+    }
+    if args.iter().any(|a| a == "--large-collection") {
+        large_collection_rows(dir.path(), &base, runs);
+        return;
     }
 
     let nginx = start_nginx();

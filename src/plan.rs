@@ -12,7 +12,7 @@ use crate::collection::{Auth, AuthSetting, Collection, Event, Listen, Request};
 #[derive(Clone, Debug, PartialEq)]
 pub struct ScriptRef {
     pub origin: String,
-    pub code: String,
+    pub code: std::sync::Arc<str>,
 }
 
 #[derive(Clone, Debug)]
@@ -23,7 +23,7 @@ pub struct PlannedRequest {
     pub name: String,
     /// Folder names above the request, outermost first.
     pub folders: Vec<String>,
-    pub request: Request,
+    pub request: std::sync::Arc<Request>,
     /// The effective auth after inheritance; `None` means no auth.
     pub auth: Option<Auth>,
     pub prerequest: Vec<ScriptRef>,
@@ -122,7 +122,7 @@ pub fn build(collection: &Collection, folders: &[String]) -> Result<Plan, PlanEr
             return Err(PlanError::UnknownFolder { name: wanted.clone(), suggestion: suggest(collection, wanted) });
         }
     }
-    let mut requests = Vec::new();
+    let mut requests = Vec::with_capacity(walked.len());
     for (parents, item) in walked {
         if !folders.is_empty() {
             let selected = folders
@@ -240,7 +240,7 @@ mod tests {
         assert_eq!(names, ["Orders / Create", "Orders / Open", "Health"]);
         let kinds: Vec<Option<&str>> = plan.requests.iter().map(|r| r.auth.as_ref().map(|a| a.kind.as_str())).collect();
         assert_eq!(kinds, [Some("basic"), None, Some("bearer")]);
-        let tests: Vec<&str> = plan.requests[0].test.iter().map(|s| s.code.as_str()).collect();
+        let tests: Vec<&str> = plan.requests[0].test.iter().map(|s| &*s.code).collect();
         assert_eq!(tests, ["c", "f", "r"]);
         assert!(plan.requests[0].prerequest.is_empty(), "disabled events are skipped");
         assert_eq!(plan.requests[0].profile_bool("followRedirects"), Some(true));

@@ -258,7 +258,7 @@ fn v21_to_v3_to_v21_keeps_what_postie_runs_for_every_fixture_and_corpus_collecti
         assert_same(&fingerprint(&original), &fingerprint(&from_v3), &format!("{what}: v2.1 → v3"));
         // ... and back: the v2.1 document a v3 load renders is a collection of its own.
         let back = dir.path().join(format!("{n}.json"));
-        std::fs::write(&back, from_v3.raw.text()).unwrap();
+        std::fs::write(&back, from_v3.raw.value().to_string()).unwrap();
         let again = Source::V2File(back).load(false).unwrap_or_else(|e| panic!("{what}: {e}"));
         assert_same(&fingerprint(&original), &fingerprint(&again), &format!("{what}: v2.1 → v3 → v2.1"));
     }
@@ -448,7 +448,7 @@ fn every_corpus_tree_converts_to_v21_and_back_to_the_same_run() {
         let from_v3 = v3::load_dir(&collection, false).unwrap_or_else(|e| panic!("{what}: {e}"));
         let dir = tempdir();
         let json = dir.path().join("c.json");
-        std::fs::write(&json, from_v3.raw.text()).unwrap();
+        std::fs::write(&json, from_v3.raw.value().to_string()).unwrap();
         let v21 = Source::V2File(json).load(false).unwrap();
         assert_same(&fingerprint(&from_v3), &fingerprint(&v21), &format!("{what}: v3 → v2.1"));
         let (files, _) = v3::render(&v21);

@@ -1,7 +1,9 @@
 //! Reading a collection file into the model, with diagnostics naming file and JSON path.
 //! The document is streamed node by node (`stream`); each node becomes model as it is read.
 
+use std::collections::HashSet;
 use std::path::Path;
+use std::sync::Arc;
 
 use serde_json::{Map, Value};
 
@@ -15,23 +17,32 @@ use super::raw::RawDocument;
 use super::stream::{self, Expected, NodeBuilder, ReadError, RootParts};
 use super::url_spec::{UrlSpec, parse_url};
 
-/// Reads and parses a collection file (a UTF-8 byte-order mark is allowed).
+/// Reads and parses a collection file (a UTF-8 byte-order mark is allowed), streamed from
+/// the file: neither its text nor a JSON tree of it is held, only the model.
 pub fn load_file(path: &Path) -> Result<Collection, LoadError> {
-    let text = std::fs::read_to_string(path).map_err(|source| LoadError::Io { file: path.to_path_buf(), source })?;
-    parse_str(&text, path)
+    let reader = super::raw::open(path).map_err(|source| LoadError::Io { file: path.to_path_buf(), source })?;
+    parse_with(serde_json::Deserializer::from_reader(reader), path, RawDocument::File(path.to_path_buf()))
 }
 
-/// Parses collection JSON; `file` is only used in messages. The document is read node by
-/// node (`stream`), so memory follows the model, not the size of the JSON tree.
+/// Parses collection JSON; `file` is only used in messages.
 pub fn parse_str(text: &str, file: &Path) -> Result<Collection, LoadError> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    parse_with(serde_json::Deserializer::from_str(text), file, RawDocument::from_text(text))
+}
+
+/// The document is read node by node (`stream`); each node becomes model as it is read.
+fn parse_with<'de, R: serde_json::de::Read<'de>>(
+    de: serde_json::Deserializer<R>,
+    file: &Path,
+    raw: RawDocument,
+) -> Result<Collection, LoadError> {
     let mut loader = Loader::new(file);
-    match stream::read(text, &mut loader) {
-        Ok(parts) => {
-            let raw = RawDocument::from_text(text);
-            loader.collection(parts, raw)
-        }
+    match stream::read(de, &mut loader) {
+        Ok(parts) => loader.collection(parts, raw),
         Err(ReadError::Shape) => Err(loader.failure.take().unwrap_or_else(|| loader.shape("$", "invalid collection"))),
+        Err(ReadError::Syntax(e)) if e.is_io() => {
+            Err(LoadError::Io { file: file.to_path_buf(), source: std::io::Error::other(e.to_string()) })
+        }
         Err(ReadError::Syntax(e)) => Err(LoadError::Syntax {
             file: file.to_path_buf(),
             line: e.line(),
@@ -62,6 +73,9 @@ struct Loader<'a> {
     secrets: Vec<String>,
     /// The error that stopped the streaming reader, with its place.
     failure: Option<LoadError>,
+    /// Script texts seen so far: generated collections repeat one script per request.
+    scripts: HashSet<Arc<str>>,
+    vault_refs: Vec<String>,
 }
 
 impl NodeBuilder for Loader<'_> {
@@ -101,7 +115,15 @@ impl NodeBuilder for Loader<'_> {
 
 impl Loader<'_> {
     fn new(file: &Path) -> Loader<'_> {
-        Loader { file, warnings: Vec::new(), next_id: 0, secrets: Vec::new(), failure: None }
+        Loader {
+            file,
+            warnings: Vec::new(),
+            next_id: 0,
+            secrets: Vec::new(),
+            failure: None,
+            scripts: HashSet::new(),
+            vault_refs: Vec::new(),
+        }
     }
 
     fn shape(&self, path: &str, message: impl Into<String>) -> LoadError {
@@ -203,12 +225,24 @@ impl Loader<'_> {
             protocol_profile,
             warnings: std::mem::take(&mut self.warnings),
             secrets: std::mem::take(&mut self.secrets),
+            vault_refs: std::mem::take(&mut self.vault_refs),
             raw,
         })
     }
 
+    fn intern(&mut self, code: String) -> Arc<str> {
+        if let Some(known) = self.scripts.get(code.as_str()) {
+            return known.clone();
+        }
+        let code: Arc<str> = Arc::from(code);
+        self.scripts.insert(code.clone());
+        code
+    }
+
     fn remember_secrets(&mut self, members: Map<String, Value>) {
-        for secret in credentials::secrets_in_json(&Value::Object(members)) {
+        let members = Value::Object(members);
+        vault_references(&members, &mut self.vault_refs);
+        for secret in credentials::secrets_in_json(&members) {
             if !self.secrets.contains(&secret) {
                 self.secrets.push(secret);
             }
@@ -251,7 +285,7 @@ impl Loader<'_> {
         let protocol_profile = profile(obj.get("protocolProfileBehavior"));
         let node = if let Some(items) = children {
             let auth = self.auth(obj.get("auth"), &format!("{here}.auth"))?;
-            Node::Folder(Folder { id, name, items, events, auth, protocol_profile })
+            Node::Folder(Box::new(Folder { id, name, items, events, auth, protocol_profile }))
         } else {
             let request = match obj.get("request") {
                 Some(r) => self.request(r, &format!("{here}.request"))?,
@@ -262,7 +296,7 @@ impl Loader<'_> {
                     ));
                 }
             };
-            Node::Item(Item { id, name, request, events, protocol_profile })
+            Node::Item(Box::new(Item { id, name, request: Arc::new(request), events, protocol_profile }))
         };
         self.remember_secrets(members);
         Ok(node)
@@ -294,23 +328,25 @@ impl Loader<'_> {
         let body =
             parse_body(obj.get("body").unwrap_or(&Value::Null)).map_err(|m| self.shape(&format!("{at}.body"), m))?;
         let auth = self.auth(obj.get("auth"), &format!("{at}.auth"))?;
-        let proxy = obj.get("proxy").and_then(Value::as_object).map(|p| ProxyConfig {
-            match_pattern: p.get("match").and_then(Value::as_str).unwrap_or("http+https://*/*").to_string(),
-            host: p.get("host").and_then(Value::as_str).unwrap_or("").to_string(),
-            port: p
-                .get("port")
-                .and_then(|v| v.as_u64().or_else(|| v.as_str().and_then(|s| s.parse().ok())))
-                .and_then(|p| u16::try_from(p).ok())
-                .unwrap_or(8080),
-            tunnel: p.get("tunnel").and_then(Value::as_bool).unwrap_or(false),
-            disabled: p.get("disabled").and_then(Value::as_bool).unwrap_or(false),
-            credentials: p.get("authenticate").and_then(Value::as_bool).unwrap_or(false).then(|| {
-                let text = |k: &str| p.get(k).and_then(Value::as_str).unwrap_or("").to_string();
-                (text("username"), crate::secret::Secret::new(text("password")))
-            }),
+        let proxy = obj.get("proxy").and_then(Value::as_object).map(|p| {
+            Box::new(ProxyConfig {
+                match_pattern: p.get("match").and_then(Value::as_str).unwrap_or("http+https://*/*").to_string(),
+                host: p.get("host").and_then(Value::as_str).unwrap_or("").to_string(),
+                port: p
+                    .get("port")
+                    .and_then(|v| v.as_u64().or_else(|| v.as_str().and_then(|s| s.parse().ok())))
+                    .and_then(|p| u16::try_from(p).ok())
+                    .unwrap_or(8080),
+                tunnel: p.get("tunnel").and_then(Value::as_bool).unwrap_or(false),
+                disabled: p.get("disabled").and_then(Value::as_bool).unwrap_or(false),
+                credentials: p.get("authenticate").and_then(Value::as_bool).unwrap_or(false).then(|| {
+                    let text = |k: &str| p.get(k).and_then(Value::as_str).unwrap_or("").to_string();
+                    (text("username"), crate::secret::Secret::new(text("password")))
+                }),
+            })
         });
         let certificate =
-            obj.get("certificate").filter(|c| !c.is_null()).map(|c| (c.clone(), format!("{at}.certificate")));
+            obj.get("certificate").filter(|c| !c.is_null()).map(|c| Box::new((c.clone(), format!("{at}.certificate"))));
         Ok(Request { method, url, headers, body, auth, proxy, certificate })
     }
 
@@ -323,7 +359,7 @@ impl Loader<'_> {
         let Some(list) = value.as_array() else {
             return Err(self.shape(at, "expected an array of {listen, script} objects"));
         };
-        let mut events = Vec::new();
+        let mut events = Vec::with_capacity(list.len());
         for (i, ev) in list.iter().enumerate() {
             let listen = match ev.get("listen").and_then(Value::as_str) {
                 Some("prerequest") => Listen::PreRequest,
@@ -345,9 +381,32 @@ impl Loader<'_> {
                 _ => String::new(),
             };
             let disabled = ev.get("disabled").and_then(Value::as_bool).unwrap_or(false);
+            let code = self.intern(code);
             events.push(Event { listen, code, disabled });
         }
         Ok(events)
+    }
+}
+
+/// The names of `{{vault:name}}` references in any string of `value`.
+fn vault_references(value: &Value, out: &mut Vec<String>) {
+    match value {
+        // A byte search first: nearly every string has no `{{vault:` at all.
+        Value::String(s) if s.contains('{') => {
+            let mut rest = s.as_str();
+            while let Some(at) = rest.find("{{vault:") {
+                let after = &rest[at + 8..];
+                let Some(end) = after.find("}}") else { break };
+                let name = &after[..end];
+                if !name.is_empty() && !name.contains('{') && !out.iter().any(|n| n == name) {
+                    out.push(name.to_string());
+                }
+                rest = &after[end + 2..];
+            }
+        }
+        Value::Array(items) => items.iter().for_each(|v| vault_references(v, out)),
+        Value::Object(map) => map.values().for_each(|v| vault_references(v, out)),
+        _ => {}
     }
 }
 

@@ -23,5 +23,4 @@ pub use load::{load_file, parse_str};
 pub use model::{Collection, Event, Folder, Header, Item, Listen, Node, ProxyConfig, Request, SchemaVersion};
 pub use raw::RawDocument;
 pub use source::{Source, enclosing_collection, locate};
-pub use stream::copy as copy_document;
 pub use url_spec::{QueryParam, UrlSpec};

@@ -1,6 +1,8 @@
 //! The collection model every loader produces: the item tree, requests, headers, events,
 //! proxy settings. Plain data, no parsing.
 
+use std::sync::Arc;
+
 use serde_json::{Map, Value};
 
 use super::auth::AuthSetting;
@@ -31,6 +33,8 @@ pub struct Collection {
     /// Credentials written into the document where the format keeps them (auth attributes,
     /// `secret` variables): secrets from the start, in every sink.
     pub secrets: Vec<String>,
+    /// Names of the `{{vault:name}}` references anywhere in the document.
+    pub vault_refs: Vec<String>,
     /// The document as loaded, for the JSON report's `collection` and for `convert`.
     pub raw: RawDocument,
 }
@@ -59,12 +63,12 @@ impl Collection {
     }
 }
 
-// Items outnumber folders; boxing either would cost more than the size gap.
-#[allow(clippy::large_enum_variant)]
+/// Boxed: a collection of 100 000 items is a list of pointers, not of 700-byte values
+/// (whose doubling growth cost tens of megabytes while loading).
 #[derive(Clone, Debug)]
 pub enum Node {
-    Folder(Folder),
-    Item(Item),
+    Folder(Box<Folder>),
+    Item(Box<Item>),
 }
 
 #[derive(Clone, Debug)]
@@ -81,7 +85,8 @@ pub struct Folder {
 pub struct Item {
     pub id: String,
     pub name: String,
-    pub request: Request,
+    /// Shared with the plan, which would otherwise copy every request once more.
+    pub request: Arc<Request>,
     pub events: Vec<Event>,
     pub protocol_profile: Map<String, Value>,
 }
@@ -93,10 +98,11 @@ pub struct Request {
     pub headers: Vec<Header>,
     pub body: Option<Body>,
     pub auth: AuthSetting,
-    /// The request's own `proxy` object (proxy-config), when it has one.
-    pub proxy: Option<ProxyConfig>,
+    /// The request's own `proxy` object (proxy-config), when it has one. Boxed, as the
+    /// certificate: rare, and every request would carry their size.
+    pub proxy: Option<Box<ProxyConfig>>,
     /// The request's own `certificate` object as written, with its JSON path (loaded by `tls`).
-    pub certificate: Option<(Value, String)>,
+    pub certificate: Option<Box<(Value, String)>>,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -126,7 +132,9 @@ pub enum Listen {
 #[derive(Clone, Debug, PartialEq)]
 pub struct Event {
     pub listen: Listen,
-    pub code: String,
+    /// Shared with the plan's script references: 100 000 requests with the same test
+    /// script hold one text.
+    pub code: Arc<str>,
     pub disabled: bool,
 }
 

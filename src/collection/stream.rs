@@ -48,8 +48,10 @@ pub(super) struct RootParts<N> {
 
 /// Reads a whole document; `Err` carries the loader's message (from `NodeBuilder`) or
 /// serde_json's syntax error.
-pub(super) fn read<B: NodeBuilder>(text: &str, builder: &mut B) -> Result<RootParts<B::Node>, ReadError> {
-    let mut de = serde_json::Deserializer::from_str(text);
+pub(super) fn read<'de, R: serde_json::de::Read<'de>, B: NodeBuilder>(
+    mut de: serde_json::Deserializer<R>,
+    builder: &mut B,
+) -> Result<RootParts<B::Node>, ReadError> {
     let mut failure = None;
     let parts = RootSeed { builder, failure: &mut failure, depth: 0 }.deserialize(&mut de).and_then(|p| {
         de.end()?;
@@ -277,8 +279,12 @@ use not_a_map;
 /// Rewrites `text` (a whole collection document) to `out`, pretty-printed, with `edit`
 /// applied to each node's members one at a time (a one-member object, so that the member's
 /// key gives context: `auth` blocks, `variable` lists). `item` arrays are streamed through.
-pub fn copy(text: &str, out: &mut dyn Write, edit: &mut dyn FnMut(&mut Value), indent: usize) -> std::io::Result<()> {
-    let mut de = serde_json::Deserializer::from_str(text);
+pub fn copy<'de, R: serde_json::de::Read<'de>>(
+    mut de: serde_json::Deserializer<R>,
+    out: &mut dyn Write,
+    edit: &mut dyn FnMut(&mut Value),
+    indent: usize,
+) -> std::io::Result<()> {
     let mut io_error = None;
     let result =
         CopySeed { out, edit, io_error: &mut io_error, depth: indent, prefix: String::new() }.deserialize(&mut de);
@@ -484,7 +490,8 @@ mod tests {
 
     fn copied(doc: &Value, edit: &mut dyn FnMut(&mut Value)) -> String {
         let mut out = Vec::new();
-        copy(&doc.to_string(), &mut out, edit, 0).unwrap();
+        let text = doc.to_string();
+        copy(serde_json::Deserializer::from_str(&text), &mut out, edit, 0).unwrap();
         String::from_utf8(out).unwrap()
     }
 

@@ -27,31 +27,18 @@ pub fn load_vault(collection: &Collection, vault_file: Option<&Path>) -> Result<
         None => Default::default(),
     };
     let vault = Vault::new(from_file, std::env::vars());
-    let mut names: Vec<String> = Vec::new();
-    collect_vault_names(collection.raw.text(), &mut names);
-    let warnings = names
-        .into_iter()
+    let warnings = collection
+        .vault_refs
+        .iter()
         .filter(|name| vault.get(name).is_none())
         .map(|name| {
             format!(
                 "{{{{vault:{name}}}}} has no value: give it in --vault-file or as {}; it is sent as written",
-                Vault::env_name(&name)
+                Vault::env_name(name)
             )
         })
         .collect();
     Ok((vault, warnings))
-}
-
-fn collect_vault_names(text: &str, out: &mut Vec<String>) {
-    // The document's text holds every string of it; a JSON escape inside a vault name is
-    // not worth decoding (names are identifiers).
-    for name in vars::template::token_names(text) {
-        if let Some(secret) = name.strip_prefix(vars::VAULT_PREFIX)
-            && !out.iter().any(|n| n == secret)
-        {
-            out.push(secret.to_string());
-        }
-    }
 }
 
 /// Scopes at run start: files first, then `--env-var` / `--global-var` on top.

@@ -186,7 +186,8 @@ impl<'a> RunOptionsBuilder<'a> {
     fn request_certificates(&self, plan: &Plan) -> Result<HashMap<usize, CertListEntry>, Failure> {
         let mut out = HashMap::new();
         for planned in &plan.requests {
-            if let Some((value, at)) = &planned.request.certificate {
+            if let Some(certificate) = &planned.request.certificate {
+                let (value, at) = &**certificate;
                 let entry = crate::tls::load_certificate_object(value, &self.args.collection, at, &self.working_dir)
                     .map_err(Failure::input)?;
                 out.insert(planned.position, entry);

@@ -12,7 +12,7 @@ use crate::report::{
 use crate::script::{self, ScriptEvent, ScriptOutcome, ScriptRequest, ScriptResponse, ScriptRoute, ScriptSource};
 
 pub fn sources(refs: &[ScriptRef]) -> Vec<ScriptSource> {
-    refs.iter().map(|s| ScriptSource { origin: s.origin.clone(), code: s.code.clone() }).collect()
+    refs.iter().map(|s| ScriptSource { origin: s.origin.clone(), code: s.code.to_string() }).collect()
 }
 
 /// The request as pre-request scripts see it: as written, variables unresolved (as Postman).
@@ -37,7 +37,8 @@ pub fn apply_request_changes(
     after: &ScriptRequest,
 ) -> PlannedRequest {
     let mut changed = planned.clone();
-    let r = &mut changed.request;
+    // Copied only here, when a script changed it; the plan shares the collection's request.
+    let r = std::sync::Arc::make_mut(&mut changed.request);
     if after.method != before.method {
         r.method = after.method.clone();
     }

@@ -308,7 +308,7 @@ fn insert_scripts(
                 (Listen::PreRequest, true) => "http:beforeRequest",
                 (Listen::Test, true) => "http:afterResponse",
             };
-            json!({"type": kind, "code": e.code})
+            json!({"type": kind, "code": &*e.code})
         })
         .collect();
     if !scripts.is_empty() {

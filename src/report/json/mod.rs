@@ -97,7 +97,7 @@ impl JsonReporter {
     /// Creates the file (and its parent folders) and writes the head with `collection`,
     /// so a bad path fails before the run. Bodies are cut at `body_limit` bytes.
     /// The collection is copied node by node with `redactor` applied to each (see
-    /// `collection::copy_document`), so a huge collection is never a JSON tree here.
+    /// `RawDocument::copy_to`), so a huge collection is never a JSON tree here.
     pub fn new(
         path: &Path,
         collection: &RawDocument,
@@ -118,12 +118,8 @@ impl JsonReporter {
         };
         r.guard(|r| {
             r.out.write_all(b"{\n  \"collection\": ")?;
-            if collection.is_empty() {
-                r.out.write_all(b"{}")?;
-            } else {
-                let mut mask = |value: &mut Value| redact_json(redactor, value);
-                crate::collection::copy_document(collection.text(), &mut r.out, &mut mask, 1)?;
-            }
+            let mut mask = |value: &mut Value| redact_json(redactor, value);
+            collection.copy_to(&mut r.out, &mut mask, 1)?;
             r.out.write_all(b",\n  \"run\": {\n    \"executions\": [")?;
             r.out.flush()
         })?;
