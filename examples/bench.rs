@@ -439,13 +439,17 @@ fn main() {
         let scripted = write_collection(dir.path(), n, &base, true);
         let file = scripted.display().to_string();
         let bare_file = write_collection(dir.path(), n, &base, false).display().to_string();
-        let mut cases: Vec<(String, Vec<String>, usize)> = vec![
-            (format!("{n} requests, no scripts, --jobs 1, server's core"), vec!["run".into(), bare_file.clone()], n),
-            (format!("{n} requests, 2 assertions, --jobs 1, server's core"), vec!["run".into(), file.clone()], n),
+        // (name, arguments, requests, --silent)
+        let mut cases: Vec<(String, Vec<String>, usize, bool)> = vec![
+            (format!("{n} requests, no scripts, --jobs 1, server's core"), vec!["run".into(), bare_file.clone()], n, true),
+            (format!("{n} requests, 2 assertions, --jobs 1, server's core"), vec!["run".into(), file.clone()], n, true),
+            // The default CLI output (to /dev/null), to compare with --silent on the row above.
+            (format!("{n} requests, 2 assertions, CLI output"), vec!["run".into(), file.clone()], n, false),
             (
                 format!("{n} requests, 2 assertions each, --jobs 8 request"),
                 ["run", &file, "--jobs", "8", "--parallel", "request"].map(String::from).to_vec(),
                 n,
+                true,
             ),
         ];
         if large {
@@ -453,11 +457,15 @@ fn main() {
                 "100 000 requests (100 iterations), --jobs 8".into(),
                 ["run", &bare_file, "-n", "100", "--jobs", "8"].map(String::from).to_vec(),
                 100_000,
+                true,
             ));
         }
-        for (name, mut argv, count) in cases {
+        for (name, mut argv, count, silent) in cases {
             let start_up = if argv.contains(&file) { start_ups[0] } else { start_ups[1] };
-            argv.extend(["-r".into(), "cli".into(), "--silent".into()]);
+            argv.extend(["-r".into(), "cli".into()]);
+            if silent {
+                argv.push("--silent".into());
+            }
             let sequential = argv.iter().all(|a| a != "--jobs");
             // The round trip drifts with the host's load from one second to the next, so
             // each sequential run is paired with a bare loop measured just before it.

@@ -40,11 +40,15 @@ fn no_secret_in_any_report_log_or_error() {
     std::fs::write(&col_path, col.to_string()).unwrap();
     let env = json!({"name": "e", "values": [
         {"key": "token", "value": "Bearer-T0ken-123", "type": "secret", "enabled": true},
-        {"key": "apiKey", "value": "k3y/with+chars", "type": "secret", "enabled": true}
+        {"key": "apiKey", "value": "k3y/with+chars", "type": "secret", "enabled": true},
+        // A known secret in a plain variable of the environment and globals copies.
+        {"key": "copied", "value": "B4sic-Secret and k3y/with+chars", "type": "default", "enabled": true}
     ]});
     std::fs::write(dir.path().join("env.json"), env.to_string()).unwrap();
+    let globals = json!({"name": "g", "values": [{"key": "g", "value": "Bearer-T0ken-123", "enabled": true}]});
+    std::fs::write(dir.path().join("globals.json"), globals.to_string()).unwrap();
     let mut cmd = postie(dir.path());
-    cmd.arg("run").arg(&col_path).args(["-e", "env.json", "--verbose", "-r", "cli,json,junit"]);
+    cmd.arg("run").arg(&col_path).args(["-e", "env.json", "-g", "globals.json", "--verbose", "-r", "cli,json,junit"]);
     cmd.args([
         "--reporter-json-export",
         "r.json",
@@ -77,6 +81,9 @@ fn no_secret_in_any_report_log_or_error() {
         }
     }
     assert!(reports[0].contains("***"), "masked values are shown as ***");
+    let json_report: serde_json::Value = serde_json::from_str(&reports[2]).unwrap();
+    assert!(json_report["environment"]["values"].to_string().contains("*** and ***"), "{}", json_report["environment"]);
+    assert!(json_report["globals"]["values"].to_string().contains("***"), "{}", json_report["globals"]);
     // --export-environment writes the real values: it feeds the next run, it is not a report
     assert!(std::fs::read_to_string(dir.path().join("out-env.json")).unwrap().contains("Bearer-T0ken-123"));
 }
