@@ -441,7 +441,12 @@ fn main() {
         let bare_file = write_collection(dir.path(), n, &base, false).display().to_string();
         // (name, arguments, requests, --silent)
         let mut cases: Vec<(String, Vec<String>, usize, bool)> = vec![
-            (format!("{n} requests, no scripts, --jobs 1, server's core"), vec!["run".into(), bare_file.clone()], n, true),
+            (
+                format!("{n} requests, no scripts, --jobs 1, server's core"),
+                vec!["run".into(), bare_file.clone()],
+                n,
+                true,
+            ),
             (format!("{n} requests, 2 assertions, --jobs 1, server's core"), vec!["run".into(), file.clone()], n, true),
             // The default CLI output (to /dev/null), to compare with --silent on the row above.
             (format!("{n} requests, 2 assertions, CLI output"), vec!["run".into(), file.clone()], n, false),
@@ -452,6 +457,16 @@ fn main() {
                 true,
             ),
         ];
+        // Lane cost: the same 10 000 requests as 10 000 one-request lanes and as 100 lanes of 100.
+        let hundred = write_collection(dir.path(), 100, &base, true).display().to_string();
+        for unit in ["request", "iteration"] {
+            cases.push((
+                format!("10 000 requests (100 x 100), --jobs 8 {unit}"),
+                ["run", &hundred, "-n", "100", "--jobs", "8", "--parallel", unit].map(String::from).to_vec(),
+                10_000,
+                true,
+            ));
+        }
         if large {
             cases.push((
                 "100 000 requests (100 iterations), --jobs 8".into(),
@@ -483,7 +498,7 @@ fn main() {
                 let rss = all.iter().map(|f| f.peak_rss_kb).max().unwrap_or(0);
                 (median(all.iter().map(|f| f.wall).collect()), median(all.iter().map(|f| f.cpu).collect()), rss, ok)
             } else {
-                measure(&argv, if count > n { 1 } else { runs }, false)
+                measure(&argv, if count > 10_000 { 1 } else { runs }, false)
             };
             println!(
                 "{:<46} {:>8.1} {:>9.0} {:>10.3} {:>8.1} {:>6.1} MB{}",
