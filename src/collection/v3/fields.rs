@@ -7,6 +7,29 @@ use super::findings::Ctx;
 
 const KV_KEYS: [&str; 5] = ["key", "value", "description", "disabled", "type"];
 
+/// The mappings of a list, each with its place (`place[i]`); an entry that is not a
+/// mapping is reported as `shape` and left out, and unknown keys are reported.
+fn entries<'v>(
+    cx: &mut Ctx<'_>,
+    items: &'v [Value],
+    place: &str,
+    shape: &str,
+    known: &[&str],
+) -> Vec<(String, &'v Map<String, Value>)> {
+    let mut out = Vec::with_capacity(items.len());
+    for (i, item) in items.iter().enumerate() {
+        let here = format!("{place}[{i}]");
+        match item.as_object() {
+            Some(entry) => {
+                cx.unknown_keys(entry, known, &here);
+                out.push((here, entry));
+            }
+            None => cx.wrong_type(&here, item, shape),
+        }
+    }
+    out
+}
+
 /// `[{key, value, description?, disabled?}]` or `{key: value}` → v2.1 `[{key, value, ...}]`.
 pub fn key_values(cx: &mut Ctx<'_>, value: &Value, place: &str) -> Vec<Value> {
     match value {
@@ -20,13 +43,7 @@ pub fn key_values(cx: &mut Ctx<'_>, value: &Value, place: &str) -> Vec<Value> {
             .collect(),
         Value::Array(items) => {
             let mut out = Vec::with_capacity(items.len());
-            for (i, item) in items.iter().enumerate() {
-                let here = format!("{place}[{i}]");
-                let Some(entry) = item.as_object() else {
-                    cx.wrong_type(&here, item, "a mapping {key, value}");
-                    continue;
-                };
-                cx.unknown_keys(entry, &KV_KEYS, &here);
+            for (here, entry) in entries(cx, items, place, "a mapping {key, value}", &KV_KEYS) {
                 let Some(key) = entry.get("key").and_then(|k| cx.text(k, &format!("{here}.key"))) else {
                     cx.error(&here, "has no `key`; give it one or delete the entry");
                     continue;
@@ -137,13 +154,8 @@ fn form_parts(cx: &mut Ctx<'_>, content: &Value) -> Vec<Value> {
         return Vec::new();
     };
     let mut out = Vec::new();
-    for (i, item) in items.iter().enumerate() {
-        let here = format!("body.content[{i}]");
-        let Some(entry) = item.as_object() else {
-            cx.wrong_type(&here, item, "a mapping {key, type, value|src}");
-            continue;
-        };
-        cx.unknown_keys(entry, &["key", "type", "value", "src", "contentType", "description", "disabled"], &here);
+    let known = ["key", "type", "value", "src", "contentType", "description", "disabled"];
+    for (here, entry) in entries(cx, items, "body.content", "a mapping {key, type, value|src}", &known) {
         let Some(key) = entry.get("key").and_then(|k| cx.text(k, &format!("{here}.key"))) else {
             cx.error(&here, "has no `key`; give it one or delete the entry");
             continue;
@@ -291,13 +303,8 @@ pub fn scripts(cx: &mut Ctx<'_>, value: &Value, graphql: bool) -> Vec<Value> {
         }
     };
     let mut events = Vec::new();
-    for (i, item) in items.iter().enumerate() {
-        let here = format!("scripts[{i}]");
-        let Some(entry) = item.as_object() else {
-            cx.wrong_type(&here, item, "a mapping {type, code}");
-            continue;
-        };
-        cx.unknown_keys(entry, &["type", "code", "language", "packages", "requests"], &here);
+    let known = ["type", "code", "language", "packages", "requests"];
+    for (here, entry) in entries(cx, items, "scripts", "a mapping {type, code}", &known) {
         let kind = entry.get("type").and_then(Value::as_str).unwrap_or("");
         let listen = match listen_of(kind, graphql) {
             Some(Some(listen)) => listen,

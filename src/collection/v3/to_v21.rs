@@ -14,7 +14,8 @@ use super::tree::{DirNode, ParsedFile};
 pub const V21_SCHEMA: &str = "https://schema.getpostman.com/json/collection/v2.1.0/collection.json";
 
 const DEFINITION_KEYS: [&str; 8] = ["$kind", "id", "name", "description", "order", "variables", "auth", "scripts"];
-const HTTP_KEYS: [&str; 15] = [
+/// Keys of every request kind postie runs, and each kind's own.
+const REQUEST_KEYS: [&str; 12] = [
     "$kind",
     "id",
     "name",
@@ -23,31 +24,13 @@ const HTTP_KEYS: [&str; 15] = [
     "url",
     "method",
     "headers",
-    "queryParams",
-    "pathVariables",
-    "body",
     "auth",
     "scripts",
     "examples",
     "settings",
 ];
-const GRAPHQL_KEYS: [&str; 15] = [
-    "$kind",
-    "id",
-    "name",
-    "description",
-    "order",
-    "url",
-    "method",
-    "query",
-    "variables",
-    "headers",
-    "auth",
-    "schema",
-    "scripts",
-    "examples",
-    "settings",
-];
+const HTTP_KEYS: [&str; 3] = ["queryParams", "pathVariables", "body"];
+const GRAPHQL_KEYS: [&str; 3] = ["query", "variables", "schema"];
 
 /// The whole collection document for the tree rooted at `root`.
 pub fn collection(root: &DirNode, findings: &mut Findings) -> Value {
@@ -211,11 +194,11 @@ fn request_item(file: &ParsedFile, name: &str, findings: &mut Findings) -> Optio
     };
     let request = match kind {
         "http-request" => {
-            cx.unknown_keys(map, &HTTP_KEYS, "");
+            cx.unknown_keys(map, &[REQUEST_KEYS.as_slice(), &HTTP_KEYS].concat(), "");
             http_request(&mut cx, map)
         }
         "graphql-request" => {
-            cx.unknown_keys(map, &GRAPHQL_KEYS, "");
+            cx.unknown_keys(map, &[REQUEST_KEYS.as_slice(), &GRAPHQL_KEYS].concat(), "");
             graphql_request(&mut cx, map)
         }
         k if k.ends_with("-example") => {
