@@ -40,6 +40,7 @@ fn execution() -> Execution {
             url: "http://127.0.0.1:9/orders".into(),
             headers: vec![("Accept".into(), "*/*".into())],
             body: Some("{\"qty\":1}".into()),
+            body_truncated: false,
         }),
         response: Some(ResponseRecord {
             code: 200,
@@ -52,6 +53,7 @@ fn execution() -> Execution {
             tls: None,
             warnings: Vec::new(),
             reconnected: false,
+            body_truncated: false,
         }),
         error: None,
         route: "direct".into(),

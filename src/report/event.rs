@@ -27,6 +27,8 @@ pub struct SentRequest {
     pub headers: Vec<(String, String)>,
     /// The body as text when it is text, else a description (`<multipart: 3 parts>`).
     pub body: Option<String>,
+    /// The body is already cut (an execution read back from a report by merge-reports).
+    pub body_truncated: bool,
 }
 
 #[derive(Clone, Debug)]
@@ -45,6 +47,8 @@ pub struct ResponseRecord {
     pub warnings: Vec<String>,
     /// The pooled connection was found closed by the peer and the request went again on a new one.
     pub reconnected: bool,
+    /// The body is already cut (an execution read back from a report by merge-reports).
+    pub body_truncated: bool,
 }
 
 impl ResponseRecord {
@@ -219,6 +223,7 @@ mod tests {
             http_version: "HTTP/1.1".into(),
             tls: None,
             warnings: Vec::new(),
+            body_truncated: false,
             reconnected: false,
         }
     }

@@ -61,6 +61,7 @@ pub fn exec(iteration: usize, position: usize, id: &str, full_name: &str, ms: u6
             url: format!("http://127.0.0.1:9/{id}"),
             headers: vec![("Content-Type".to_string(), "application/json".to_string())],
             body: Some("{\"qty\":1}".to_string()),
+            body_truncated: false,
         }),
         response: Some(ResponseRecord {
             code: 200,
@@ -73,6 +74,7 @@ pub fn exec(iteration: usize, position: usize, id: &str, full_name: &str, ms: u6
             tls: None,
             warnings: Vec::new(),
             reconnected: false,
+            body_truncated: false,
         }),
         error: None,
         route: "direct".to_string(),

@@ -136,6 +136,7 @@ pub fn sent_request(p: &PreparedRequest) -> SentRequest {
         url: p.url.to_string(),
         headers: p.headers.clone(),
         body: p.body.describe(),
+        body_truncated: false,
     }
 }
 
@@ -152,7 +153,19 @@ pub fn script_route(route: &Route, rule: &str) -> ScriptRoute {
 /// The response as reports record it.
 pub fn response_record(r: Response) -> ResponseRecord {
     let Response { code, reason, headers, body, time, size, http_version, tls, warnings, reconnected } = r;
-    ResponseRecord { code, reason, headers, body, time, size, http_version, tls, warnings, reconnected }
+    ResponseRecord {
+        code,
+        reason,
+        headers,
+        body,
+        time,
+        size,
+        http_version,
+        tls,
+        warnings,
+        reconnected,
+        body_truncated: false,
+    }
 }
 
 /// A send failure as reports record it.

@@ -4,7 +4,10 @@
 use base64::Engine;
 use serde_json::{Map, Value, json};
 
-use crate::report::event::{AssertionStatus, Execution, ScriptPhase};
+use crate::report::event::{
+    AssertionRecord, AssertionStatus, AttemptRecord, ConsoleRecord, Cursor, Execution, RequestError, ResponseRecord,
+    ScriptErrorRecord, ScriptPhase, SentRequest,
+};
 
 /// Milliseconds with microsecond precision; local servers answer in well under 1 ms.
 pub(super) fn millis(d: std::time::Duration) -> f64 {
@@ -18,8 +21,8 @@ fn headers(list: &[(String, String)]) -> Value {
 /// Puts `body` (and `bodyEncoding` when base64) and `truncated` into `into`. Only the
 /// first `limit` bytes are looked at: a body is text when that prefix is UTF-8, allowing
 /// for a character cut in half by the cap.
-pub(super) fn put_body(into: &mut Map<String, Value>, body: &[u8], limit: usize) {
-    let truncated = body.len() > limit;
+pub(super) fn put_body(into: &mut Map<String, Value>, body: &[u8], limit: usize, already_cut: bool) {
+    let truncated = body.len() > limit || already_cut;
     let prefix = &body[..body.len().min(limit)];
     let text = match std::str::from_utf8(prefix) {
         Ok(text) => Some(text),
@@ -58,7 +61,7 @@ pub(super) fn execution_json(e: &Execution, body_limit: usize) -> Value {
         req.insert("url".into(), Value::from(r.url.as_str()));
         req.insert("header".into(), headers(&r.headers));
         match &r.body {
-            Some(body) => put_body(&mut req, body.as_bytes(), body_limit),
+            Some(body) => put_body(&mut req, body.as_bytes(), body_limit, r.body_truncated),
             None => {
                 req.insert("body".into(), Value::Null);
             }
@@ -73,7 +76,7 @@ pub(super) fn execution_json(e: &Execution, body_limit: usize) -> Value {
         resp.insert("responseTime".into(), Value::from(millis(r.time)));
         resp.insert("responseSize".into(), Value::from(r.size));
         resp.insert("httpVersion".into(), Value::from(r.http_version.as_str()));
-        put_body(&mut resp, &r.body, body_limit);
+        put_body(&mut resp, &r.body, body_limit, r.body_truncated);
         out.insert("response".into(), Value::Object(resp));
     }
     let assertions = e.assertions.iter().map(|a| {
@@ -100,6 +103,10 @@ pub(super) fn execution_json(e: &Execution, body_limit: usize) -> Value {
     out.insert("console".into(), console.collect());
     out.insert("warnings".into(), e.warnings.iter().map(|w| Value::from(w.as_str())).collect());
     out.insert("skipped".into(), Value::from(e.skipped));
+    // Not in Newman's layout: the script counters of run.stats need them when
+    // merge-reports reads executions back.
+    out.insert("ranPrerequest".into(), Value::from(e.ran_prerequest));
+    out.insert("ranTest".into(), Value::from(e.ran_test));
     out.insert("route".into(), Value::from(e.route.as_str()));
     if !e.route_rule.is_empty() {
         out.insert("routeRule".into(), Value::from(e.route_rule.as_str()));
@@ -114,13 +121,146 @@ pub(super) fn execution_json(e: &Execution, body_limit: usize) -> Value {
     Value::Object(out)
 }
 
+/// The inverse of `execution_json`: an execution read back from a report (merge-reports
+/// replays shard reports through the reporters). What the report does not keep (secrets,
+/// TLS details) stays empty; cut bodies stay cut.
+pub fn execution_from_json(v: &Value) -> Execution {
+    let text = |v: &Value, key: &str| v.get(key).and_then(Value::as_str).unwrap_or_default().to_string();
+    let number = |v: &Value, key: &str| v.get(key).and_then(Value::as_u64).unwrap_or(0) as usize;
+    let duration = |v: Option<&Value>| {
+        std::time::Duration::from_secs_f64(
+            v.and_then(Value::as_f64).filter(|ms| ms.is_finite() && *ms >= 0.0).unwrap_or(0.0) / 1000.0,
+        )
+    };
+    let pairs = |v: Option<&Value>| -> Vec<(String, String)> {
+        v.and_then(Value::as_array)
+            .map(|list| list.iter().map(|h| (text(h, "key"), text(h, "value"))).collect())
+            .unwrap_or_default()
+    };
+    let body = |v: &Value| -> (Vec<u8>, bool) {
+        let raw = v.get("body").and_then(Value::as_str).unwrap_or_default();
+        let bytes = if v.get("bodyEncoding").and_then(Value::as_str) == Some("base64") {
+            base64::engine::general_purpose::STANDARD.decode(raw).unwrap_or_default()
+        } else {
+            raw.as_bytes().to_vec()
+        };
+        (bytes, v.get("truncated").and_then(Value::as_bool).unwrap_or(false))
+    };
+    let cursor = v.get("cursor").unwrap_or(&Value::Null);
+    let item = v.get("item").unwrap_or(&Value::Null);
+    let mut e = Execution::new(
+        Cursor { iteration: number(cursor, "iteration"), position: number(cursor, "position") },
+        &text(item, "id"),
+        &text(item, "name"),
+        text(item, "path"),
+    );
+    let reconnected = v.get("reconnected").and_then(Value::as_bool).unwrap_or(false);
+    if let Some(r) = v.get("request").filter(|r| r.is_object()) {
+        let (bytes, cut) = body(r);
+        e.request = Some(SentRequest {
+            method: text(r, "method"),
+            url: text(r, "url"),
+            headers: pairs(r.get("header")),
+            body: r.get("body").filter(|b| !b.is_null()).map(|_| String::from_utf8_lossy(&bytes).into_owned()),
+            body_truncated: cut,
+        });
+    }
+    if let Some(r) = v.get("response").filter(|r| r.is_object()) {
+        let (bytes, cut) = body(r);
+        e.response = Some(ResponseRecord {
+            code: r.get("code").and_then(Value::as_u64).and_then(|c| u16::try_from(c).ok()).unwrap_or(0),
+            reason: text(r, "status"),
+            headers: pairs(r.get("header")),
+            body: bytes,
+            time: duration(r.get("responseTime")),
+            size: r.get("responseSize").and_then(Value::as_u64).unwrap_or(0),
+            http_version: text(r, "httpVersion"),
+            tls: None,
+            warnings: Vec::new(),
+            reconnected,
+            body_truncated: cut,
+        });
+    }
+    if let Some(err) = v.get("requestError").filter(|r| r.is_object()) {
+        e.error = Some(RequestError {
+            kind: text(err, "name"),
+            message: text(err, "message"),
+            reconnected: reconnected && e.response.is_none(),
+        });
+    }
+    e.assertions = v
+        .get("assertions")
+        .and_then(Value::as_array)
+        .map(|list| {
+            list.iter()
+                .map(|a| {
+                    let skipped = a.get("skipped").and_then(Value::as_bool).unwrap_or(false);
+                    let error = a.get("error").filter(|e| e.is_object()).map(|e| (text(e, "name"), text(e, "message")));
+                    let status = match (&error, skipped) {
+                        (Some(_), _) => AssertionStatus::Failed,
+                        (None, true) => AssertionStatus::Skipped,
+                        (None, false) => AssertionStatus::Passed,
+                    };
+                    AssertionRecord { name: text(a, "assertion"), status, error }
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    for (key, phase) in [("prerequestScript", ScriptPhase::PreRequest), ("testScript", ScriptPhase::Test)] {
+        for entry in v.get(key).and_then(Value::as_array).into_iter().flatten() {
+            let err = entry.get("error").unwrap_or(&Value::Null);
+            e.script_errors.push(ScriptErrorRecord {
+                phase,
+                origin: text(err, "origin"),
+                name: text(err, "name"),
+                message: text(err, "message"),
+                line: err.get("line").and_then(Value::as_u64).and_then(|l| u32::try_from(l).ok()),
+            });
+        }
+    }
+    e.console = v
+        .get("console")
+        .and_then(Value::as_array)
+        .map(|list| list.iter().map(|c| ConsoleRecord { level: text(c, "level"), text: text(c, "text") }).collect())
+        .unwrap_or_default();
+    e.warnings = v
+        .get("warnings")
+        .and_then(Value::as_array)
+        .map(|list| list.iter().filter_map(Value::as_str).map(str::to_string).collect())
+        .unwrap_or_default();
+    e.skipped = v.get("skipped").and_then(Value::as_bool).unwrap_or(false);
+    e.ran_prerequest = v.get("ranPrerequest").and_then(Value::as_bool).unwrap_or(false);
+    e.ran_test = v.get("ranTest").and_then(Value::as_bool).unwrap_or(false);
+    e.route = text(v, "route");
+    e.route_rule = text(v, "routeRule");
+    e.attempts = v
+        .get("attempts")
+        .and_then(Value::as_array)
+        .map(|list| {
+            list.iter().map(|a| AttemptRecord { outcome: text(a, "outcome"), time: duration(a.get("time")) }).collect()
+        })
+        .unwrap_or_default();
+    e
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    #[test]
+    fn reading_an_execution_back_writes_the_same_json() {
+        for limit in [4, 1 << 16] {
+            for e in crate::report::testdata::mixed_run().1 {
+                let written = execution_json(&e, limit);
+                let again = execution_json(&execution_from_json(&written), limit);
+                assert_eq!(written, again, "limit {limit}");
+            }
+        }
+    }
+
     fn body(bytes: &[u8], limit: usize) -> Value {
         let mut m = Map::new();
-        put_body(&mut m, bytes, limit);
+        put_body(&mut m, bytes, limit, false);
         Value::Object(m)
     }
 
