@@ -651,9 +651,78 @@ fn a_folder_of_a_collection_runs_inside_its_collection() {
     let r = run(cmd);
     // Its assertions need the collection's and the Auth folder's scripts and auth.
     assert_eq!(r.code, 0, "{}", r.all());
-    assert!(r.stderr.contains("running folder `Deeper level`"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("running folder") && r.stderr.contains("Auth/Deeper of the v3 collection"),
+        "{}",
+        r.stderr
+    );
     let report = read_json(&dir.path().join("r.json"));
     let names: Vec<&str> =
         report["run"]["executions"].as_array().unwrap().iter().map(|e| e["item"]["name"].as_str().unwrap()).collect();
     assert_eq!(names, ["three levels"]);
+}
+
+#[test]
+fn native_git_layouts_folder_only_collections_and_exact_folder_selection() {
+    let api = EchoServer::start_blocking();
+    let dir = tempdir();
+    let collections = dir.path().join("postman/collections");
+    let write = |rel: &str, text: &str| {
+        let path = collections.join(rel);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    };
+    // "Shop" has no definition and only folders; two folders are both named Admin.
+    let request = |tag: &str| {
+        format!(
+            "$kind: http-request\nurl: '{{{{base}}}}/anything/{tag}'\nscripts:\n  - type: afterResponse\n    code: pm.test('{tag}', () => pm.response.to.have.status(200));\n"
+        )
+    };
+    write("Shop/Orders/Admin/list.request.yaml", &request("orders-admin"));
+    write("Shop/Users/Admin/list.request.yaml", &request("users-admin"));
+    write("Other/.resources/definition.yaml", "$kind: collection\n");
+    write("Other/x.request.yaml", &request("other"));
+    let mut cmd = postie(dir.path());
+    cmd.arg("run").arg(&collections).arg("--env-var").arg(base(&api));
+    let r = run(cmd);
+    assert_eq!(r.code, 2, "{}", r.all());
+    assert!(r.stderr.contains("holds 2 collections") && r.stderr.contains("Shop"), "{}", r.stderr);
+    // The folder Orders/Admin, not Users/Admin.
+    let mut cmd = postie(dir.path());
+    cmd.arg("run").arg(collections.join("Shop/Orders/Admin")).arg("--env-var").arg(base(&api));
+    let r = run(cmd);
+    assert_eq!(r.code, 0, "{}", r.all());
+    let sent: Vec<String> = api.requests().iter().map(|q| q.path.clone()).collect();
+    assert_eq!(sent, ["/anything/orders-admin"]);
+    // The folder-only collection as a whole.
+    let mut cmd = postie(dir.path());
+    cmd.arg("run").arg(collections.join("Shop")).arg("--env-var").arg(base(&api));
+    assert_eq!(run(cmd).code, 0);
+    assert_eq!(api.requests().len(), 3);
+}
+
+#[test]
+fn convert_keeps_secret_variables_and_query_params_disagreeing_with_the_url_warn() {
+    let dir = tempdir();
+    let v21 = json!({"info": {"name": "s", "schema": postie::collection::v3::V21_SCHEMA},
+        "variable": [{"key": "pw", "value": "S3cr3t-in-variable", "type": "secret"}, {"key": "plain", "value": "x"}],
+        "item": [{"name": "a", "request": "http://127.0.0.1:9/x"}]});
+    std::fs::write(dir.path().join("c.json"), v21.to_string()).unwrap();
+    let mut cmd = postie(dir.path());
+    cmd.args(["convert", "c.json", "--to", "v3", "out"]);
+    assert_eq!(run(cmd).code, 0);
+    let back = v3::load_dir(&dir.path().join("out"), true).unwrap();
+    assert!(back.raw.value()["variable"][0]["type"] == "secret", "{}", back.raw.value());
+    assert!(back.raw.value()["variable"][1].get("type").is_none());
+    let root = dir.path().join("Q");
+    std::fs::create_dir_all(&root).unwrap();
+    std::fs::write(
+        root.join("a.request.yaml"),
+        "$kind: http-request\nurl: 'http://h/pets?dryRun=1'\nqueryParams:\n  - key: limit\n    value: '10'\n  - key: dryRun\n    value: '1'\n    disabled: true\n",
+    )
+    .unwrap();
+    let loaded = v3::load_dir(&root, false).unwrap();
+    let warnings = loaded.warnings.join("\n");
+    assert!(warnings.contains("queryParams `limit` is enabled but not in `url`"), "{warnings}");
+    assert!(warnings.contains("queryParams `dryRun` is disabled but `url` has it"), "{warnings}");
 }

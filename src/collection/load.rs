@@ -20,7 +20,12 @@ use super::url_spec::{UrlSpec, parse_url};
 /// Reads and parses a collection file (a UTF-8 byte-order mark is allowed), streamed from
 /// the file: neither its text nor a JSON tree of it is held, only the model.
 pub fn load_file(path: &Path) -> Result<Collection, LoadError> {
-    let reader = super::raw::open(path).map_err(|source| LoadError::Io { file: path.to_path_buf(), source })?;
+    let io = |source| LoadError::Io { file: path.to_path_buf(), source };
+    // A pipe can be read once: keep its text for the JSON report's copy.
+    if !std::fs::metadata(path).map_err(io)?.is_file() {
+        return parse_str(&std::fs::read_to_string(path).map_err(io)?, path);
+    }
+    let reader = super::raw::open(path).map_err(io)?;
     parse_with(serde_json::Deserializer::from_reader(reader), path, RawDocument::File(path.to_path_buf()))
 }
 
@@ -147,9 +152,17 @@ impl Loader<'_> {
         Ok(RootParts { members: root, items, wrapped })
     }
 
-    fn collection(mut self, parts: RootParts<Node>, raw: RawDocument) -> Result<Collection, LoadError> {
+    fn collection(mut self, mut parts: RootParts<Node>, raw: RawDocument) -> Result<Collection, LoadError> {
+        // Credentials anywhere in the document are secrets, also in the part not used (the
+        // outer members around a wrapper, or a `collection` object next to `info`).
+        let mut level = Some(&parts);
+        while let Some(here) = level {
+            let members = Value::Object(here.members.clone());
+            self.remember_secrets_in(&members);
+            level = here.wrapped.as_deref();
+        }
         // Postman API wrapper: {"collection": {...}}
-        if let (Some(inner), None) = (parts.wrapped, parts.members.get("info")) {
+        if let (Some(inner), None) = (parts.wrapped.take(), parts.members.get("info")) {
             return self.collection_inner(*inner, raw, "$.collection");
         }
         self.collection_inner(RootParts { wrapped: None, ..parts }, raw, "$")
@@ -213,7 +226,6 @@ impl Loader<'_> {
         let Some(items) = parts.items else {
             return Err(self.shape(at, "missing required field `item` (the requests and folders)"));
         };
-        self.remember_secrets(parts.members);
         Ok(Collection {
             name,
             id,
@@ -240,9 +252,12 @@ impl Loader<'_> {
     }
 
     fn remember_secrets(&mut self, members: Map<String, Value>) {
-        let members = Value::Object(members);
-        vault_references(&members, &mut self.vault_refs);
-        for secret in credentials::secrets_in_json(&members) {
+        self.remember_secrets_in(&Value::Object(members));
+    }
+
+    fn remember_secrets_in(&mut self, members: &Value) {
+        vault_references(members, &mut self.vault_refs);
+        for secret in credentials::secrets_in_json(members) {
             if !self.secrets.contains(&secret) {
                 self.secrets.push(secret);
             }
@@ -496,6 +511,18 @@ mod tests {
         assert_eq!(item.request.headers.len(), 2);
         assert!(item.request.headers[1].disabled);
         assert!(matches!(item.request.body, Some(Body::Raw { .. })));
+    }
+
+    #[test]
+    fn credentials_anywhere_in_the_document_are_secrets() {
+        let text = format!(
+            r#"{{"collection":{{"info":{{"name":"x","schema":"{V21}"}},"item":[{{"name":"a","request":{{"url":"http://h/?k=S3","auth":{{"type":"basic","basic":[{{"key":"password","value":"inner-pw"}}]}}}}}}]}},
+               "auth":{{"type":"bearer","bearer":[{{"key":"token","value":"S3"}}]}}}}"#
+        );
+        let c = parse(&text).unwrap();
+        assert_eq!(c.name, "x");
+        assert!(c.secrets.contains(&"S3".to_string()), "{:?}", c.secrets);
+        assert!(c.secrets.contains(&"inner-pw".to_string()), "{:?}", c.secrets);
     }
 
     #[test]

@@ -40,32 +40,42 @@ impl Source {
     }
 }
 
-/// When `dir` is a folder inside a v3 collection (its parents are part of the same tree),
-/// the collection's root and the folder's display name, so the run keeps the collection's
-/// variables, auth and scripts and runs only that folder (as `--folder` does).
+/// When `dir` is a folder inside a v3 collection, the collection's root and the folder's
+/// id (its own, or its path id), so the run keeps the collection's variables, auth and
+/// scripts and runs only that folder. The root is the ancestor directly in Native Git's
+/// `postman/collections`, else the last ancestor that still looks like a collection.
 pub fn enclosing_collection(dir: &Path) -> Option<(PathBuf, String)> {
     let dir = dir.canonicalize().ok()?;
-    let mut root = dir.clone();
-    while let Some(parent) = root.parent().filter(|p| v3::looks_like_collection(p)) {
-        root = parent.to_path_buf();
-    }
-    if root == dir {
+    let native = dir.ancestors().skip(1).find(|a| a.parent().is_some_and(v3::is_collections_dir));
+    let root = match native {
+        Some(root) => root.to_path_buf(),
+        None => {
+            let mut root = dir.clone();
+            while let Some(parent) = root.parent().filter(|p| v3::looks_like_collection(p)) {
+                root = parent.to_path_buf();
+            }
+            root
+        }
+    };
+    if root == dir || v3::is_collections_dir(&dir) {
         return None;
     }
-    let dir_name = dir.file_name()?.to_string_lossy().into_owned();
-    let name = ["definition.yaml", "definition.yml"]
+    let rel: Vec<String> =
+        dir.strip_prefix(&root).ok()?.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect();
+    let own_id = ["definition.yaml", "definition.yml"]
         .iter()
         .find_map(|n| v3::read_mapping(&dir.join(".resources").join(n)).ok())
-        .and_then(|def| def.get("name").and_then(|n| n.as_str()).map(str::to_string))
-        .unwrap_or(dir_name);
-    Some((root, name))
+        .and_then(|def| def.get("id").and_then(|n| n.as_str()).map(str::to_string));
+    Some((root, own_id.unwrap_or_else(|| format!("{}{}", v3::PATH_ID_PREFIX, rel.join("/")))))
 }
 
 /// The collections `path` names: one for a file or a v3 collection root; every collection
 /// of a directory that holds several (`postman/collections`), sorted by name.
 pub fn locate(path: &Path) -> Result<Vec<Source>, LoadError> {
     let meta = std::fs::metadata(path).map_err(|source| LoadError::Io { file: path.to_path_buf(), source })?;
-    if meta.is_file() {
+    // Anything that is not a directory is a file to read: a regular file, or a pipe
+    // (`<(curl ...)`, /dev/stdin).
+    if !meta.is_dir() {
         let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
         let parent = path.parent();
         // `.resources/definition.yaml` stands for its collection.
@@ -87,7 +97,10 @@ pub fn locate(path: &Path) -> Result<Vec<Source>, LoadError> {
         }
         return Ok(vec![Source::V2File(path.to_path_buf())]);
     }
-    if v3::looks_like_collection(path) {
+    if v3::looks_like_collection(path)
+        || path.canonicalize().ok().and_then(|p| p.parent().map(v3::is_collections_dir)).unwrap_or(false)
+            && v3::has_content(path)
+    {
         return Ok(vec![Source::V3Dir(path.to_path_buf())]);
     }
     let found: Vec<Source> = v3::collections_under(path).into_iter().map(Source::V3Dir).collect();

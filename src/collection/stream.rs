@@ -286,8 +286,8 @@ pub fn copy<'de, R: serde_json::de::Read<'de>>(
     indent: usize,
 ) -> std::io::Result<()> {
     let mut io_error = None;
-    let result =
-        CopySeed { out, edit, io_error: &mut io_error, depth: indent, prefix: String::new() }.deserialize(&mut de);
+    let result = CopySeed { out, edit, io_error: &mut io_error, depth: indent, prefix: String::new(), root: true }
+        .deserialize(&mut de);
     match (result, io_error) {
         (Ok(()), _) => Ok(()),
         (Err(_), Some(e)) => Err(e),
@@ -302,6 +302,8 @@ struct CopySeed<'a> {
     depth: usize,
     /// Written first, once the value turns out to exist (a list separator and indent).
     prefix: String,
+    /// The document's top level, where `collection` may be the Postman API wrapper.
+    root: bool,
 }
 
 impl CopySeed<'_> {
@@ -316,6 +318,16 @@ impl CopySeed<'_> {
     fn newline<E: de::Error>(&mut self, depth: usize) -> Result<(), E> {
         let line = format!("\n{}", "  ".repeat(depth));
         self.write(line.as_bytes())
+    }
+
+    /// A value that is not a node (inside an `item` list that holds something else), edited
+    /// and written compactly.
+    fn plain<E: de::Error>(mut self, mut value: Value) -> Result<(), E> {
+        let prefix = std::mem::take(&mut self.prefix);
+        self.write(prefix.as_bytes())?;
+        (self.edit)(&mut value);
+        let text = serde_json::to_string(&value).map_err(E::custom)?;
+        self.write(text.as_bytes())
     }
 
     /// One member, edited, pretty-printed at this depth.
@@ -358,12 +370,13 @@ impl<'de> Visitor<'de> for CopySeed<'_> {
             }
             first = false;
             self.newline(self.depth + 1)?;
-            if key == "item" || key == "collection" {
+            if key == "item" || (key == "collection" && self.root) {
                 let value = map.next_value_seed(ItemsCopy {
                     out: &mut *self.out,
                     edit: &mut *self.edit,
                     io_error: &mut *self.io_error,
                     depth: self.depth + 1,
+                    wrapper: key == "collection",
                     key,
                 })?;
                 if let Some((key, value)) = value {
@@ -380,22 +393,32 @@ impl<'de> Visitor<'de> for CopySeed<'_> {
         self.write(b"}")
     }
 
-    fn visit_seq<A: SeqAccess<'de>>(mut self, mut seq: A) -> Result<(), A::Error> {
-        // Not a node: copied as a plain value.
-        let prefix = std::mem::take(&mut self.prefix);
-        self.write(prefix.as_bytes())?;
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        // Not a node: copied as a plain value, edited as one.
         let mut items = Vec::new();
         while let Some(v) = seq.next_element::<Value>()? {
             items.push(v);
         }
-        let text = serde_json::to_string(&Value::Array(items)).map_err(de::Error::custom)?;
-        self.write(text.as_bytes())
+        self.plain(Value::Array(items))
     }
 
-    fn visit_unit<E: de::Error>(mut self) -> Result<(), E> {
-        let prefix = std::mem::take(&mut self.prefix);
-        self.write(prefix.as_bytes())?;
-        self.write(b"null")
+    fn visit_unit<E: de::Error>(self) -> Result<(), E> {
+        self.plain(Value::Null)
+    }
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<(), E> {
+        self.plain(Value::Bool(v))
+    }
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<(), E> {
+        self.plain(Value::from(v))
+    }
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<(), E> {
+        self.plain(Value::from(v))
+    }
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<(), E> {
+        self.plain(Value::from(v))
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<(), E> {
+        self.plain(Value::from(v))
     }
 }
 
@@ -406,12 +429,21 @@ struct ItemsCopy<'a> {
     edit: &'a mut dyn FnMut(&mut Value),
     io_error: &'a mut Option<std::io::Error>,
     depth: usize,
+    /// The API wrapper `collection`: only an object is a document to stream.
+    wrapper: bool,
     key: String,
 }
 
 impl ItemsCopy<'_> {
     fn seed(&mut self, depth: usize, prefix: String) -> CopySeed<'_> {
-        CopySeed { out: &mut *self.out, edit: &mut *self.edit, io_error: &mut *self.io_error, depth, prefix }
+        CopySeed {
+            out: &mut *self.out,
+            edit: &mut *self.edit,
+            io_error: &mut *self.io_error,
+            depth,
+            prefix,
+            root: false,
+        }
     }
 
     fn key<E: de::Error>(&mut self) -> Result<(), E> {
@@ -435,6 +467,13 @@ impl<'de> Visitor<'de> for ItemsCopy<'_> {
     }
 
     fn visit_seq<A: SeqAccess<'de>>(mut self, mut seq: A) -> Result<Self::Value, A::Error> {
+        if self.wrapper {
+            let mut items = Vec::new();
+            while let Some(v) = seq.next_element::<Value>()? {
+                items.push(v);
+            }
+            return Ok(Some((self.key, Value::Array(items))));
+        }
         self.key()?;
         self.seed(0, String::new()).write(b"[")?;
         let depth = self.depth;
@@ -505,6 +544,8 @@ mod tests {
             ], "variable": [{"key": "v", "value": 1}]}),
             json!({"collection": {"info": {"name": "wrapped"}, "item": [{"name": "a", "request": "http://x"}]}}),
             json!({"info": {}, "item": "not a list", "x": null, "y": [1, {"a": 2}], "z": true, "n": 1.5}),
+            json!({"info": {}, "item": [], "collection": ["a", ["b"]]}),
+            json!({"info": {}, "item": [{"name": "a", "request": "u", "collection": [1]}, 2, "s", null, [3]]}),
             json!({}),
         ];
         for doc in docs {
@@ -536,5 +577,16 @@ mod tests {
         });
         assert_eq!(seen, ["auth", "name", "request"]);
         assert!(text.contains("\"name\": \"masked\""), "{text}");
+    }
+
+    #[test]
+    fn values_that_are_not_nodes_are_edited_too() {
+        let doc = json!({"info": {}, "item": ["S3", ["S3"]], "collection": [["S3"]]});
+        let text = copied(&doc, &mut |v| {
+            let masked = v.to_string().replace("S3", "***");
+            *v = serde_json::from_str(&masked).unwrap();
+        });
+        assert!(!text.contains("S3"), "{text}");
+        serde_json::from_str::<Value>(&text).unwrap();
     }
 }

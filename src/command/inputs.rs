@@ -26,7 +26,9 @@ pub fn load_vault(collection: &Collection, vault_file: Option<&Path>) -> Result<
         Some(path) => vars::load_vault_file(path).map_err(Failure::input)?,
         None => Default::default(),
     };
-    let vault = Vault::new(from_file, std::env::vars());
+    // vars_os: a variable that is not UTF-8 (any, not only ours) must not stop the run.
+    let vars = std::env::vars_os().filter_map(|(k, v)| Some((k.into_string().ok()?, v.into_string().ok()?)));
+    let vault = Vault::new(from_file, vars);
     let warnings = collection
         .vault_refs
         .iter()

@@ -22,7 +22,7 @@ pub fn run(mut args: RunArgs) -> Result<Outcome, Failure> {
         && let Some((root, folder)) = collection::enclosing_collection(&args.collection)
     {
         if !args.silent {
-            eprintln!("running folder `{folder}` of the v3 collection {}", root.display());
+            eprintln!("running folder {} of the v3 collection {}", args.collection.display(), root.display());
         }
         args.collection = root;
         args.folder.push(folder);
@@ -42,7 +42,7 @@ pub fn run(mut args: RunArgs) -> Result<Outcome, Failure> {
         return run_collection(&args, collection);
     }
     let mut worst = Outcome::Passed;
-    for (name, collection) in collections {
+    for (name, collection) in unique_names(collections) {
         if !args.silent {
             eprintln!("\n== {name} ==");
         }
@@ -54,28 +54,48 @@ pub fn run(mut args: RunArgs) -> Result<Outcome, Failure> {
     Ok(worst)
 }
 
+/// File-name-safe names, unique without regard to case (`My API` and `My_API` would
+/// otherwise write the same report).
+fn unique_names(collections: Vec<(String, Collection)>) -> Vec<(String, Collection)> {
+    let mut used: Vec<String> = Vec::new();
+    collections
+        .into_iter()
+        .map(|(name, collection)| {
+            let safe: String =
+                name.chars().map(|c| if c.is_alphanumeric() || "-_.".contains(c) { c } else { '_' }).collect();
+            let mut unique = safe.clone();
+            let mut n = 2;
+            while used.contains(&unique.to_lowercase()) {
+                unique = format!("{safe}-{n}");
+                n += 1;
+            }
+            used.push(unique.to_lowercase());
+            (unique, collection)
+        })
+        .collect()
+}
+
 /// The flags of one collection of an `--all-collections` run: every file it writes gets the
 /// collection's name, so no run overwrites another's report.
 fn per_collection(args: &RunArgs, name: &str) -> RunArgs {
     let mut args = args.clone();
-    let named = |path: &Option<PathBuf>, ext: &str| path.as_deref().map(|p| named_path(p, name, ext));
+    let named = |path: &Option<PathBuf>, kind: &str| path.as_deref().map(|p| named_path(p, name, kind));
     args.output.reporter_junit_export = named(&args.output.reporter_junit_export, "xml");
     args.output.reporter_json_export = named(&args.output.reporter_json_export, "json");
-    args.export_environment = named(&args.export_environment, "json");
-    args.export_globals = named(&args.export_globals, "json");
+    args.export_environment = named(&args.export_environment, "environment.json");
+    args.export_globals = named(&args.export_globals, "globals.json");
     args
 }
 
-/// `out/report.xml` → `out/report-<name>.xml`; a directory `out/` → `out/<name>.<ext>`.
-fn named_path(path: &Path, name: &str, ext: &str) -> PathBuf {
-    let safe: String = name.chars().map(|c| if c.is_alphanumeric() || "-_.".contains(c) { c } else { '_' }).collect();
+/// `out/report.xml` → `out/report-<name>.xml`; a directory `out/` → `out/<name>.<kind>`.
+fn named_path(path: &Path, name: &str, kind: &str) -> PathBuf {
     if path.is_dir() {
-        return path.join(format!("{safe}.{ext}"));
+        return path.join(format!("{name}.{kind}"));
     }
     let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
     let file = match path.extension() {
-        Some(e) => format!("{stem}-{safe}.{}", e.to_string_lossy()),
-        None => format!("{stem}-{safe}"),
+        Some(e) => format!("{stem}-{name}.{}", e.to_string_lossy()),
+        None => format!("{stem}-{name}"),
     };
     path.with_file_name(file)
 }

@@ -18,6 +18,7 @@ mod network;
 mod options;
 mod order;
 mod retry;
+pub mod shard;
 mod scheduler;
 mod scripting;
 mod window;

@@ -112,7 +112,9 @@ mod tests {
         let env = |pairs: &'static [(&'static str, &'static str)]| {
             move |name: &str| pairs.iter().find(|(k, _)| *k == name).map(|(_, v)| v.to_string())
         };
-        let cases: [(&'static [(&'static str, &'static str)], Result<(usize, usize, &str), &str>); 6] = [
+        type Vars = &'static [(&'static str, &'static str)];
+        type Expected = Result<(usize, usize, &'static str), &'static str>;
+        let cases: [(Vars, Expected); 6] = [
             (&[("POSTIE_SHARD", "2/3"), ("CI_NODE_INDEX", "1"), ("CI_NODE_TOTAL", "2")], Ok((2, 3, "POSTIE_SHARD"))),
             (&[("CI_NODE_INDEX", "1"), ("CI_NODE_TOTAL", "4")], Ok((1, 4, "GitLab"))),
             (&[("BUILDKITE_PARALLEL_JOB", "0"), ("BUILDKITE_PARALLEL_JOB_COUNT", "2")], Ok((1, 2, "Buildkite"))),

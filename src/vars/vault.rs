@@ -25,8 +25,7 @@ pub struct Vault {
 impl Vault {
     /// `vars` is the process environment as (name, value) pairs; only `POSTIE_VAULT_*` count.
     pub fn new(from_file: BTreeMap<String, String>, vars: impl IntoIterator<Item = (String, String)>) -> Self {
-        let from_env =
-            vars.into_iter().filter_map(|(k, v)| Some((k.strip_prefix(ENV_PREFIX)?.to_string(), v))).collect();
+        let from_env = vars.into_iter().filter_map(|(k, v)| Some((env_key(k.strip_prefix(ENV_PREFIX)?), v))).collect();
         Vault { from_file, from_env }
     }
 
@@ -86,13 +85,15 @@ mod tests {
         let env = [
             ("POSTIE_VAULT_API_KEY".to_string(), "from-env".to_string()),
             ("POSTIE_VAULT_DB_PASS_2".to_string(), "pw".to_string()),
+            ("POSTIE_VAULT_lower_case".to_string(), "lc".to_string()),
             ("OTHER".to_string(), "x".to_string()),
         ];
         let vault = Vault::new(file, env);
         assert_eq!(vault.get("api-key"), Some("from-file"));
         assert_eq!(vault.get("db.pass-2"), Some("pw"));
         assert_eq!(vault.get("missing"), None);
+        assert_eq!(vault.get("lower-case"), Some("lc"));
         assert_eq!(Vault::env_name("db.pass-2"), "POSTIE_VAULT_DB_PASS_2");
-        assert_eq!(vault.values().count(), 3);
+        assert_eq!(vault.values().count(), 4);
     }
 }

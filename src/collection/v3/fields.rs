@@ -5,7 +5,7 @@ use serde_json::{Map, Value, json};
 
 use super::findings::Ctx;
 
-const KV_KEYS: [&str; 5] = ["key", "value", "description", "disabled", "type"];
+const KV_KEYS: [&str; 6] = ["key", "value", "description", "disabled", "type", "secret"];
 
 /// The mappings of a list, each with its place (`place[i]`); an entry that is not a
 /// mapping is reported as `shape` and left out, and unknown keys are reported.
@@ -57,6 +57,12 @@ pub fn key_values(cx: &mut Ctx<'_>, value: &Value, place: &str) -> Vec<Value> {
                 }
                 if cx.flag(entry.get("disabled"), &format!("{here}.disabled")) {
                     o.insert("disabled".into(), Value::Bool(true));
+                }
+                // `type: secret` (or `secret: true`) keeps a variable's value masked in reports.
+                let secret = entry.get("type").and_then(Value::as_str) == Some("secret")
+                    || entry.get("secret").and_then(Value::as_bool) == Some(true);
+                if secret {
+                    o.insert("type".into(), Value::from("secret"));
                 }
                 out.push(Value::Object(o));
             }

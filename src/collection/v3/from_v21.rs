@@ -102,7 +102,8 @@ impl Out {
         if stem != folder.name {
             def.insert("name".into(), json!(folder.name));
         }
-        if let Some(id) = raw.get("id").and_then(Value::as_str) {
+        // A path id is what a v3 load gives a folder without one: not the user's.
+        if let Some(id) = raw.get("id").and_then(Value::as_str).filter(|id| !id.starts_with(super::PATH_ID_PREFIX)) {
             def.insert("id".into(), json!(id));
         }
         if let Some(d) = description(raw.get("description")) {
@@ -228,6 +229,11 @@ fn unique_stem(name: &str, used: &mut HashSet<String>, suffix: &str) -> String {
         name.chars().map(|c| if "/\\:*?\"<>|".contains(c) || c.is_control() { '-' } else { c }).collect();
     let cleaned = cleaned.trim().trim_end_matches('.').trim().to_string();
     let base = if cleaned.is_empty() || cleaned.starts_with('.') { format!("Untitled{cleaned}") } else { cleaned };
+    // `*.resources` directories are metadata to a v3 reader: a folder may not be named so.
+    let base = match base.strip_suffix(".resources") {
+        Some(stem) => format!("{stem}-resources"),
+        None => base,
+    };
     let mut stem = base.clone();
     let mut n = 2;
     while !used.insert(format!("{}{suffix}", stem.to_lowercase())) {
@@ -268,6 +274,10 @@ fn variables(items: &[Value]) -> Vec<Value> {
             }
             if v.get("disabled").and_then(Value::as_bool) == Some(true) {
                 e.insert("disabled".into(), json!(true));
+            }
+            // Other types are display hints; a secret must stay one (it is masked in reports).
+            if v.get("type").and_then(Value::as_str) == Some("secret") {
+                e.insert("type".into(), json!("secret"));
             }
             Some(Value::Object(e))
         })

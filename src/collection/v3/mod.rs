@@ -23,7 +23,11 @@ use super::model::Collection;
 pub use findings::unquoted_variable;
 pub use from_v21::{V3File, render};
 pub use to_v21::V21_SCHEMA;
-pub use tree::{collections_under, looks_like_collection};
+pub use tree::{collections_under, has_content, is_collections_dir, looks_like_collection};
+
+/// The id a folder without one in its definition gets: its path under the collection root,
+/// so `postie run Coll/Orders/Admin` selects exactly that folder.
+pub const PATH_ID_PREFIX: &str = "v3-path:";
 pub use yaml::{parse_mapping, read_mapping, to_json as yaml_to_json};
 
 /// Loads the v3 collection rooted at `dir`. Every invalid file is listed in one error;
@@ -52,6 +56,7 @@ pub fn load_request_text(text: &str, file: &Path, strict: bool) -> Result<Collec
     let root = tree::DirNode {
         dir: dir.clone(),
         dir_name: "collection".into(),
+        rel_path: String::new(),
         definition: None,
         requests: vec![request],
         folders: Vec::new(),

@@ -11,7 +11,7 @@ use std::cmp::Ordering;
 /// What sorting needs to know about one child.
 #[derive(Clone, Debug, PartialEq)]
 pub struct SortKey<'a> {
-    pub order: Option<f64>,
+    pub order: Option<Order>,
     pub name: &'a str,
     pub file_name: &'a str,
 }
@@ -23,9 +23,33 @@ pub fn run_order(keys: &[SortKey<'_>]) -> Vec<usize> {
     positions
 }
 
+/// An `order` value: integers compare exactly (the app writes 16-digit ones, beyond f64's
+/// exact range), other numbers as floats.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Order {
+    Int(i128),
+    Float(f64),
+}
+
+impl Order {
+    fn compare(self, other: Order) -> Ordering {
+        match (self, other) {
+            (Order::Int(x), Order::Int(y)) => x.cmp(&y),
+            (x, y) => x.as_f64().total_cmp(&y.as_f64()),
+        }
+    }
+
+    fn as_f64(self) -> f64 {
+        match self {
+            Order::Int(i) => i as f64,
+            Order::Float(f) => f,
+        }
+    }
+}
+
 fn compare(a: &SortKey<'_>, b: &SortKey<'_>) -> Ordering {
     let by_order = match (a.order, b.order) {
-        (Some(x), Some(y)) => x.total_cmp(&y),
+        (Some(x), Some(y)) => x.compare(y),
         (Some(_), None) => Ordering::Less,
         (None, Some(_)) => Ordering::Greater,
         (None, None) => Ordering::Equal,
@@ -38,7 +62,7 @@ mod tests {
     use super::*;
 
     fn key<'a>(order: Option<f64>, name: &'a str) -> SortKey<'a> {
-        SortKey { order, name, file_name: name }
+        SortKey { order: order.map(Order::Float), name, file_name: name }
     }
 
     #[test]
@@ -59,9 +83,15 @@ mod tests {
     #[test]
     fn equal_names_fall_back_to_the_file_name() {
         let keys = [
-            SortKey { order: Some(1.0), name: "same", file_name: "y.request.yaml" },
-            SortKey { order: Some(1.0), name: "same", file_name: "x.request.yaml" },
+            SortKey { order: Some(Order::Float(1.0)), name: "same", file_name: "y.request.yaml" },
+            SortKey { order: Some(Order::Int(1)), name: "same", file_name: "x.request.yaml" },
         ];
         assert_eq!(run_order(&keys), [1, 0]);
+        // Beyond 2^53, f64 would call these equal.
+        let big = [
+            SortKey { order: Some(Order::Int(9007199254740993)), name: "a", file_name: "a" },
+            SortKey { order: Some(Order::Int(9007199254740992)), name: "b", file_name: "b" },
+        ];
+        assert_eq!(run_order(&big), [1, 0]);
     }
 }

@@ -8,7 +8,7 @@ use serde_json::{Map, Value, json};
 
 use super::fields::{auth, body, key_values, scripts, settings};
 use super::findings::{Ctx, Findings};
-use super::order::{SortKey, run_order};
+use super::order::{Order, SortKey, run_order};
 use super::tree::{DirNode, ParsedFile};
 
 pub const V21_SCHEMA: &str = "https://schema.getpostman.com/json/collection/v2.1.0/collection.json";
@@ -92,10 +92,14 @@ fn common_parts(cx: &mut Ctx<'_>, map: &Map<String, Value>) -> (Option<Value>, V
     (a, e)
 }
 
-fn order_of(cx: &mut Ctx<'_>, map: &Map<String, Value>) -> Option<f64> {
+fn order_of(cx: &mut Ctx<'_>, map: &Map<String, Value>) -> Option<Order> {
     match map.get("order") {
         None | Some(Value::Null) => None,
-        Some(Value::Number(n)) => n.as_f64(),
+        Some(Value::Number(n)) => match (n.as_i64(), n.as_u64()) {
+            (Some(i), _) => Some(Order::Int(i.into())),
+            (None, Some(u)) => Some(Order::Int(u.into())),
+            _ => n.as_f64().map(Order::Float),
+        },
         Some(other) => {
             cx.error(
                 "order",
@@ -116,7 +120,7 @@ enum Child<'a> {
 
 /// The items of one directory, in run order.
 fn children(node: &DirNode, findings: &mut Findings) -> Vec<Value> {
-    let mut keyed: Vec<(Option<f64>, String, String, Child<'_>)> = Vec::new();
+    let mut keyed: Vec<(Option<Order>, String, String, Child<'_>)> = Vec::new();
     for folder in &node.folders {
         let empty = Map::new();
         let (map, file) = match &folder.definition {
@@ -153,6 +157,7 @@ fn folder_item(folder: &DirNode, name: &str, findings: &mut Findings) -> Value {
     let mut o = Map::new();
     let mut auth = None;
     let mut events = Vec::new();
+    o.insert("id".into(), Value::String(format!("{}{}", super::PATH_ID_PREFIX, folder.rel_path)));
     if let Some(def) = &folder.definition {
         let mut cx = Ctx { file: &def.path, findings };
         check_definition_kind(&mut cx, &def.map);
@@ -254,18 +259,41 @@ fn method(cx: &mut Ctx<'_>, map: &Map<String, Value>, default: &str) -> String {
 fn url(cx: &mut Ctx<'_>, map: &Map<String, Value>, with_query: bool) -> Value {
     let raw = map.get("url").and_then(|v| cx.text(v, "url")).unwrap_or_default();
     let mut url = Map::new();
-    url.insert("raw".into(), Value::String(raw));
     if with_query {
         let query = key_values(cx, map.get("queryParams").unwrap_or(&Value::Null), "queryParams");
+        check_query_against_url(cx, &raw, &query);
         if !query.is_empty() {
             url.insert("query".into(), Value::Array(query));
         }
     }
+    url.insert("raw".into(), Value::String(raw));
     let variables = key_values(cx, map.get("pathVariables").unwrap_or(&Value::Null), "pathVariables");
     if !variables.is_empty() {
         url.insert("variable".into(), Value::Array(variables));
     }
     Value::Object(url)
+}
+
+/// The query is sent as `url` has it (Postman writes enabled parameters in both places);
+/// say so when `queryParams` disagrees, since the user may have meant the other one.
+fn check_query_against_url(cx: &mut Ctx<'_>, raw: &str, query: &[Value]) {
+    let in_url: Vec<&str> = raw
+        .split_once('?')
+        .map(|(_, q)| q.split('#').next().unwrap_or(q).split('&').map(|p| p.split('=').next().unwrap_or(p)).collect())
+        .unwrap_or_default();
+    for entry in query {
+        let key = entry.get("key").and_then(Value::as_str).unwrap_or_default();
+        let enabled = entry.get("disabled").and_then(Value::as_bool) != Some(true);
+        match (enabled, in_url.contains(&key)) {
+            (true, false) => cx.warn(format!(
+                "queryParams `{key}` is enabled but not in `url`, so it is not sent (the query is taken from `url`, as Postman writes both); add it to `url`"
+            )),
+            (false, true) => cx.warn(format!(
+                "queryParams `{key}` is disabled but `url` has it, so it is sent; remove it from `url` to leave it out"
+            )),
+            _ => {}
+        }
+    }
 }
 
 fn description_into(cx: &mut Ctx<'_>, map: &Map<String, Value>, request: &mut Map<String, Value>) {

@@ -16,6 +16,8 @@ pub struct DirNode {
     pub dir: PathBuf,
     /// The directory's own name, the default display name.
     pub dir_name: String,
+    /// Its path under the collection root, `/`-separated (empty for the root).
+    pub rel_path: String,
     /// `.resources/definition.yaml`, when there is one.
     pub definition: Option<ParsedFile>,
     pub requests: Vec<ParsedFile>,
@@ -67,13 +69,27 @@ pub fn looks_like_collection(dir: &Path) -> bool {
         .any(|e| e.file_type().is_ok_and(|t| t.is_file()) && request_stem(&e.file_name().to_string_lossy()).is_some())
 }
 
-/// The collections a directory holds when it is not one itself: its sub-directories that
-/// look like collections (as `postman/collections/` does), sorted by name. A Native Git
-/// project root (`postman/collections/` inside it) is looked into.
+/// Native Git's `postman/collections`: every directory in it with requests anywhere under
+/// it is one collection, even one with no definition and only folders.
+pub fn is_collections_dir(dir: &Path) -> bool {
+    let name = |p: Option<&Path>| p.and_then(Path::file_name).map(|n| n.to_string_lossy().into_owned());
+    name(Some(dir)).as_deref() == Some("collections") && name(dir.parent()).as_deref() == Some("postman")
+}
+
+/// The collections a directory holds when it is not one itself, sorted by name: in Native
+/// Git's `postman/collections` (or a project root holding one), every sub-directory with
+/// content; elsewhere, the sub-directories that look like collections.
 pub fn collections_under(dir: &Path) -> Vec<PathBuf> {
     let project = dir.join("postman").join("collections");
     let base = if project.is_dir() && !looks_like_collection(dir) { project } else { dir.to_path_buf() };
-    let mut found: Vec<PathBuf> = sub_dirs(&base).into_iter().filter(|d| looks_like_collection(d)).collect();
+    let native = is_collections_dir(&base) || base == dir.join("postman").join("collections");
+    let mut found: Vec<PathBuf> = sub_dirs(&base)
+        .into_iter()
+        .filter(|d| {
+            let name = d.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+            !name.starts_with('.') && if native { has_content(d) } else { looks_like_collection(d) }
+        })
+        .collect();
     found.sort();
     found
 }
@@ -93,10 +109,15 @@ fn sub_dirs(dir: &Path) -> Vec<PathBuf> {
 /// Reads the whole tree under `root`; unreadable or invalid files are collected in the
 /// report (all of them, so one run of postie lists every file to fix).
 pub fn walk(root: &Path, report: &mut WalkReport) -> DirNode {
+    walk_at(root, String::new(), report)
+}
+
+fn walk_at(root: &Path, rel_path: String, report: &mut WalkReport) -> DirNode {
     let dir_name =
         root.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| root.display().to_string());
     let definition = definition_path(root).and_then(|path| parse(&path, dir_name.clone(), report));
-    let mut node = DirNode { dir: root.to_path_buf(), dir_name, definition, requests: Vec::new(), folders: Vec::new() };
+    let mut node =
+        DirNode { dir: root.to_path_buf(), dir_name, rel_path, definition, requests: Vec::new(), folders: Vec::new() };
     let entries = match std::fs::read_dir(root) {
         Ok(entries) => entries,
         Err(source) => {
@@ -141,7 +162,8 @@ pub fn walk(root: &Path, report: &mut WalkReport) -> DirNode {
         }
         if is_dir {
             if has_content(&path) {
-                node.folders.push(walk(&path, report));
+                let rel = if node.rel_path.is_empty() { name.clone() } else { format!("{}/{name}", node.rel_path) };
+                node.folders.push(walk_at(&path, rel, report));
             }
         } else if let Some(stem) = request_stem(&name)
             && let Some(file) = parse(&path, stem.to_string(), report)
@@ -154,7 +176,7 @@ pub fn walk(root: &Path, report: &mut WalkReport) -> DirNode {
 
 /// A sub-directory with no request anywhere under it and no definition is not a folder
 /// (an `assets/` directory next to the requests, say).
-fn has_content(dir: &Path) -> bool {
+pub fn has_content(dir: &Path) -> bool {
     looks_like_collection(dir)
         || sub_dirs(dir).iter().any(|d| {
             let name = d.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();

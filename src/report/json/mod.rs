@@ -31,6 +31,7 @@ use serde::Serialize;
 use serde_json::Value;
 use serde_json::ser::PrettyFormatter;
 
+pub use self::execution::execution_from_json;
 pub use self::scrub::redact_json;
 use self::tail::{Source, Sources};
 use super::event::Execution;
