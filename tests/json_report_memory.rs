@@ -76,7 +76,7 @@ fn live_heap_does_not_grow_with_executions() {
     let path = dir.path().join("report.json");
     let collection =
         postie::collection::RawDocument::from_value(&serde_json::json!({ "info": { "name": "memory" }, "item": [] }));
-    let mut reporter = JsonReporter::new(&path, &collection, &postie::report::Redactor::new(true), 1024).unwrap();
+    let mut reporter = JsonReporter::new(&path, &collection, &postie::report::Redactor::new(true), 1024, None).unwrap();
     let mut e = execution();
     let mut stream = |reporter: &mut JsonReporter, from: usize, to: usize| {
         for i in from..to {

@@ -20,6 +20,8 @@ pub struct Cli {
 pub enum Command {
     /// Run a collection (the `newman run` replacement).
     Run(Box<RunArgs>),
+    /// Join the JSON reports of `--shard` runs into the reports of one run (cli, junit, json), in plan order.
+    MergeReports(Box<MergeArgs>),
     /// Convert a collection between v2.1 JSON (Newman's format) and a v3 directory (Postman's Native Git format).
     Convert(Box<ConvertArgs>),
     /// Proxy tools.
@@ -209,6 +211,12 @@ pub struct RunArgs {
     #[arg(long)]
     pub verbose: bool,
 
+    /// Run shard i of n of the plan's lanes (cut as --parallel says) on this machine; `auto` reads POSTIE_SHARD, GitLab's CI_NODE_INDEX/CI_NODE_TOTAL or Buildkite's BUILDKITE_PARALLEL_JOB(_COUNT). Join the shards' JSON reports with `postie merge-reports`.
+    #[arg(long, value_name = "i/n|auto", help_heading = "Concurrency")]
+    pub shard: Option<String>,
+    /// Balance shards by the durations in this earlier JSON report (of a full or merged run) instead of by lane count.
+    #[arg(long, value_name = "PATH", requires = "shard", help_heading = "Concurrency")]
+    pub shard_timings: Option<PathBuf>,
     /// Lanes run at once.
     #[arg(long, value_name = "N", default_value_t = 1, value_parser = clap::value_parser!(u64).range(1..=1024), help_heading = "Concurrency")]
     pub jobs: u64,
@@ -256,6 +264,30 @@ pub struct RunArgs {
 
     #[command(flatten)]
     pub proxy: ProxyArgs,
+}
+
+#[derive(Args, Debug)]
+pub struct MergeArgs {
+    /// The shards' JSON reports (`--reporter-json-export` of each `--shard` run).
+    #[arg(required = true, value_name = "REPORT")]
+    pub reports: Vec<PathBuf>,
+    #[command(flatten)]
+    pub output: ReportOutputArgs,
+    /// Merge the shards that are there; the lanes of missing ones are reported as not run.
+    #[arg(long)]
+    pub allow_partial: bool,
+    /// Exit 0 even when requests or assertions failed.
+    #[arg(short = 'x', long)]
+    pub suppress_exit_code: bool,
+    /// No terminal output.
+    #[arg(long)]
+    pub silent: bool,
+    /// ASCII marks instead of Unicode symbols.
+    #[arg(long)]
+    pub disable_unicode: bool,
+    /// Largest response body kept in the JSON report, in bytes (bodies the shards cut stay cut).
+    #[arg(long, value_name = "BYTES", default_value_t = 65536)]
+    pub reporter_json_body_limit: usize,
 }
 
 #[derive(Args, Debug)]

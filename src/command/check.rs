@@ -198,6 +198,7 @@ fn report(
         json_export: args.output.reporter_json_export.clone(),
         json_body_limit: 0,
         started,
+        shard: None,
     };
     let collection = crate::collection::RawDocument::from_value(
         &serde_json::json!({ "info": { "name": SUITE, "schema": "postie proxy check" }, "item": [] }),

@@ -6,13 +6,16 @@ mod convert;
 mod explain;
 mod failure;
 mod inputs;
+mod merge;
 mod options;
 mod run;
+mod shard;
 
 pub use check::check;
 pub use convert::convert;
 pub use explain::explain;
 pub use failure::{Failure, Outcome, process_env};
+pub use merge::merge_reports;
 pub use run::run;
 
 use crate::cli::{Cli, Command, ProxyCommand};
@@ -22,6 +25,7 @@ pub fn execute(cli: Cli) -> Outcome {
     let result = match cli.command {
         Command::Run(args) => run(*args),
         Command::Convert(args) => convert(*args),
+        Command::MergeReports(args) => merge_reports(*args),
         Command::Proxy { command: ProxyCommand::Explain(args) } => explain(*args),
         Command::Proxy { command: ProxyCommand::Check(args) } => check(*args),
     };

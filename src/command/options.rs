@@ -49,6 +49,7 @@ pub fn reporter_settings(args: &RunArgs, started: SystemTime) -> ReporterSetting
         json_export: args.output.reporter_json_export.clone(),
         json_body_limit: args.reporter_json_body_limit,
         started,
+        shard: None,
     }
 }
 
@@ -100,6 +101,7 @@ impl<'a> RunOptionsBuilder<'a> {
             request_certificates: self.request_certificates(plan)?,
             handle_interrupt: true,
             retry: self.retry()?,
+            shard_lanes: None,
             working_dir: self.working_dir,
         })
     }

@@ -9,6 +9,7 @@ use super::convert::several_collections;
 use super::failure::{Failure, Outcome};
 use super::inputs::{config_file, load_scopes, load_vault, proxy_policy_from};
 use super::options::{RunOptionsBuilder, reporter_settings};
+use super::shard::plan_shard;
 use crate::cli::RunArgs;
 use crate::collection::{self, Collection};
 use crate::plan;
@@ -135,8 +136,13 @@ fn run_collection(args: &RunArgs, mut collection: Collection) -> Result<Outcome,
     }
 
     // Every input is checked before a report file is created.
-    let options = RunOptionsBuilder::new(args, config.as_ref()).build(&plan, data)?;
-    let settings = reporter_settings(args, std::time::SystemTime::now());
+    let mut options = RunOptionsBuilder::new(args, config.as_ref()).build(&plan, data)?;
+    let mut settings = reporter_settings(args, std::time::SystemTime::now());
+    let shard = plan_shard(args, &collection, &plan, &options)?;
+    if let Some(shard) = &shard {
+        options.shard_lanes = Some(shard.lanes.clone());
+        settings.shard = Some(shard.block.clone());
+    }
     let reporters = build_reporters(&settings, &collection.raw, &redactor).map_err(|e| match e {
         ReporterSetupError::Unknown { .. } => Failure::input(e),
         _ => Failure::aborted(e),
@@ -148,7 +154,8 @@ fn run_collection(args: &RunArgs, mut collection: Collection) -> Result<Outcome,
     check_export(args.export_globals.as_deref(), "--export-globals")?;
 
     let mut dispatcher = Dispatcher::new(reporters.list, redactor);
-    for w in collection.warnings.iter().chain(&policy.warnings).chain(&vault_warnings) {
+    let shard_notes = shard.iter().flat_map(|s| s.notes.iter());
+    for w in collection.warnings.iter().chain(&policy.warnings).chain(&vault_warnings).chain(shard_notes) {
         dispatcher.handle(Event::Warning(w.clone()));
     }
     let cancel = Cancel::default();
@@ -162,6 +169,18 @@ fn run_collection(args: &RunArgs, mut collection: Collection) -> Result<Outcome,
         redact_json(dispatcher.redactor(), &mut env);
         redact_json(dispatcher.redactor(), &mut globals);
         scopes.set(env, globals);
+        if shard.is_some() {
+            // Which lane changed each variable last (names only: merge-reports takes the
+            // values from this shard's own, masked, final scopes).
+            let writes: Vec<serde_json::Value> = output
+                .writes
+                .iter()
+                .map(
+                    |w| serde_json::json!({"scope": w.scope, "key": w.key, "lane": w.lane, "unset": w.value.is_none()}),
+                )
+                .collect();
+            scopes.set_shard_writes(serde_json::Value::Array(writes));
+        }
     }
     dispatcher.handle(Event::Done(Box::new(output.summary.clone())));
     if let Some(path) = &args.export_environment {

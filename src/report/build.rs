@@ -14,6 +14,7 @@ use super::progress::ProgressReporter;
 use super::redact::Redactor;
 use super::reporter::{ReportError, Reporter};
 use crate::collection::RawDocument;
+use serde_json::Value;
 
 /// The reporters `-r` may name.
 pub const KNOWN_REPORTERS: &[&str] = &["cli", "junit", "json"];
@@ -33,6 +34,8 @@ pub struct ReporterSettings {
     pub json_body_limit: usize,
     /// When the run starts: names timestamped report files.
     pub started: SystemTime,
+    /// A sharded run's `shard` block for the JSON report.
+    pub shard: Option<Value>,
 }
 
 /// Why the reporters could not be set up.
@@ -96,7 +99,7 @@ pub fn build_reporters(
     let mut final_scopes = None;
     if wants("json") {
         let path = report_path(settings.json_export.as_deref(), "json", "json", settings.started)?;
-        let json = JsonReporter::new(&path, collection, redactor, settings.json_body_limit)?;
+        let json = JsonReporter::new(&path, collection, redactor, settings.json_body_limit, settings.shard.as_ref())?;
         final_scopes = Some(json.final_scopes());
         list.push(Box::new(json));
     }
@@ -135,6 +138,7 @@ mod tests {
             json_export: Some(dir.join("r.json")),
             json_body_limit: 1024,
             started: SystemTime::now(),
+            shard: None,
         }
     }
 

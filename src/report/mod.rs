@@ -20,7 +20,9 @@ pub use cli::{CliOptions, CliReporter};
 pub use dispatch::{Dispatcher, Event};
 pub use event::*;
 pub use export::export_path;
-pub use json::{FinalScopes, JsonReporter, execution_from_json, redact_json};
+pub use json::{
+    FinalScopes, JsonReporter, ReadReportError, ReportParts, execution_from_json, read_report, redact_json,
+};
 pub use junit::JunitReporter;
 pub use progress::ProgressReporter;
 pub use redact::Redactor;

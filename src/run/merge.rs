@@ -1,7 +1,20 @@
 //! Folding the scopes lanes leave into one, in plan order, for `--export-environment` when
 //! lanes ran from snapshots (`--jobs` above 1).
 
+use std::collections::BTreeMap;
+
+use serde_json::Value;
+
 use crate::vars::{Scopes, VariableScope};
+
+/// A variable a lane changed: `None` when it unset it. `lane` counts in the whole plan.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LastWrite {
+    pub scope: &'static str,
+    pub key: String,
+    pub lane: usize,
+    pub value: Option<Value>,
+}
 
 /// Applies each lane's changes to the start scopes, in plan order: a later lane's write wins.
 /// Merges lanes' final scopes in plan order as they finish, holding only the lanes that
@@ -11,37 +24,66 @@ pub(super) struct LaneMerge {
     merged: Scopes,
     next: usize,
     waiting: std::collections::BTreeMap<usize, Scopes>,
+    /// (scope, key) → (lane, value) of the last change, in lane order.
+    last: BTreeMap<(&'static str, String), (usize, Option<Value>)>,
 }
 
 impl LaneMerge {
     pub(super) fn new(start: Scopes) -> Self {
-        LaneMerge { merged: start.clone(), start, next: 0, waiting: Default::default() }
+        LaneMerge { merged: start.clone(), start, next: 0, waiting: Default::default(), last: BTreeMap::new() }
     }
 
     pub(super) fn finished(&mut self, lane: usize, scopes: Scopes) {
         self.waiting.insert(lane, scopes);
-        while let Some(lane) = self.waiting.remove(&self.next) {
-            self.apply(&lane);
+        while let Some(scopes) = self.waiting.remove(&self.next) {
+            self.apply(self.next, &scopes);
             self.next += 1;
         }
     }
 
     /// The merged scopes; lanes cut short by a stop are applied in order too.
     pub(super) fn finish(&mut self) -> Scopes {
-        for lane in std::mem::take(&mut self.waiting).into_values() {
-            self.apply(&lane);
+        for (lane, scopes) in std::mem::take(&mut self.waiting) {
+            self.apply(lane, &scopes);
         }
         self.merged.clone()
     }
 
-    fn apply(&mut self, lane: &Scopes) {
-        apply_diff(&mut self.merged.environment, &self.start.environment, &lane.environment);
-        apply_diff(&mut self.merged.globals, &self.start.globals, &lane.globals);
-        apply_diff(&mut self.merged.collection, &self.start.collection, &lane.collection);
+    /// The last change of each variable, with lane numbers mapped to the whole plan
+    /// through `global` (a shard runs some of the plan's lanes).
+    pub(super) fn last_writes(&self, global: &[usize]) -> Vec<LastWrite> {
+        self.last
+            .iter()
+            .map(|((scope, key), (lane, value))| LastWrite {
+                scope,
+                key: key.clone(),
+                lane: global.get(*lane).copied().unwrap_or(*lane),
+                value: value.clone(),
+            })
+            .collect()
+    }
+
+    fn apply(&mut self, lane: usize, scopes: &Scopes) {
+        let last = &mut self.last;
+        let mut note = |scope: &'static str, key: &str, value: Option<&Value>| {
+            last.insert((scope, key.to_string()), (lane, value.cloned()));
+        };
+        apply_diff(&mut self.merged.environment, &self.start.environment, &scopes.environment, &mut |k, v| {
+            note("environment", k, v)
+        });
+        apply_diff(&mut self.merged.globals, &self.start.globals, &scopes.globals, &mut |k, v| note("globals", k, v));
+        apply_diff(&mut self.merged.collection, &self.start.collection, &scopes.collection, &mut |k, v| {
+            note("collection", k, v)
+        });
     }
 }
 
-fn apply_diff(target: &mut VariableScope, before: &VariableScope, after: &VariableScope) {
+fn apply_diff(
+    target: &mut VariableScope,
+    before: &VariableScope,
+    after: &VariableScope,
+    changed: &mut dyn FnMut(&str, Option<&Value>),
+) {
     // Most lanes write nothing: no need to build and compare both maps.
     if before == after {
         return;
@@ -50,11 +92,13 @@ fn apply_diff(target: &mut VariableScope, before: &VariableScope, after: &Variab
     for (k, v) in &a {
         if b.get(k) != Some(v) {
             target.set(k, v.clone());
+            changed(k, Some(v));
         }
     }
     for k in b.keys() {
         if !a.contains_key(k) {
             target.unset(k);
+            changed(k, None);
         }
     }
 }

@@ -19,6 +19,8 @@ mod options;
 mod order;
 mod retry;
 pub mod shard;
+
+pub use merge::LastWrite;
 mod scheduler;
 mod scripting;
 mod window;
@@ -50,6 +52,9 @@ use crate::vars::Scopes;
 /// The caller sends `Event::Done` (after handing final scopes to the reporters that want them).
 pub struct RunOutput {
     pub summary: Summary,
+    /// Each variable the lanes changed, with the (whole-plan) lane that changed it last;
+    /// empty when lanes were chained. merge-reports folds shards' scopes with it.
+    pub writes: Vec<LastWrite>,
     /// Scopes after the run (lanes merged in plan order), for `--export-environment`.
     pub scopes: Scopes,
     pub dispatcher: Dispatcher,
@@ -66,7 +71,7 @@ pub fn run(
     cancel: Cancel,
 ) -> std::io::Result<RunOutput> {
     let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(1).enable_all().build()?;
-    let iterations = options.iterations.unwrap_or(if options.data.is_empty() { 1 } else { options.data.len() });
+    let iterations = options.iteration_count();
     let started = SystemTime::now();
     dispatcher.handle(Event::Start(RunInfo {
         collection_name: collection.name.clone(),
@@ -93,7 +98,19 @@ pub fn run(
             }
         });
     }
-    let lanes = plan.lanes(iterations, options.parallel);
+    let mut lanes = plan.lanes(iterations, options.parallel);
+    // The lane index each lane has in the whole plan (a shard runs some of them).
+    let global: Vec<usize> = match &options.shard_lanes {
+        Some(chosen) => {
+            let all = std::mem::take(&mut lanes);
+            lanes = chosen.iter().filter_map(|&k| all.get(k).cloned()).collect();
+            chosen.clone()
+        }
+        None => (0..lanes.len()).collect(),
+    };
+    // One job and the whole plan: each lane continues from the scopes the previous one left
+    // (Newman). Otherwise every lane starts from the run-start scopes.
+    let chained = options.jobs <= 1 && options.shard_lanes.is_none();
     let jobs = options.jobs.max(1).min(lanes.len().max(1));
     // Bounded, so lanes wait for a slow reporter instead of piling executions up in memory.
     let (tx, rx) = mailbox::mailbox::<LaneMsg>(CHANNEL_CAPACITY);
@@ -159,6 +176,7 @@ pub fn run(
             results: results.clone(),
             snapshot: start_scopes.clone(),
             jobs,
+            chained,
         };
         let limits = limits.clone();
         let cancel = cancel.clone();
@@ -186,17 +204,17 @@ pub fn run(
     }
     window.release();
     let dispatcher = reporter.join().map_err(|_| std::io::Error::other("the reporter thread panicked"))?;
-    let final_scopes = if jobs == 1 {
-        shared.lock().map(|s| s.clone()).unwrap_or(start_scopes)
+    let (final_scopes, writes) = if chained {
+        (shared.lock().map(|s| s.clone()).unwrap_or(start_scopes), Vec::new())
     } else {
-        results.lock().map(|mut r| r.finish()).unwrap_or(start_scopes)
+        results.lock().map(|mut r| (r.finish(), r.last_writes(&global))).unwrap_or((start_scopes, Vec::new()))
     };
     let mut summary = dispatcher.summary().cloned().unwrap_or_else(|| Summary::new(started));
     summary.stats.iterations.total = iterations as u64;
     summary.completed = SystemTime::now();
     summary.error = cancel.reason();
     runtime.shutdown_timeout(Duration::from_millis(100));
-    Ok(RunOutput { summary, scopes: final_scopes, dispatcher })
+    Ok(RunOutput { summary, scopes: final_scopes, writes, dispatcher })
 }
 
 /// Messages that may wait between the lanes and the reporter thread.

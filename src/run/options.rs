@@ -41,6 +41,16 @@ pub struct RunOptions {
     pub handle_interrupt: bool,
     /// `--retry` and its settings.
     pub retry: RetryPolicy,
+    /// `--shard`: the indices (into the plan's lane list) this process runs; lanes then
+    /// always start from the run-start scopes, as they would on separate machines.
+    pub shard_lanes: Option<Vec<usize>>,
+}
+
+impl RunOptions {
+    /// `-n`, else the data file's row count, else 1.
+    pub fn iteration_count(&self) -> usize {
+        self.iterations.unwrap_or(if self.data.is_empty() { 1 } else { self.data.len() })
+    }
 }
 
 impl Default for RunOptions {
@@ -68,6 +78,7 @@ impl Default for RunOptions {
             request_certificates: Default::default(),
             handle_interrupt: false,
             retry: RetryPolicy::default(),
+            shard_lanes: None,
         }
     }
 }

@@ -36,6 +36,8 @@ pub(super) struct Scheduler {
     pub(super) results: Arc<Mutex<LaneMerge>>,
     pub(super) snapshot: Scopes,
     pub(super) jobs: usize,
+    /// Lanes continue from the scopes the previous lane left (one job, whole plan).
+    pub(super) chained: bool,
 }
 
 impl Scheduler {
@@ -67,9 +69,9 @@ impl Scheduler {
     }
 
     async fn run_lane(&self, worker: &Worker, index: usize) {
-        // One job: each lane continues from the scopes the previous one left (Newman).
-        // Several: each lane starts from the snapshot taken at run start.
-        let scopes = if self.jobs == 1 {
+        // Chained: each lane continues from the scopes the previous one left (Newman).
+        // Otherwise each lane starts from the snapshot taken at run start.
+        let scopes = if self.chained {
             self.shared.lock().map(|s| s.clone()).unwrap_or_default()
         } else {
             self.snapshot.clone()
@@ -94,7 +96,7 @@ impl Scheduler {
                 for execution in unfinished(&self.ctx, lane, reported.get(), &message) {
                     emit(Event::Execution(Box::new(execution)));
                 }
-                if self.jobs == 1 {
+                if self.chained {
                     self.shared.lock().map(|s| s.clone()).unwrap_or_default()
                 } else {
                     self.snapshot.clone()
@@ -102,7 +104,7 @@ impl Scheduler {
             }
         };
         let _ = self.tx.send(LaneMsg::Done(index));
-        if self.jobs == 1 {
+        if self.chained {
             if let Ok(mut s) = self.shared.lock() {
                 *s = end;
             }

@@ -52,7 +52,8 @@ impl ShardSpec {
         ];
         for (index_var, total_var, offset, source) in pairs {
             if let (Some(index), Some(total)) = (number(index_var)?, number(total_var)?) {
-                let spec = ShardSpec::parse(&format!("{}/{total}", index + offset)).map_err(|e| format!("{source}: {e}"))?;
+                let spec =
+                    ShardSpec::parse(&format!("{}/{total}", index + offset)).map_err(|e| format!("{source}: {e}"))?;
                 return Ok((spec, source));
             }
         }

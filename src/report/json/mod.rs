@@ -16,6 +16,7 @@
 //! masked while it is copied.
 
 mod execution;
+mod read;
 mod scrub;
 mod tail;
 
@@ -32,6 +33,7 @@ use serde_json::Value;
 use serde_json::ser::PrettyFormatter;
 
 pub use self::execution::execution_from_json;
+pub use self::read::{ReadReportError, ReportParts, read_report};
 pub use self::scrub::redact_json;
 use self::tail::{Source, Sources};
 use super::event::Execution;
@@ -47,11 +49,20 @@ const MAX_WARNINGS: usize = 100;
 /// Where the runner leaves the final environment and globals for the JSON report. A
 /// clone of the reporter's handle: fill it before the dispatcher sends `Done`.
 #[derive(Clone, Default)]
-pub struct FinalScopes(Arc<Mutex<Option<(Value, Value)>>>);
+pub struct FinalScopes(Arc<Mutex<Option<(Value, Value)>>>, Arc<Mutex<Option<Value>>>);
 
 impl FinalScopes {
     pub fn set(&self, environment: Value, globals: Value) {
         *self.lock() = Some((environment, globals));
+    }
+
+    /// A shard's last write of each variable (`shardWrites`), for merge-reports.
+    pub fn set_shard_writes(&self, writes: Value) {
+        *self.1.lock().unwrap_or_else(|poisoned| poisoned.into_inner()) = Some(writes);
+    }
+
+    fn take_shard_writes(&self) -> Option<Value> {
+        self.1.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).take()
     }
 
     fn take(&self) -> Option<(Value, Value)> {
@@ -99,11 +110,14 @@ impl JsonReporter {
     /// so a bad path fails before the run. Bodies are cut at `body_limit` bytes.
     /// The collection is copied node by node with `redactor` applied to each (see
     /// `RawDocument::copy_to`), so a huge collection is never a JSON tree here.
+    /// A sharded run's `shard` block comes first, so merge-reports checks it before reading
+    /// executions.
     pub fn new(
         path: &Path,
         collection: &RawDocument,
         redactor: &Redactor,
         body_limit: usize,
+        shard: Option<&Value>,
     ) -> Result<Self, ReportError> {
         let out = create_report_file("json", path)?;
         let mut r = JsonReporter {
@@ -118,7 +132,13 @@ impl JsonReporter {
             written: 0,
         };
         r.guard(|r| {
-            r.out.write_all(b"{\n  \"collection\": ")?;
+            r.out.write_all(b"{")?;
+            if let Some(block) = shard {
+                r.out.write_all(b"\n  \"shard\": ")?;
+                r.nested(block, 1)?;
+                r.out.write_all(b",")?;
+            }
+            r.out.write_all(b"\n  \"collection\": ")?;
             let mut mask = |value: &mut Value| redact_json(redactor, value);
             collection.copy_to(&mut r.out, &mut mask, 1)?;
             r.out.write_all(b",\n  \"run\": {\n    \"executions\": [")?;
@@ -238,6 +258,7 @@ impl Reporter for JsonReporter {
         let (environment, globals) = self.scopes.take().unwrap_or_else(|| (empty(), empty()));
         let warnings = std::mem::take(&mut self.warnings);
         let sources = std::mem::take(&mut self.sources);
+        let shard_writes = self.scopes.take_shard_writes();
         self.guard(|r| {
             r.close_executions()?;
             for (key, value) in
@@ -257,6 +278,10 @@ impl Reporter for JsonReporter {
             r.nested(&environment, 1)?;
             r.key(1, "globals")?;
             r.nested(&globals, 1)?;
+            if let Some(writes) = &shard_writes {
+                r.key(1, "shardWrites")?;
+                r.nested(writes, 1)?;
+            }
             r.out.write_all(b"\n}\n")?;
             r.out.flush()
         })?;

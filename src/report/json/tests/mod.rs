@@ -23,7 +23,7 @@ fn scopes() -> (Value, Value) {
 }
 
 fn render_to(path: &Path, info: &RunInfo, runs: &[Execution], limit: usize) -> Value {
-    let mut r = JsonReporter::new(path, &collection(), &crate::report::Redactor::new(true), limit).unwrap();
+    let mut r = JsonReporter::new(path, &collection(), &crate::report::Redactor::new(true), limit, None).unwrap();
     let handle = r.final_scopes();
     let (env, globals) = scopes();
     handle.set(env, globals);
@@ -188,7 +188,7 @@ fn a_run_without_requests_is_a_valid_empty_report() {
 
 fn open(dir: &Path) -> (PathBuf, JsonReporter) {
     let path = dir.join("report.json");
-    let r = JsonReporter::new(&path, &collection(), &crate::report::Redactor::new(true), LIMIT).unwrap();
+    let r = JsonReporter::new(&path, &collection(), &crate::report::Redactor::new(true), LIMIT, None).unwrap();
     (path, r)
 }
 
