@@ -349,7 +349,7 @@ fn merge_refuses_what_it_cannot_merge_and_names_the_files() {
         (&["a1.json", "a2.json", "a2.json"], &["shard 2/2 is given twice"]),
         (&["a1.json"], &["shard 2/2 missing", "--allow-partial"]),
         (&["a1.json", "plain.json"], &["plain.json", "not the JSON report of a sharded run"]),
-        (&["a1.json", "cut.json"], &["cut.json", "ends early", "interrupted"]),
+        (&["a1.json", "cut.json"], &["cut.json (shard 2/2) ends early", "interrupted"]),
     ];
     for (files, expected) in cases {
         let r = merge(files, &[]);

@@ -79,8 +79,10 @@ pub fn merge_reports(args: MergeArgs) -> Result<Outcome, Failure> {
         planned: number("planned"),
     }));
     if !missing.is_empty() {
+        let ran: u64 = shards.iter().map(|s| s.block["lanes"].as_array().map_or(0, |l| l.len() as u64)).sum();
+        let not_run = block["lanesTotal"].as_u64().unwrap_or(0).saturating_sub(ran);
         dispatcher.handle(Event::Warning(format!(
-            "--allow-partial: shard {} missing; the lanes it held did not run and are not in these reports",
+            "--allow-partial: shard {} missing; {not_run} lanes it held did not run and are not in these reports",
             missing.join(", ")
         )));
     }

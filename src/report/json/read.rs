@@ -29,8 +29,12 @@ pub struct ReportParts {
 pub enum ReadReportError {
     #[error("cannot read the report {}: {source}", path.display())]
     Io { path: PathBuf, source: std::io::Error },
-    #[error("the report {} ends early (at line {line}): the run that wrote it was stopped before it finished the file", path.display())]
-    Truncated { path: PathBuf, line: usize },
+    #[error(
+        "the report {}{} ends early (at line {line}): the run that wrote it was stopped before it finished the file",
+        path.display(),
+        shard.as_deref().map(|s| format!(" (shard {s})")).unwrap_or_default()
+    )]
+    Truncated { path: PathBuf, line: usize, shard: Option<String> },
     #[error("{} is not a JSON report (line {line}, column {column}: {message})", path.display())]
     NotJson { path: PathBuf, line: usize, column: usize, message: String },
 }
@@ -45,7 +49,12 @@ pub fn read_report(path: &Path, on_execution: &mut dyn FnMut(Value) -> bool) -> 
     match result {
         Ok(()) => Ok(parts),
         Err(e) if e.is_io() => Err(ReadReportError::Io { path: path.to_path_buf(), source: std::io::Error::other(e) }),
-        Err(e) if e.is_eof() => Err(ReadReportError::Truncated { path: path.to_path_buf(), line: e.line() }),
+        Err(e) if e.is_eof() => Err(ReadReportError::Truncated {
+            path: path.to_path_buf(),
+            line: e.line(),
+            // The block comes first: a report cut later still says which shard it was.
+            shard: parts.shard.as_ref().map(|b| format!("{}/{}", b["index"], b["total"])),
+        }),
         Err(e) => Err(ReadReportError::NotJson {
             path: path.to_path_buf(),
             line: e.line(),
