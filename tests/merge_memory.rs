@@ -17,8 +17,11 @@ fn read_json(path: &Path) -> Value {
 fn synthetic_shard(path: &Path, index: usize, total: usize, n: usize) {
     use std::io::Write;
     let mut out = std::io::BufWriter::new(std::fs::File::create(path).unwrap());
-    let block = json!({"index": index, "total": total, "unit": "iteration", "fingerprint": "f", "collection": {"name": "big", "id": "b"},
-        "iterations": n * total, "planned": 1, "lanesTotal": n * total, "lanes": []});
+    // Iteration lanes: lane k is iteration k, and shard i has every total-th one.
+    let lanes: Vec<usize> = (0..n).map(|k| k * total + (index - 1)).collect();
+    let block = json!({"index": index, "total": total, "unit": "iteration", "split": "count", "fingerprint": "f",
+        "collection": {"name": "big", "id": "b"}, "iterations": n * total, "planned": 1, "lanesTotal": n * total,
+        "lanesPerIteration": 1, "laneOfPosition": [0], "lanes": lanes});
     write!(out, "{{\"shard\": {block}, \"collection\": {{\"info\": {{\"name\": \"big\"}}, \"item\": []}}, \"run\": {{\"executions\": [").unwrap();
     for k in 0..n {
         let iteration = k * total + (index - 1);

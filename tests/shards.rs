@@ -386,3 +386,67 @@ fn a_shard_stopped_by_sigint_is_named_as_interrupted() {
     assert_eq!(r.code, 2, "{}", r.all());
     assert!(r.stderr.contains("s1.json") && r.stderr.contains("interrupted"), "{}", r.stderr);
 }
+
+#[test]
+fn folder_lanes_with_root_requests_merge_in_the_run_s_order() {
+    let api = EchoServer::start_blocking();
+    let dir = tempdir();
+    // Root requests share one lane, which comes before the folder's: Login, Cleanup, Users.
+    let req = |name: &str| json!({"name": name, "request": api.url(&format!("/get?r={name}"))});
+    let col = json!({"info": {"name": "order", "schema": "https://schema.getpostman.com/json/collection/v2.1.0/collection.json"},
+        "item": [req("Login"), {"name": "Users", "item": [req("List"), req("Show")]}, req("Cleanup")]});
+    std::fs::write(dir.path().join("c.json"), col.to_string()).unwrap();
+    let names = |file: &str| -> Vec<String> {
+        read_json(&dir.path().join(file))["run"]["executions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["item"]["name"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let mut cmd = postie(dir.path());
+    cmd.args([
+        "run",
+        "c.json",
+        "-n",
+        "2",
+        "--parallel",
+        "folder",
+        "--jobs",
+        "2",
+        "-r",
+        "json",
+        "--reporter-json-export",
+        "full.json",
+    ]);
+    assert_eq!(run(cmd).code, 0);
+    for i in 1..=2 {
+        let mut cmd = postie(dir.path());
+        cmd.args(["run", "c.json", "-n", "2", "--parallel", "folder", "--shard", &format!("{i}/2"), "-r", "json"]);
+        cmd.args(["--reporter-json-export", &format!("s{i}.json")]);
+        assert_eq!(run(cmd).code, 0);
+    }
+    let mut cmd = postie(dir.path());
+    cmd.args(["merge-reports", "s2.json", "s1.json", "-r", "json", "--reporter-json-export", "merged.json"]);
+    assert_eq!(run(cmd).code, 0);
+    assert_eq!(names("full.json"), names("merged.json"));
+    assert_eq!(&names("merged.json")[..4], ["Login", "Cleanup", "List", "Show"]);
+
+    // A shard split by other timings than the rest, and an output over an input, are refused.
+    std::fs::write(dir.path().join("t.json"), json!({"run": {"executions": []}}).to_string()).unwrap();
+    let mut cmd = postie(dir.path());
+    cmd.args(["run", "c.json", "-n", "2", "--parallel", "folder", "--shard", "2/2", "--shard-timings", "t.json"]);
+    cmd.args(["-r", "json", "--reporter-json-export", "timed.json"]);
+    assert_eq!(run(cmd).code, 0);
+    for (files, expected) in [
+        (["s1.json", "timed.json"], "different plans (split"),
+        (["s1.json", "s2.json"], "is one of the reports being merged"),
+    ] {
+        let mut cmd = postie(dir.path());
+        let out = if expected.contains("being merged") { "s2.json" } else { "m.json" };
+        cmd.arg("merge-reports").args(files).args(["-r", "json", "--reporter-json-export", out]);
+        let r = run(cmd);
+        assert_eq!(r.code, 2, "{}", r.all());
+        assert!(r.stderr.contains(expected), "{}", r.stderr);
+    }
+}

@@ -28,16 +28,24 @@ struct Shard {
     path: PathBuf,
     index: usize,
     block: Value,
-    collection: String,
+    /// Kept for the first report only: every shard has the same copy.
+    collection: Option<String>,
     environment: Option<Value>,
     globals: Option<Value>,
     writes: Vec<Value>,
+    warnings: Vec<String>,
+    /// Stopped early by `--bail`: its later lanes did not run.
+    incomplete: bool,
 }
 
+/// More shards than this is not a shard count but a damaged report.
+const MAX_SHARDS: usize = 100_000;
+
 pub fn merge_reports(args: MergeArgs) -> Result<Outcome, Failure> {
+    refuse_overwriting_inputs(&args)?;
     let mut shards = Vec::with_capacity(args.reports.len());
-    for path in &args.reports {
-        shards.push(check_report(path)?);
+    for (i, path) in args.reports.iter().enumerate() {
+        shards.push(check_report(path, i == 0)?);
     }
     let total = same_plan(&shards)?;
     shards.sort_by_key(|s| s.index);
@@ -59,11 +67,14 @@ pub fn merge_reports(args: MergeArgs) -> Result<Outcome, Failure> {
             missing.join(", ")
         )));
     }
-    let Some(first) = shards.first() else { return Err(Failure::input("no shard report to merge")) };
-    let block = first.block.clone();
+    same_lanes(&shards, missing.is_empty())?;
+    let Some(block) = shards.first().map(|s| s.block.clone()) else {
+        return Err(Failure::input("no shard report to merge"));
+    };
+    let collection = shards.iter().find_map(|s| s.collection.as_deref()).unwrap_or("{}");
     let redactor = Redactor::new(true);
-    let reporters = build_reporters(&settings(&args), &RawDocument::Text(first.collection.as_str().into()), &redactor)
-        .map_err(|e| match e {
+    let reporters =
+        build_reporters(&settings(&args), &RawDocument::Text(collection.into()), &redactor).map_err(|e| match e {
             ReporterSetupError::Unknown { .. } => Failure::input(e),
             _ => Failure::aborted(e),
         })?;
@@ -86,7 +97,23 @@ pub fn merge_reports(args: MergeArgs) -> Result<Outcome, Failure> {
             missing.join(", ")
         )));
     }
-    replay(&shards, &mut dispatcher)?;
+    let mut seen: Vec<&String> = Vec::new();
+    // Notes about sharding itself are not the run's.
+    for warning in shards.iter().flat_map(|s| &s.warnings).filter(|w| !w.starts_with("--shard")) {
+        if !seen.contains(&warning) {
+            seen.push(warning);
+            dispatcher.handle(Event::Warning(warning.clone()));
+        }
+    }
+    let incomplete: Vec<String> =
+        shards.iter().filter(|s| s.incomplete).map(|s| format!("{}/{total}", s.index)).collect();
+    if !incomplete.is_empty() {
+        dispatcher.handle(Event::Warning(format!(
+            "shard {} stopped early (--bail): its lanes after the failure did not run",
+            incomplete.join(", ")
+        )));
+    }
+    replay(&shards, &block, &mut dispatcher)?;
     if let Some(scopes) = final_scopes {
         let (environment, globals) = merged_scopes(&shards);
         scopes.set(environment, globals);
@@ -99,12 +126,12 @@ pub fn merge_reports(args: MergeArgs) -> Result<Outcome, Failure> {
     if let Some(first) = dispatcher.take_errors().first() {
         return Err(Failure::aborted(first));
     }
-    let failed = summary.failed() || !missing.is_empty();
+    let failed = summary.failed() || !missing.is_empty() || !incomplete.is_empty();
     if failed && !args.suppress_exit_code { Ok(Outcome::Failed) } else { Ok(Outcome::Passed) }
 }
 
 /// A shard's report read once end to end: complete, a shard report, not interrupted.
-fn check_report(path: &Path) -> Result<Shard, Failure> {
+fn check_report(path: &Path, keep_collection: bool) -> Result<Shard, Failure> {
     let parts = read_report(path, &mut |_| true).map_err(|e| match e {
         ReadReportError::Io { .. } => Failure::input(e),
         ReadReportError::Truncated { .. } => {
@@ -127,6 +154,13 @@ fn check_report(path: &Path) -> Result<Shard, Failure> {
         )));
     }
     let index = block["index"].as_u64().unwrap_or(0) as usize;
+    let total = block["total"].as_u64().unwrap_or(0) as usize;
+    if index == 0 || index > total || total > MAX_SHARDS {
+        return Err(Failure::input(format!(
+            "{}: the `shard` block says shard {index}/{total}, which is not a shard",
+            path.display()
+        )));
+    }
     if let Some(error) = parts.error {
         return Err(Failure::input(format!(
             "{}: shard {index}/{} was interrupted ({}); run that shard again",
@@ -138,10 +172,12 @@ fn check_report(path: &Path) -> Result<Shard, Failure> {
     Ok(Shard {
         path: path.to_path_buf(),
         index,
-        collection: parts.collection.unwrap_or_else(|| "{}".into()),
+        collection: parts.collection.filter(|_| keep_collection),
         environment: parts.environment,
         globals: parts.globals,
         writes: parts.shard_writes.and_then(|w| w.as_array().cloned()).unwrap_or_default(),
+        warnings: parts.warnings,
+        incomplete: parts.shard_incomplete,
         block,
     })
 }
@@ -150,7 +186,7 @@ fn check_report(path: &Path) -> Result<Shard, Failure> {
 fn same_plan(shards: &[Shard]) -> Result<usize, Failure> {
     let Some(first) = shards.first() else { return Err(Failure::input("no shard report to merge")) };
     for other in &shards[1..] {
-        for key in ["fingerprint", "total", "unit"] {
+        for key in ["fingerprint", "total", "unit", "split", "lanesTotal"] {
             if other.block[key] != first.block[key] {
                 return Err(Failure::input(format!(
                     "{} and {} come from different plans ({key} {} and {}): every shard must run the same collection, environment, globals, data and flags",
@@ -165,9 +201,69 @@ fn same_plan(shards: &[Shard]) -> Result<usize, Failure> {
     Ok(first.block["total"].as_u64().unwrap_or(1) as usize)
 }
 
-/// One reader thread per shard, each handing over its executions in its file's order (plan
-/// order within the shard); the smallest (iteration, position) goes next.
-fn replay(shards: &[Shard], dispatcher: &mut Dispatcher) -> Result<(), Failure> {
+/// Shards split the same lanes: none ran a lane twice (a machine that split differently,
+/// say without the others' `--shard-timings`), and together they ran all of them.
+fn same_lanes(shards: &[Shard], complete: bool) -> Result<(), Failure> {
+    let Some(first) = shards.first() else { return Ok(()) };
+    let total = first.block["lanesTotal"].as_u64().unwrap_or(0) as usize;
+    let mut owner: Vec<Option<usize>> = vec![None; total];
+    for (i, shard) in shards.iter().enumerate() {
+        for lane in shard.block["lanes"].as_array().into_iter().flatten().filter_map(Value::as_u64) {
+            let Some(slot) = owner.get_mut(lane as usize) else {
+                return Err(Failure::input(format!(
+                    "{}: lane {lane} is outside the plan's {total} lanes; the report is damaged",
+                    shard.path.display()
+                )));
+            };
+            if let Some(j) = slot.replace(i) {
+                return Err(Failure::input(format!(
+                    "{} and {} both ran lane {lane}: the shards were split differently (give every shard the same --shard-timings, or none)",
+                    shards[j].path.display(),
+                    shard.path.display()
+                )));
+            }
+        }
+    }
+    if complete && let Some(lane) = owner.iter().position(Option::is_none) {
+        return Err(Failure::input(format!(
+            "no shard ran lane {lane} of {total}: the shards were split differently (give every shard the same --shard-timings, or none)"
+        )));
+    }
+    Ok(())
+}
+
+/// A lane's place in the whole plan, from an execution's cursor (see the `shard` block).
+fn lane_key(block: &Value, e: &Execution) -> usize {
+    let (iteration, position) = (e.cursor.iteration, e.cursor.position);
+    match block["unit"].as_str() {
+        Some("request") => iteration * block["planned"].as_u64().unwrap_or(0) as usize + position,
+        Some("folder") => {
+            let per = block["lanesPerIteration"].as_u64().unwrap_or(1) as usize;
+            let within = block["laneOfPosition"][position].as_u64().unwrap_or(0) as usize;
+            iteration * per + within
+        }
+        _ => iteration,
+    }
+}
+
+/// Merge-reports and `run` refuse to write over one of the reports being merged.
+fn refuse_overwriting_inputs(args: &MergeArgs) -> Result<(), Failure> {
+    let inputs: Vec<PathBuf> = args.reports.iter().filter_map(|p| p.canonicalize().ok()).collect();
+    for output in [&args.output.reporter_json_export, &args.output.reporter_junit_export].into_iter().flatten() {
+        if output.canonicalize().is_ok_and(|o| inputs.contains(&o)) {
+            return Err(Failure::input(format!(
+                "{} is one of the reports being merged; write the merged report elsewhere",
+                output.display()
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// One reader thread per shard, each handing over its executions in its file's order (lane
+/// order within the shard); the next is the one of the earliest lane of the whole plan, so
+/// a lane's own order (setNextRequest loops included) is kept.
+fn replay(shards: &[Shard], block: &Value, dispatcher: &mut Dispatcher) -> Result<(), Failure> {
     std::thread::scope(|scope| {
         let mut streams: Vec<Receiver<Execution>> = Vec::with_capacity(shards.len());
         let mut readers = Vec::new();
@@ -177,33 +273,37 @@ fn replay(shards: &[Shard], dispatcher: &mut Dispatcher) -> Result<(), Failure> 
             readers.push(scope.spawn(move || read_report(&path, &mut |v| tx.send(execution_from_json(&v)).is_ok())));
             streams.push(rx);
         }
-        let mut heads: BinaryHeap<Reverse<(usize, usize, usize)>> = BinaryHeap::new();
+        // Only one execution per stream is in the heap: the lane, then the stream, decide.
+        let mut heads: BinaryHeap<Reverse<(usize, usize)>> = BinaryHeap::new();
         let mut pending: Vec<Option<Execution>> = Vec::with_capacity(streams.len());
         for (i, rx) in streams.iter().enumerate() {
             let next = rx.recv().ok();
             if let Some(e) = &next {
-                heads.push(Reverse((e.cursor.iteration, e.cursor.position, i)));
+                heads.push(Reverse((lane_key(block, e), i)));
             }
             pending.push(next);
         }
-        while let Some(Reverse((_, _, i))) = heads.pop() {
+        while let Some(Reverse((_, i))) = heads.pop() {
             if let Some(execution) = pending[i].take() {
                 dispatcher.handle(Event::Execution(Box::new(execution)));
             }
             pending[i] = streams[i].recv().ok();
             if let Some(e) = &pending[i] {
-                heads.push(Reverse((e.cursor.iteration, e.cursor.position, i)));
+                heads.push(Reverse((lane_key(block, e), i)));
             }
         }
         drop(streams);
+        // Every reader is joined before an error is returned.
+        let mut first_error = None;
         for reader in readers {
-            match reader.join() {
-                Ok(Ok(_)) => {}
-                Ok(Err(e)) => return Err(Failure::input(e)),
-                Err(_) => return Err(Failure::aborted("a report reader stopped unexpectedly")),
-            }
+            let outcome = match reader.join() {
+                Ok(Ok(_)) => None,
+                Ok(Err(e)) => Some(Failure::input(e)),
+                Err(_) => Some(Failure::aborted("a report reader stopped unexpectedly")),
+            };
+            first_error = first_error.or(outcome);
         }
-        Ok(())
+        first_error.map_or(Ok(()), Err)
     })
 }
 

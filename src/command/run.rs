@@ -159,6 +159,7 @@ fn run_collection(args: &RunArgs, mut collection: Collection) -> Result<Outcome,
         dispatcher.handle(Event::Warning(w.clone()));
     }
     let cancel = Cancel::default();
+    let stopped = cancel.clone();
     let output =
         crate::run::run(&collection, Arc::new(plan), scopes, Arc::new(policy.policy), options, dispatcher, cancel)
             .map_err(|e| Failure::aborted(format!("cannot start the run: {e}")))?;
@@ -179,7 +180,7 @@ fn run_collection(args: &RunArgs, mut collection: Collection) -> Result<Outcome,
                     |w| serde_json::json!({"scope": w.scope, "key": w.key, "lane": w.lane, "unset": w.value.is_none()}),
                 )
                 .collect();
-            scopes.set_shard_writes(serde_json::Value::Array(writes));
+            scopes.set_shard_writes(serde_json::Value::Array(writes), !stopped.stopping());
         }
     }
     dispatcher.handle(Event::Done(Box::new(output.summary.clone())));

@@ -2,7 +2,7 @@
 //! runs (by count, or balanced by an earlier report's durations), the plan fingerprint
 //! merge-reports compares, and the `shard` block the JSON report starts with.
 
-use std::collections::HashMap;
+use std::collections::BTreeMap;
 use std::path::Path;
 
 use serde_json::{Value, json};
@@ -31,6 +31,7 @@ pub fn plan_shard(
     options: &RunOptions,
 ) -> Result<Option<ShardRun>, Failure> {
     let Some(text) = args.shard.as_deref() else { return Ok(None) };
+    // Every note starts with "--shard": merge-reports leaves them out of the merged run.
     let mut notes = Vec::new();
     let spec = if text.trim() == "auto" {
         let (spec, source) = ShardSpec::from_ci(&process_env).map_err(Failure::input)?;
@@ -41,14 +42,18 @@ pub fn plan_shard(
     };
     let iterations = options.iteration_count();
     let lanes = plan.lanes(iterations, options.parallel);
-    let weights = match &args.shard_timings {
-        Some(path) => Some(lane_weights(path, &lanes)?),
-        None => None,
+    let (weights, split_by) = match &args.shard_timings {
+        Some(path) => {
+            let bytes = std::fs::read(path)
+                .map_err(|e| Failure::input(format!("--shard-timings: cannot read {}: {e}", path.display())))?;
+            (Some(lane_weights(path, &lanes)?), format!("timings:{}", short_hash(&bytes)))
+        }
+        None => (None, "count".to_string()),
     };
     let mine = split(lanes.len(), spec.total, weights.as_deref()).swap_remove(spec.index - 1);
     if lanes.len() > 1 && writes_variables(plan) {
         notes.push(
-            "this collection's scripts set variables; with --shard every lane starts from the scopes at run start, so a lane never sees what a lane in another shard (or an earlier lane of this one) wrote; cookies, too, are only shared within one machine"
+            "--shard: this collection's scripts set variables; every lane starts from the scopes at run start, so a lane never sees what a lane in another shard (or an earlier lane of this one) wrote; cookies, too, are only shared within one machine"
                 .into(),
         );
     }
@@ -57,16 +62,30 @@ pub fn plan_shard(
         LaneUnit::Folder => "folder",
         LaneUnit::Request => "request",
     };
+    // A lane's place in the whole plan, from an execution's (iteration, position): what
+    // merge-reports orders by. Folder lanes need the plan's grouping of positions.
+    let per_iteration = plan.lanes(1, options.parallel);
+    let mut lane_of_position = vec![0usize; plan.requests.len()];
+    for (k, lane) in per_iteration.iter().enumerate() {
+        for &p in &lane.positions {
+            if let Some(slot) = lane_of_position.get_mut(p) {
+                *slot = k;
+            }
+        }
+    }
     let block = json!({
         "index": spec.index,
         "total": spec.total,
         "unit": unit,
+        "split": split_by,
         "fingerprint": fingerprint(args, collection)?,
         "collection": {"name": collection.name, "id": collection.id},
         "iterations": iterations,
         "planned": plan.requests.len(),
         "lanesTotal": lanes.len(),
-        "lanes": mine.iter().filter_map(|&k| lanes.get(k)).map(|l| json!({"iteration": l.iteration, "positions": l.positions})).collect::<Vec<_>>(),
+        "lanesPerIteration": per_iteration.len(),
+        "laneOfPosition": lane_of_position,
+        "lanes": mine,
     });
     Ok(Some(ShardRun { lanes: mine, block, notes }))
 }
@@ -95,19 +114,32 @@ fn fingerprint(args: &RunArgs, collection: &Collection) -> Result<String, Failur
             add(label, &read(path)?);
         }
     }
+    // `--env-var` and `--global-var` by name: CI jobs pass their own short-lived tokens
+    // there, which must not make the shards look like different plans (nor be hashed).
+    let names =
+        |list: &[String]| list.iter().map(|a| a.split('=').next().unwrap_or_default().to_string()).collect::<Vec<_>>();
     let flags = json!({
         "n": args.iteration_count, "folder": args.folder, "parallel": format!("{:?}", args.parallel),
-        "env-var": args.env_var, "global-var": args.global_var,
+        "env-var": names(&args.env_var), "global-var": names(&args.global_var),
     });
     add("flags", flags.to_string().as_bytes());
-    Ok(hash.finalize().iter().take(16).map(|b| format!("{b:02x}")).collect())
+    Ok(hex(&hash.finalize()))
+}
+
+fn short_hash(bytes: &[u8]) -> String {
+    hex(&Sha256::digest(bytes))
+}
+
+fn hex(digest: &[u8]) -> String {
+    digest.iter().take(16).map(|b| format!("{b:02x}")).collect()
 }
 
 /// Each lane's expected duration from an earlier run's report: the response times of its
 /// executions, plus a millisecond each for what is not timed (scripts); requests the
 /// report does not have count as the average.
 fn lane_weights(path: &Path, lanes: &[Lane]) -> Result<Vec<f64>, Failure> {
-    let mut times: HashMap<(usize, usize), f64> = HashMap::new();
+    // Ordered, so every machine sums the same numbers in the same order.
+    let mut times: BTreeMap<(usize, usize), f64> = BTreeMap::new();
     read_report(path, &mut |e| {
         let at = |k: &str| e["cursor"][k].as_u64().unwrap_or(0) as usize;
         let ms = e["response"]["responseTime"].as_f64().unwrap_or(0.0) + 1.0;

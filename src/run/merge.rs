@@ -91,7 +91,9 @@ fn apply_diff(
     let (b, a) = (before.to_object(), after.to_object());
     for (k, v) in &a {
         if b.get(k) != Some(v) {
-            target.set(k, v.clone());
+            // Keep the type the lane gave it (`secret` must stay masked in the export).
+            let var_type = after.get_variable(k).and_then(|var| var.var_type.clone());
+            target.set_typed(k, v.clone(), var_type);
             changed(k, Some(v));
         }
     }

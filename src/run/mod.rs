@@ -108,10 +108,10 @@ pub fn run(
         }
         None => (0..lanes.len()).collect(),
     };
-    // One job and the whole plan: each lane continues from the scopes the previous one left
-    // (Newman). Otherwise every lane starts from the run-start scopes.
-    let chained = options.jobs <= 1 && options.shard_lanes.is_none();
     let jobs = options.jobs.max(1).min(lanes.len().max(1));
+    // One job at a time and the whole plan: each lane continues from the scopes the previous
+    // one left (Newman). Otherwise every lane starts from the run-start scopes.
+    let chained = jobs == 1 && options.shard_lanes.is_none();
     // Bounded, so lanes wait for a slow reporter instead of piling executions up in memory.
     let (tx, rx) = mailbox::mailbox::<LaneMsg>(CHANNEL_CAPACITY);
     let window = Arc::new(Window::default());

@@ -49,19 +49,20 @@ const MAX_WARNINGS: usize = 100;
 /// Where the runner leaves the final environment and globals for the JSON report. A
 /// clone of the reporter's handle: fill it before the dispatcher sends `Done`.
 #[derive(Clone, Default)]
-pub struct FinalScopes(Arc<Mutex<Option<(Value, Value)>>>, Arc<Mutex<Option<Value>>>);
+pub struct FinalScopes(Arc<Mutex<Option<(Value, Value)>>>, Arc<Mutex<Option<(Value, bool)>>>);
 
 impl FinalScopes {
     pub fn set(&self, environment: Value, globals: Value) {
         *self.lock() = Some((environment, globals));
     }
 
-    /// A shard's last write of each variable (`shardWrites`), for merge-reports.
-    pub fn set_shard_writes(&self, writes: Value) {
-        *self.1.lock().unwrap_or_else(|poisoned| poisoned.into_inner()) = Some(writes);
+    /// A shard's last write of each variable (`shardWrites`) and whether it ran all its
+    /// lanes (`shardComplete`; false after `--bail`), for merge-reports.
+    pub fn set_shard_writes(&self, writes: Value, complete: bool) {
+        *self.1.lock().unwrap_or_else(|poisoned| poisoned.into_inner()) = Some((writes, complete));
     }
 
-    fn take_shard_writes(&self) -> Option<Value> {
+    fn take_shard_writes(&self) -> Option<(Value, bool)> {
         self.1.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).take()
     }
 
@@ -278,9 +279,11 @@ impl Reporter for JsonReporter {
             r.nested(&environment, 1)?;
             r.key(1, "globals")?;
             r.nested(&globals, 1)?;
-            if let Some(writes) = &shard_writes {
+            if let Some((writes, complete)) = &shard_writes {
                 r.key(1, "shardWrites")?;
                 r.nested(writes, 1)?;
+                r.key(1, "shardComplete")?;
+                r.nested(complete, 1)?;
             }
             r.out.write_all(b"\n}\n")?;
             r.out.flush()

@@ -17,6 +17,10 @@ pub struct ReportParts {
     pub collection: Option<String>,
     /// `run.error`: set when the run was interrupted or timed out.
     pub error: Option<Value>,
+    /// `run.warnings`: the run-level notices.
+    pub warnings: Vec<String>,
+    /// `shardComplete: false`: the shard stopped early (`--bail`).
+    pub shard_incomplete: bool,
     pub environment: Option<Value>,
     pub globals: Option<Value>,
     pub shard_writes: Option<Value>,
@@ -98,6 +102,7 @@ impl<'de> Visitor<'de> for TopSeed<'_> {
                 "environment" => self.parts.environment = Some(map.next_value()?),
                 "globals" => self.parts.globals = Some(map.next_value()?),
                 "shardWrites" => self.parts.shard_writes = Some(map.next_value()?),
+                "shardComplete" => self.parts.shard_incomplete = map.next_value::<Value>()? == Value::Bool(false),
                 _ => {
                     map.next_value::<IgnoredAny>()?;
                 }
@@ -134,6 +139,11 @@ impl<'de> Visitor<'de> for RunSeed<'_> {
                     on_execution: &mut *self.on_execution,
                 })?,
                 "error" => self.parts.error = Some(map.next_value::<Value>()?).filter(|e| !e.is_null()),
+                "warnings" => {
+                    let list: Value = map.next_value()?;
+                    self.parts.warnings =
+                        list.as_array().into_iter().flatten().filter_map(Value::as_str).map(str::to_string).collect();
+                }
                 _ => {
                     map.next_value::<IgnoredAny>()?;
                 }
