@@ -181,3 +181,36 @@ fn lanes_keep_their_variables_apart_and_exports_merge_in_plan_order() {
     assert_eq!(get("mine"), Some(json!("user-11")), "the last lane in plan order wins");
     assert_eq!(get("last"), Some(json!(11)));
 }
+
+/// Recorded from Newman 6.2.2 on the same requests: a variable set to `undefined` is kept
+/// (`has` true) and sends `null` in the next URL; a file's `"value": null` sends `null`;
+/// a variable written with no `value` sends nothing; inside the script, `replaceIn` writes
+/// undefined as nothing and null as `null`.
+#[test]
+fn undefined_and_null_variables_substitute_as_newman_does() {
+    let api = EchoServer::start_blocking();
+    let dir = tempdir();
+    let base = api.url("").trim_end_matches('/').to_string();
+    let col = json!({"info": {"name": "u", "schema": "https://schema.getpostman.com/json/collection/v2.1.0/collection.json"},
+    "variable": [{"key": "nv"}, {"key": "cn", "value": null}],
+    "item": [
+        {"name": "set", "request": format!("{base}/get?step=set"), "event": [{"listen": "test", "script": {"exec": [
+            "pm.environment.set('id', undefined); pm.globals.set('g', undefined); pm.collectionVariables.set('c', undefined);",
+            "pm.test('kept', () => pm.expect([pm.environment.has('id'), pm.globals.has('g'), pm.collectionVariables.has('c')]).to.eql([true, true, true]));",
+            "pm.test('replaceIn', () => pm.expect(pm.variables.replaceIn('{{id}}|{{g}}|{{c}}|{{fromfile}}|{{cn}}|{{nv}}|{{nope}}')).to.equal('|||null|null||{{nope}}'));"
+        ]}}]},
+        {"name": "use", "request": format!("{base}/get?id={{{{id}}}}&g={{{{g}}}}&c={{{{c}}}}&f={{{{fromfile}}}}&nv={{{{nv}}}}&cn={{{{cn}}}}")}
+    ]});
+    std::fs::write(dir.path().join("c.json"), col.to_string()).unwrap();
+    std::fs::write(
+        dir.path().join("e.json"),
+        r#"{"name":"e","values":[{"key":"fromfile","value":null,"enabled":true}]}"#,
+    )
+    .unwrap();
+    let mut cmd = postie(dir.path());
+    cmd.args(["run", "c.json", "-e", "e.json"]);
+    let r = run(cmd);
+    assert_eq!(r.code, 0, "{}", r.all());
+    let sent = api.requests();
+    assert_eq!(sent[1].query, "id=null&g=null&c=null&f=null&nv=&cn=null");
+}

@@ -39,7 +39,8 @@ impl VariableScope {
                     && !matches!(o.get("enabled"), Some(Value::Bool(false)));
                 Some(Variable {
                     key: key.to_string(),
-                    value: o.get("value").cloned().unwrap_or(Value::Null),
+                    // No `value` at all substitutes as nothing in Newman (null reads "null").
+                    value: o.get("value").cloned().unwrap_or_else(|| Value::String(String::new())),
                     var_type: o.get("type").and_then(Value::as_str).map(str::to_string),
                     enabled,
                 })
@@ -218,7 +219,9 @@ fn parse_items(items: &[Value], prefix: &str, file: &Path, what: &str) -> Result
         if key.is_empty() {
             continue;
         }
-        out.push(Variable { key, value: o.get("value").cloned().unwrap_or(Value::Null), var_type, enabled });
+        // No `value` at all substitutes as nothing in Newman (null reads "null").
+        let value = o.get("value").cloned().unwrap_or_else(|| Value::String(String::new()));
+        out.push(Variable { key, value, var_type, enabled });
     }
     Ok(out)
 }

@@ -29,16 +29,19 @@ impl Scopes {
         [&self.local, &self.data, &self.environment, &self.collection, &self.globals]
     }
 
-    /// The value `{{name}}` would take, from the first layer that has an enabled, non-null
-    /// `name`. Only strings, numbers and booleans substitute: an object or array value
-    /// still decides (it shadows lower layers) but leaves the token unresolved.
+    /// The value `{{name}}` would take, from the first layer that has an enabled `name`
+    /// (null reads "null"). Only strings, numbers and booleans substitute: an object or
+    /// array value still decides (it shadows lower layers) but leaves the token unresolved.
     pub fn resolve(&self, name: &str) -> Option<String> {
         if let Some(secret) = name.strip_prefix(VAULT_PREFIX) {
             return self.vault.get(secret).map(str::to_string);
         }
         for layer in self.layers() {
             match layer.get(name) {
-                None | Some(Value::Null) => continue,
+                None => continue,
+                // A variable set to null (a script's `set(k, undefined)`, a file's
+                // `"value": null`) substitutes as "null", as in Newman.
+                Some(Value::Null) => return Some("null".to_string()),
                 Some(value) => return value_text(value),
             }
         }

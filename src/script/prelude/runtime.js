@@ -512,9 +512,11 @@ function finish() {
   var slots = state.slots, scopes = [null, null, null, null, null];
   for (var i = 0; slots && i < 5; i++) {
     if (!slots[i].dirty) continue;
-    var text;
+    var text, values = slots[i].values;
     try {
-      text = JSON.stringify(slots[i].values);
+      // A variable set to undefined stays a variable, with null (as Newman's sandbox hands
+      // it back): JSON.stringify would drop the key.
+      text = JSON.stringify(values, function (k, v) { return v === undefined && this === values ? null : v; });
     } catch (e) {
       return finishText();
     }

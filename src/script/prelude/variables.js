@@ -28,6 +28,14 @@ function substitute(template, lookup) {
   return text;
 }
 
+// What a variable that exists substitutes as: Postman writes undefined as nothing and null
+// as "null" (a name that does not exist stays as written).
+function existing(value) {
+  if (value === undefined) return '';
+  if (value === null) return 'null';
+  return value;
+}
+
 function dynamicValue(name) {
   if (name.charAt(0) !== '$') return undefined;
   var value = native.dynamicVariable(name);
@@ -76,7 +84,7 @@ class VariableScope {
   replaceIn(template) {
     var values = this._slot.map;
     return substitute(template, function (name) {
-      return own(values, name) ? values[name] : dynamicValue(name);
+      return own(values, name) ? existing(values[name]) : dynamicValue(name);
     });
   }
 }
@@ -108,7 +116,7 @@ class VariablesView {
     var self = this;
     return substitute(template, function (name) {
       var hit = self._find(name);
-      return hit.found ? hit.value : dynamicValue(name);
+      return hit.found ? existing(hit.value) : dynamicValue(name);
     });
   }
 }

@@ -69,8 +69,9 @@ fn disabled_null_and_object_values() {
     let cases = [
         // Newman lets a disabled env var shadow globals (#2986); postie skips it.
         ("g", Some("from-globals")),
-        // Null means "no value" and does not shadow.
-        ("n", Some("from-collection")),
+        // Null is a value: it shadows and reads "null" (Newman 6.2.2: a script's
+        // `set(k, undefined)` or a file's `"value": null` sends `null` in the next URL).
+        ("n", Some("null")),
         // An object shadows lower layers but does not substitute.
         ("o", None),
     ];
