@@ -214,3 +214,32 @@ fn undefined_and_null_variables_substitute_as_newman_does() {
     let sent = api.requests();
     assert_eq!(sent[1].query, "id=null&g=null&c=null&f=null&nv=&cn=null");
 }
+
+/// A request that fails (refused, or an unresolved `{{baseUrl}}`) still runs its test
+/// scripts with an empty `pm.response`, and every assertion gets Newman's verdict and words
+/// (recorded from Newman 6.2.2 in `fixtures/request-errors.newman-expected.json`).
+#[test]
+fn test_scripts_after_a_request_error_give_newman_s_verdicts() {
+    let dir = tempdir();
+    let mut cmd = postie(dir.path());
+    cmd.arg("run").arg(fixture("request-errors.postman_collection.json"));
+    cmd.args(["-r", "json", "--reporter-json-export", "r.json"]);
+    let r = run(cmd);
+    assert_eq!(r.code, 1, "{}", r.all());
+    let report: Value = serde_json::from_str(&std::fs::read_to_string(dir.path().join("r.json")).unwrap()).unwrap();
+    let ours: Vec<Value> = report["run"]["executions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|e| {
+            e["assertions"].as_array().into_iter().flatten().map(move |a| {
+                json!({"request": e["item"]["name"], "assertion": a["assertion"], "error": a["error"]["message"]})
+            })
+        })
+        .collect();
+    let expected: Value =
+        serde_json::from_str(&std::fs::read_to_string(fixture("request-errors.newman-expected.json")).unwrap())
+            .unwrap();
+    assert_eq!(Value::Array(ours), expected["assertions"]);
+    assert_eq!(report["run"]["stats"]["testScripts"]["total"], 2, "{}", report["run"]["stats"]);
+}

@@ -245,6 +245,18 @@ impl Worker {
             Ok(p) => p,
             Err(e) => {
                 execution.error = Some(prepare_error(&e));
+                // Newman runs the test scripts of a request that could not be sent, with an
+                // empty response; their verdicts are part of the run.
+                let call = ScriptCall {
+                    phase: ScriptPhase::Test,
+                    request: template_request(planned_now),
+                    response: None,
+                    route: None,
+                };
+                if let Some(outcome) = self.run_scripts(call, planned, scopes, cache, &mut execution) {
+                    note_flow(&outcome.next_request, &mut flow);
+                }
+                execution.secrets.extend(scopes.secret_values());
                 return (execution, flow);
             }
         };
@@ -273,17 +285,16 @@ impl Worker {
             Err(e) => execution.error = Some(request_error(e)),
         }
 
-        // Test scripts run after a response, as in Newman; a request error leaves nothing to test.
-        if let Some(response) = execution.response.as_ref().map(script_response) {
-            let call = ScriptCall {
-                phase: ScriptPhase::Test,
-                request: script_request(&prepared),
-                response: Some(response),
-                route: Some(script_route),
-            };
-            if let Some(outcome) = self.run_scripts(call, planned, scopes, cache, &mut execution) {
-                note_flow(&outcome.next_request, &mut flow);
-            }
+        // Test scripts run after a response, and after a request error too (with an empty
+        // `pm.response`), as in Newman.
+        let call = ScriptCall {
+            phase: ScriptPhase::Test,
+            request: script_request(&prepared),
+            response: execution.response.as_ref().map(script_response),
+            route: Some(script_route),
+        };
+        if let Some(outcome) = self.run_scripts(call, planned, scopes, cache, &mut execution) {
+            note_flow(&outcome.next_request, &mut flow);
         }
         execution.secrets.extend(scopes.secret_values());
         (execution, flow)

@@ -43,8 +43,17 @@ addProperty('error', function () {
     'expected response code to not be 4XX or 5XX', null, this._obj.code);
 });
 
+// chai-postman checks the response has a `code` first; the empty response of a request
+// that failed has none, and Newman reports it in chai's object display.
+function requireCode(assertion) {
+  if (assertion._obj.code === undefined) {
+    throw new AssertionError("expected PostmanResponse{ \u2026(5) } to have property 'code'");
+  }
+}
+
 function assertStatusCode(code) {
   requireResponse(this);
+  requireCode(this);
   this.assert(this._obj.code === Number(code), 'expected response to have status code #{exp} but got #{act}',
     'expected response to not have status code #{act}', Number(code), this._obj.code);
 }
@@ -60,6 +69,7 @@ addMethod('statusReason', function (reason) {
 });
 addMethod('status', function (codeOrReason) {
   requireResponse(this);
+  requireCode(this);
   if (typeof codeOrReason === 'number' || codeOrReason instanceof Number) assertStatusCode.call(this, codeOrReason);
   else assertStatusReason.call(this, codeOrReason);
 });
@@ -112,7 +122,8 @@ function jsonParseError(response) {
     response.json();
     return undefined;
   } catch (e) {
-    return e.name + ': ' + e.message;
+    // Newman's JSON parser errors (JSONError) print as their message alone.
+    return e.name === 'JSONError' ? e.message : e.name + ': ' + e.message;
   }
 }
 
@@ -150,7 +161,7 @@ addMethod('body', function (content) {
 addMethod('jsonBody', function (path, value) {
   requireResponse(this);
   var body, parseError;
-  try { body = this._obj.json(); } catch (e) { parseError = e.name + ': ' + e.message; }
+  try { body = this._obj.json(); } catch (e) { parseError = e.name === 'JSONError' ? e.message : e.name + ': ' + e.message; }
   if (arguments.length === 0) {
     this.assert(!parseError, 'expected response body to be a valid json but got error ' + parseError,
       'expected response body not to be a valid json');

@@ -251,8 +251,10 @@ function currentRequest() {
 function currentResponse() {
   if (run.response === undefined) {
     var r = run.responseData;
+    // A test script after a request error sees an empty response (no code, status or body),
+    // as in Newman; a pre-request script sees none.
     run.response = r ? new PostmanResponse({ code: r[0], status: r[1], headers: r[2], responseTime: r[3], responseSize: r[4] },
-      run.body) : null;
+      run.body) : run.meta.event === 'test' ? new PostmanResponse({ headers: [] }, undefined) : null;
   }
   return run.response || undefined;
 }

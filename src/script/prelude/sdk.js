@@ -273,6 +273,15 @@ class PostmanResponse {
     this._body = body;
     this._cookies = null;
     this._headerPairs = data.headers;
+    if (data.code === undefined) {
+      // The empty response of a request that failed has no code, status or timings at all
+      // (`'code' in pm.response` is false) but an id, as in Newman.
+      this.id = native.dynamicVariable('$guid');
+      delete this.code;
+      delete this.status;
+      delete this.responseTime;
+      delete this.responseSize;
+    }
   }
   get cookies() {
     if (!this._cookies) this._cookies = cookiesFrom(this._headerPairs);
@@ -281,6 +290,12 @@ class PostmanResponse {
   get to() { return new Assertion(this).to; }
   text() { return this._body; }
   json() {
+    if (this._body === undefined) {
+      // Newman's words for the empty response of a request that failed.
+      var error = new Error('"undefined" is not valid JSON');
+      error.name = 'JSONError';
+      throw error;
+    }
     var text = this._body.charCodeAt(0) === 0xfeff ? this._body.slice(1) : this._body;
     return JSON.parse(text);
   }
