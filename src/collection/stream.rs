@@ -10,6 +10,7 @@
 use std::fmt;
 use std::io::Write;
 
+use serde::Deserialize;
 use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde_json::{Map, Value};
 
@@ -104,19 +105,17 @@ impl<'de, B: NodeBuilder> Visitor<'de> for RootSeed<'_, B> {
                     parts.items = Some(map.next_value_seed(seed)?);
                 }
                 "collection" if self.depth == 0 => {
-                    let value: Value = map.next_value()?;
-                    if value.is_object() {
-                        // The wrapper holds the real document; read it node by node too.
-                        let text = value.to_string();
-                        drop(value);
-                        let mut de = serde_json::Deserializer::from_str(&text);
-                        let inner = RootSeed { builder: &mut *self.builder, failure: &mut *self.failure, depth: 1 }
-                            .deserialize(&mut de)
-                            .map_err(de::Error::custom)?;
-                        parts.wrapped = Some(Box::new(inner));
-                        parts.members.insert(key, Value::Object(Map::new()));
-                    } else {
-                        parts.members.insert(key, value);
+                    // The Postman API's wrapper holds the real document: read it node by node
+                    // too, straight from the input.
+                    let seed = WrapperSeed { builder: &mut *self.builder, failure: &mut *self.failure };
+                    match map.next_value_seed(seed)? {
+                        Wrapped::Document(inner) => {
+                            parts.wrapped = Some(Box::new(inner));
+                            parts.members.insert(key, Value::Object(Map::new()));
+                        }
+                        Wrapped::Other(value) => {
+                            parts.members.insert(key, value);
+                        }
                     }
                 }
                 _ => {
@@ -133,6 +132,59 @@ impl<'de, B: NodeBuilder> Visitor<'de> for RootSeed<'_, B> {
     }
 
     not_a_map!(Expected::Root, "$");
+}
+
+/// What a root's `collection` member held: a document (the API wrapper) or anything else.
+enum Wrapped<N> {
+    Document(RootParts<N>),
+    Other(Value),
+}
+
+struct WrapperSeed<'a, B> {
+    builder: &'a mut B,
+    failure: &'a mut Option<String>,
+}
+
+impl<'de, B: NodeBuilder> DeserializeSeed<'de> for WrapperSeed<'_, B> {
+    type Value = Wrapped<B::Node>;
+    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de, B: NodeBuilder> Visitor<'de> for WrapperSeed<'_, B> {
+    type Value = Wrapped<B::Node>;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("any value")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
+        RootSeed { builder: self.builder, failure: self.failure, depth: 1 }.visit_map(map).map(Wrapped::Document)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Self::Value, A::Error> {
+        Value::deserialize(de::value::SeqAccessDeserializer::new(seq)).map(Wrapped::Other)
+    }
+
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<Self::Value, E> {
+        Ok(Wrapped::Other(Value::Bool(v)))
+    }
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Self::Value, E> {
+        Ok(Wrapped::Other(Value::from(v)))
+    }
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
+        Ok(Wrapped::Other(Value::from(v)))
+    }
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Self::Value, E> {
+        Ok(Wrapped::Other(Value::from(v)))
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+        Ok(Wrapped::Other(Value::from(v)))
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+        Ok(Wrapped::Other(Value::Null))
+    }
 }
 
 struct NodesSeed<'a, B> {

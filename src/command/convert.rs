@@ -6,6 +6,7 @@ use crate::cli::{ConvertArgs, TargetFormat};
 use crate::collection::{self, SchemaVersion, Source, v3};
 
 use super::failure::{Failure, Outcome};
+use super::inputs::several_collections;
 
 pub fn convert(args: ConvertArgs) -> Result<Outcome, Failure> {
     let source = match collection::locate(&args.input).map_err(Failure::input)?.as_slice() {
@@ -41,17 +42,4 @@ pub fn convert(args: ConvertArgs) -> Result<Outcome, Failure> {
         }
     }
     Ok(Outcome::Passed)
-}
-
-/// The exit-2 message for a directory that holds several collections.
-pub fn several_collections(dir: &std::path::Path, found: &[Source], command: &str) -> String {
-    let list: Vec<String> = found.iter().map(|s| format!("  {}", s.path().display())).collect();
-    let all = if command == "run" { ", or run them all with --all-collections" } else { "" };
-    format!(
-        "{} holds {} collections:\n{}\nName one of them: postie {command} {}{all}",
-        dir.display(),
-        found.len(),
-        list.join("\n"),
-        found.first().map(|s| s.path().display().to_string()).unwrap_or_default()
-    )
 }

@@ -14,7 +14,7 @@ use super::failure::{Failure, process_env};
 pub fn load_collection(path: &Path, strict: bool) -> Result<Collection, Failure> {
     match collection::locate(path).map_err(Failure::input)?.as_slice() {
         [one] => one.load(strict).map_err(Failure::input),
-        several => Err(Failure::input(super::convert::several_collections(path, several, "run"))),
+        several => Err(Failure::input(several_collections(path, several, "run"))),
     }
 }
 
@@ -94,4 +94,17 @@ pub fn proxy_policy_from(args: &ProxyArgs, file: Option<&config::ConfigFile>) ->
         ignore_collection_proxy: args.ignore_collection_proxy,
     };
     config::build_policy(&flags, file, &process_env).map_err(Failure::input)
+}
+
+/// The exit-2 message for a directory that holds several collections.
+pub fn several_collections(dir: &std::path::Path, found: &[collection::Source], command: &str) -> String {
+    let list: Vec<String> = found.iter().map(|s| format!("  {}", s.path().display())).collect();
+    let all = if command == "run" { ", or run them all with --all-collections" } else { "" };
+    format!(
+        "{} holds {} collections:\n{}\nName one of them: postie {command} {}{all}",
+        dir.display(),
+        found.len(),
+        list.join("\n"),
+        found.first().map(|s| s.path().display().to_string()).unwrap_or_default()
+    )
 }

@@ -5,9 +5,8 @@
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use super::convert::several_collections;
 use super::failure::{Failure, Outcome};
-use super::inputs::{config_file, load_scopes, load_vault, proxy_policy_from};
+use super::inputs::{config_file, load_scopes, load_vault, proxy_policy_from, several_collections};
 use super::options::{RunOptionsBuilder, reporter_settings};
 use super::shard::plan_shard;
 use crate::cli::RunArgs;
