@@ -48,12 +48,15 @@ fn no_secret_in_any_report_log_or_error() {
     let globals = json!({"name": "g", "values": [{"key": "g", "value": "Bearer-T0ken-123", "enabled": true}]});
     std::fs::write(dir.path().join("globals.json"), globals.to_string()).unwrap();
     let mut cmd = postie(dir.path());
-    cmd.arg("run").arg(&col_path).args(["-e", "env.json", "-g", "globals.json", "--verbose", "-r", "cli,json,junit"]);
+    cmd.arg("run").arg(&col_path).args(["-e", "env.json", "-g", "globals.json", "--verbose"]);
+    cmd.args(["-r", "cli,json,junit,html,github"]).env("GITHUB_STEP_SUMMARY", dir.path().join("summary.md"));
     cmd.args([
         "--reporter-json-export",
         "r.json",
         "--reporter-junit-export",
         "r.xml",
+        "--reporter-html-export",
+        "r.html",
         "--export-environment",
         "out-env.json",
     ]);
@@ -66,6 +69,8 @@ fn no_secret_in_any_report_log_or_error() {
         r.stderr.clone(),
         std::fs::read_to_string(dir.path().join("r.json")).unwrap(),
         std::fs::read_to_string(dir.path().join("r.xml")).unwrap(),
+        std::fs::read_to_string(dir.path().join("r.html")).unwrap(),
+        std::fs::read_to_string(dir.path().join("summary.md")).unwrap(),
     ];
     let secrets = [
         "Pr0xy-Pa55",
@@ -81,6 +86,8 @@ fn no_secret_in_any_report_log_or_error() {
         }
     }
     assert!(reports[0].contains("***"), "masked values are shown as ***");
+    assert!(reports[4].contains("***") && reports[5].contains("***"), "the HTML page and the step summary show masks");
+    assert!(r.stdout.contains("::error title="), "the github annotations: {}", r.stdout);
     let json_report: serde_json::Value = serde_json::from_str(&reports[2]).unwrap();
     assert!(json_report["environment"]["values"].to_string().contains("*** and ***"), "{}", json_report["environment"]);
     assert!(json_report["globals"]["values"].to_string().contains("***"), "{}", json_report["globals"]);

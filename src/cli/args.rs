@@ -366,7 +366,7 @@ pub struct CheckArgs {
 /// Which reporters write, and where: the same for `run` and `proxy check`.
 #[derive(Args, Debug, Clone)]
 pub struct ReportOutputArgs {
-    /// Reporters to use, comma-separated: cli, junit, json.
+    /// Reporters to use, comma-separated: cli, junit, json, html, github.
     #[arg(short = 'r', long, value_name = "LIST", default_value = "cli", value_delimiter = ',')]
     pub reporters: Vec<String>,
     /// JUnit report path (a folder gets a timestamped file name).
@@ -375,6 +375,13 @@ pub struct ReportOutputArgs {
     /// JSON report path (a folder gets a timestamped file name).
     #[arg(long, value_name = "PATH")]
     pub reporter_json_export: Option<PathBuf>,
+    /// HTML report path (a folder gets a timestamped file name); default
+    /// `postie-reports/<collection>-<time>.html`.
+    #[arg(long, value_name = "PATH")]
+    pub reporter_html_export: Option<PathBuf>,
+    /// Largest request or response body kept in the HTML report, in bytes.
+    #[arg(long, value_name = "BYTES", default_value_t = 65536)]
+    pub reporter_html_body_limit: usize,
 }
 
 /// A collection whose requests (and their `proxy` objects) `proxy explain` and `proxy check`

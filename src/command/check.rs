@@ -4,10 +4,10 @@
 //! JUnit testsuite "proxy routes" / a JSON report with one assertion per case.
 
 use std::io::Write;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant, SystemTime};
 
-use super::failure::{Failure, Outcome};
+use super::failure::{Failure, Outcome, process_env};
 use super::inputs::{load_collection, load_scopes, proxy_policy};
 use crate::cli::CheckArgs;
 use crate::http::{
@@ -199,6 +199,11 @@ fn report(
         json_body_limit: 0,
         started,
         shard: None,
+        collection_name: SUITE.to_string(),
+        html_export: args.output.reporter_html_export.clone(),
+        html_body_limit: args.output.reporter_html_body_limit,
+        suppress_exit_code: args.suppress_exit_code,
+        github_step_summary: process_env("GITHUB_STEP_SUMMARY").filter(|v| !v.is_empty()).map(PathBuf::from),
     };
     let collection = crate::collection::RawDocument::from_value(
         &serde_json::json!({ "info": { "name": SUITE, "schema": "postie proxy check" }, "item": [] }),

@@ -73,8 +73,10 @@ pub fn merge_reports(args: MergeArgs) -> Result<Outcome, Failure> {
     };
     let collection = shards.iter().find_map(|s| s.collection.as_deref()).unwrap_or("{}");
     let redactor = Redactor::new(true);
+    let mut settings = settings(&args);
+    settings.collection_name = block["collection"]["name"].as_str().unwrap_or_default().to_string();
     let reporters =
-        build_reporters(&settings(&args), &RawDocument::Text(collection.into()), &redactor).map_err(|e| match e {
+        build_reporters(&settings, &RawDocument::Text(collection.into()), &redactor).map_err(|e| match e {
             ReporterSetupError::Unknown { .. } => Failure::input(e),
             _ => Failure::aborted(e),
         })?;
@@ -364,5 +366,10 @@ fn settings(args: &MergeArgs) -> ReporterSettings {
         json_body_limit: args.reporter_json_body_limit,
         started: SystemTime::now(),
         shard: None,
+        collection_name: String::new(),
+        html_export: args.output.reporter_html_export.clone(),
+        html_body_limit: args.output.reporter_html_body_limit,
+        suppress_exit_code: args.suppress_exit_code,
+        github_step_summary: process_env("GITHUB_STEP_SUMMARY").filter(|v| !v.is_empty()).map(PathBuf::from),
     }
 }

@@ -50,6 +50,11 @@ pub fn reporter_settings(args: &RunArgs, started: SystemTime) -> ReporterSetting
         json_body_limit: args.reporter_json_body_limit,
         started,
         shard: None,
+        collection_name: String::new(),
+        html_export: args.output.reporter_html_export.clone(),
+        html_body_limit: args.output.reporter_html_body_limit,
+        suppress_exit_code: args.suppress_exit_code,
+        github_step_summary: process_env("GITHUB_STEP_SUMMARY").filter(|v| !v.is_empty()).map(PathBuf::from),
     }
 }
 

@@ -137,6 +137,7 @@ fn run_collection(args: &RunArgs, mut collection: Collection) -> Result<Outcome,
     // Every input is checked before a report file is created.
     let mut options = RunOptionsBuilder::new(args, config.as_ref()).build(&plan, data)?;
     let mut settings = reporter_settings(args, std::time::SystemTime::now());
+    settings.collection_name = collection.name.clone();
     let shard = plan_shard(args, &collection, &plan, &options)?;
     if let Some(shard) = &shard {
         options.shard_lanes = Some(shard.lanes.clone());

@@ -8,6 +8,8 @@ use std::time::SystemTime;
 
 use super::cli::{CliOptions, CliReporter};
 use super::export::export_path;
+use super::github::GithubReporter;
+use super::html::{HtmlOptions, HtmlReporter, default_html_path};
 use super::json::{FinalScopes, JsonReporter};
 use super::junit::JunitReporter;
 use super::progress::ProgressReporter;
@@ -17,7 +19,7 @@ use crate::collection::RawDocument;
 use serde_json::Value;
 
 /// The reporters `-r` may name.
-pub const KNOWN_REPORTERS: &[&str] = &["cli", "junit", "json"];
+pub const KNOWN_REPORTERS: &[&str] = &["cli", "junit", "json", "html", "github"];
 
 /// Everything the reporters are built from, decided by the caller from flags and the terminal.
 #[derive(Clone, Debug)]
@@ -36,6 +38,14 @@ pub struct ReporterSettings {
     pub started: SystemTime,
     /// A sharded run's `shard` block for the JSON report.
     pub shard: Option<Value>,
+    /// Names the default HTML file and heads the HTML page.
+    pub collection_name: String,
+    pub html_export: Option<PathBuf>,
+    pub html_body_limit: usize,
+    /// `-x`: the HTML header shows the exit code the run really returns.
+    pub suppress_exit_code: bool,
+    /// `GITHUB_STEP_SUMMARY`: where the github reporter appends its Markdown summary.
+    pub github_step_summary: Option<PathBuf>,
 }
 
 /// Why the reporters could not be set up.
@@ -103,6 +113,24 @@ pub fn build_reporters(
         final_scopes = Some(json.final_scopes());
         list.push(Box::new(json));
     }
+    if wants("html") {
+        let path = match settings.html_export.as_deref() {
+            Some(given) => export_path(given, "html", "html", settings.started),
+            None => default_html_path(&settings.collection_name, settings.started),
+        };
+        let options = HtmlOptions {
+            body_limit: settings.html_body_limit,
+            suppress_exit_code: settings.suppress_exit_code,
+            announce: !settings.silent,
+        };
+        list.push(Box::new(HtmlReporter::new(&path, &settings.collection_name, options)?));
+    }
+    // after the terminal reporter: its last lines are out before the annotations
+    if wants("github") {
+        let out: Box<dyn std::io::Write + Send> = Box::new(std::io::stdout());
+        let notices: Box<dyn std::io::Write + Send> = Box::new(std::io::stderr());
+        list.push(Box::new(GithubReporter::new(out, settings.github_step_summary.clone(), notices)));
+    }
     Ok(Reporters { list, final_scopes })
 }
 
@@ -139,6 +167,11 @@ mod tests {
             json_body_limit: 1024,
             started: SystemTime::now(),
             shard: None,
+            collection_name: "c".to_string(),
+            html_export: Some(dir.join("r.html")),
+            html_body_limit: 1024,
+            suppress_exit_code: false,
+            github_step_summary: None,
         }
     }
 
@@ -148,11 +181,17 @@ mod tests {
         let redactor = Redactor::new(true);
         let collection = RawDocument::from_value(&serde_json::json!({ "info": { "name": "c" } }));
         let err = build_reporters(&settings(&["cli", "html5"], dir.path()), &collection, &redactor).err().unwrap();
-        assert_eq!(err.to_string(), "unknown reporter `html5` in -r/--reporters; available: cli, junit, json");
-        let built = build_reporters(&settings(&[" JSON ", "junit", ""], dir.path()), &collection, &redactor).unwrap();
-        assert_eq!(built.list.len(), 2);
+        assert_eq!(
+            err.to_string(),
+            "unknown reporter `html5` in -r/--reporters; available: cli, junit, json, html, github"
+        );
+        let built =
+            build_reporters(&settings(&[" JSON ", "junit", "", "HTML", "github"], dir.path()), &collection, &redactor)
+                .unwrap();
+        assert_eq!(built.list.len(), 4);
         assert!(built.final_scopes.is_some());
         assert!(dir.path().join("r.xml").is_file() && dir.path().join("r.json").is_file());
+        assert!(dir.path().join("r.html").is_file());
         // --silent: the cli reporter is left out
         let built = build_reporters(&settings(&["cli"], dir.path()), &collection, &redactor).unwrap();
         assert!(built.list.is_empty());

@@ -10,11 +10,13 @@ use std::time::SystemTime;
 use super::reporter::ReportError;
 
 /// The file a reporter writes to: a timestamped `postie-run-report-<UTC time>.<ext>` inside
-/// `path` when `path` is an existing directory, otherwise `path` itself.
+/// `path` when `path` is an existing directory or ends with a path separator (`reports/`,
+/// created when missing), otherwise `path` itself.
 ///
 /// `_reporter` is not part of the name (the extension already tells the reports apart).
 pub fn export_path(path: &Path, _reporter: &str, ext: &str, started: SystemTime) -> PathBuf {
-    if !path.is_dir() {
+    let folder = path.as_os_str().to_string_lossy().ends_with(std::path::is_separator);
+    if !path.is_dir() && !folder {
         return path.to_path_buf();
     }
     let stamp = chrono::DateTime::<chrono::Utc>::from(started).format("%Y-%m-%d-%H-%M-%S-%3f");
@@ -47,6 +49,7 @@ mod tests {
             (dir.path().to_path_buf(), "json", dir.path().join("postie-run-report-2025-05-01-09-00-00-042.json")),
             (file.clone(), "xml", file.clone()),
             (missing_dir.clone(), "json", missing_dir.clone()),
+            (dir.path().join("new/"), "html", dir.path().join("new/postie-run-report-2025-05-01-09-00-00-042.html")),
         ];
         for (input, ext, expected) in cases {
             assert_eq!(export_path(&input, "junit", ext, started), expected, "{}", input.display());

@@ -1,11 +1,13 @@
 //! Reporting: the `Event`s a run emits, the `Reporter` trait, and the sinks (terminal,
-//! JUnit, JSON). Every event passes the `Redactor` before any sink sees it.
+//! JUnit, JSON, HTML, GitHub Actions). Every event passes the `Redactor` before any sink sees it.
 
 mod build;
 mod cli;
 mod dispatch;
 mod event;
 mod export;
+mod github;
+mod html;
 mod json;
 mod junit;
 mod progress;
@@ -20,6 +22,8 @@ pub use cli::{CliOptions, CliReporter};
 pub use dispatch::{Dispatcher, Event};
 pub use event::*;
 pub use export::export_path;
+pub use github::GithubReporter;
+pub use html::{HtmlOptions, HtmlReporter, default_html_path};
 pub use json::{
     FinalScopes, JsonReporter, ReadReportError, ReportParts, execution_from_json, read_report, redact_json,
 };

@@ -3,6 +3,7 @@
 #![allow(dead_code)]
 
 pub mod certs;
+pub mod chromium;
 pub mod tinyproxy;
 
 use std::path::{Path, PathBuf};

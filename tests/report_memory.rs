@@ -1,14 +1,19 @@
-//! The JSON reporter's memory stays flat: 20 000 executions stream through it while a
-//! counting allocator watches the live heap. Its own test binary, because the allocator
-//! counts the whole process.
+//! The JSON and HTML reporters' memory stays flat: 20 000 executions stream through each
+//! while a counting allocator watches the live heap. Its own test binary, because the
+//! allocator counts the whole process; the two tests take turns for the same reason.
 
 use std::alloc::{GlobalAlloc, Layout, System};
+use std::sync::Mutex;
 use std::sync::atomic::{AtomicIsize, Ordering};
 use std::time::{Duration, UNIX_EPOCH};
 
 use postie::report::{
-    AssertionRecord, AssertionStatus, Cursor, Execution, JsonReporter, Reporter, ResponseRecord, SentRequest, Summary,
+    AssertionRecord, AssertionStatus, Cursor, Execution, HtmlOptions, HtmlReporter, JsonReporter, Reporter,
+    ResponseRecord, SentRequest, Summary,
 };
+
+/// One test measures at a time: the counter sees every thread's allocations.
+static SERIAL: Mutex<()> = Mutex::new(());
 
 struct Counting;
 
@@ -71,7 +76,8 @@ fn execution() -> Execution {
 }
 
 #[test]
-fn live_heap_does_not_grow_with_executions() {
+fn json_live_heap_does_not_grow_with_executions() {
+    let _turn = SERIAL.lock().unwrap_or_else(|p| p.into_inner());
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("report.json");
     let collection =
@@ -96,4 +102,33 @@ fn live_heap_does_not_grow_with_executions() {
     drop(reporter);
     let written = std::fs::metadata(&path).unwrap().len();
     assert!(written > 20_000 * 1024, "each execution carries its capped 1 KiB body: {written} bytes");
+}
+
+#[test]
+fn html_live_heap_does_not_grow_with_executions() {
+    let _turn = SERIAL.lock().unwrap_or_else(|p| p.into_inner());
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("report.html");
+    let options = HtmlOptions { body_limit: 1024, suppress_exit_code: false, announce: false };
+    let mut reporter = HtmlReporter::new(&path, "memory", options).unwrap();
+    let mut e = execution();
+    let mut stream = |reporter: &mut HtmlReporter, from: usize, to: usize| {
+        for i in from..to {
+            e.cursor = Cursor { iteration: i / 20, position: i % 20 };
+            // every 50th fails, so the timeline's failure marks are part of the run
+            e.assertions[0].status = if i % 50 == 0 { AssertionStatus::Failed } else { AssertionStatus::Passed };
+            reporter.execution(&e).unwrap();
+        }
+    };
+    // warm up: the timeline's bins and the latency histogram reach their size
+    stream(&mut reporter, 0, 1_000);
+    let after_warm_up = LIVE.load(Ordering::Relaxed);
+    stream(&mut reporter, 1_000, 20_000);
+    let grown = LIVE.load(Ordering::Relaxed) - after_warm_up;
+    assert!(grown < 16 * 1024, "19 000 more executions grew the heap by {grown} bytes");
+    reporter.done(&Summary::new(UNIX_EPOCH)).unwrap();
+    drop(reporter);
+    let html = std::fs::read_to_string(&path).unwrap();
+    assert_eq!(html.matches("\"k\":").count(), 20_000, "every execution is in the page");
+    assert!(html.trim_end().ends_with("</html>"));
 }
