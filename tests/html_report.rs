@@ -85,9 +85,9 @@ fn the_scripts_fixture_report_renders_offline_with_the_json_reports_figures() {
     let page = browser.eval(READ_PAGE);
     check_against_json(&page, &report);
     assert_eq!(page["exitCode"], "1");
-    browser.screenshot(&screenshot_path("scripts"));
+    browser.screenshot(&screenshot_path("scripts"), true);
     if std::env::var_os("UPDATE_SCREENSHOT").is_some() {
-        browser.screenshot(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/html-report.png"));
+        browser.screenshot(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/html-report.png"), false);
     }
 
     // "Failed only" lists exactly the executions with a failure
@@ -128,7 +128,7 @@ fn a_run_with_request_errors_renders_its_failures_and_list() {
     let page = browser.eval(READ_PAGE);
     check_against_json(&page, &report);
     assert_eq!(page["exitCode"], "0", "the header shows the exit code -x gives");
-    browser.screenshot(&screenshot_path("request-errors"));
+    browser.screenshot(&screenshot_path("request-errors"), true);
     // every execution's details render (headers, bodies, errors) without a script error
     browser.eval("document.querySelectorAll('#list details.ex').forEach(d => d.open = true); true");
     browser.wait_for("[...document.querySelectorAll('#list details.ex .body')].every(b => b.firstChild)");
@@ -139,7 +139,25 @@ fn a_run_with_request_errors_renders_its_failures_and_list() {
     }
     let problems = browser.problems();
     assert!(problems.is_empty(), "the page logged errors or tried to load something: {problems:?}");
+
+    // with JavaScript off, the header, totals and failure list are all there
+    browser.call("Emulation.setScriptExecutionDisabled", serde_json::json!({ "value": true }));
+    browser.open(&url, "document.readyState === 'complete'");
+    let page = browser.eval(READ_PAGE_STATIC);
+    let failures = report["run"]["failures"].as_array().unwrap();
+    assert_eq!(page["failureItems"], failures.len());
+    assert_eq!(page["requests"], report["run"]["stats"]["requests"]["total"].to_string());
+    assert_eq!(page["ready"], Value::Null, "the page's script did not run");
+    assert_eq!(page["controlsHidden"], true, "the list's controls stay hidden without JavaScript");
 }
+
+/// What a page without JavaScript shows.
+const READ_PAGE_STATIC: &str = r#"({
+  failureItems: document.querySelectorAll('#failures li.failure').length,
+  requests: document.querySelector('#stat-requests .value').textContent,
+  ready: document.documentElement.getAttribute('data-ready'),
+  controlsHidden: document.getElementById('controls').hidden,
+})"#;
 
 #[test]
 fn merge_reports_writes_the_html_report_of_the_whole_run() {

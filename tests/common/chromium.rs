@@ -159,9 +159,9 @@ impl Chromium {
         r["result"]["value"].clone()
     }
 
-    /// A PNG of the whole page.
-    pub fn screenshot(&mut self, path: &Path) {
-        let r = self.call("Page.captureScreenshot", json!({ "format": "png", "captureBeyondViewport": true }));
+    /// A PNG of the whole page, or of the window (1280 × 1600) only.
+    pub fn screenshot(&mut self, path: &Path, whole_page: bool) {
+        let r = self.call("Page.captureScreenshot", json!({ "format": "png", "captureBeyondViewport": whole_page }));
         let png = base64::engine::general_purpose::STANDARD.decode(r["data"].as_str().unwrap()).unwrap();
         if let Some(parent) = path.parent() {
             std::fs::create_dir_all(parent).unwrap();
