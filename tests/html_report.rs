@@ -51,7 +51,7 @@ fn check_against_json(page: &Value, report: &Value) {
     assert_eq!(page["failedAssertions"], stats["assertions"]["failed"].to_string());
     let script_errors =
         stats["testScripts"]["failed"].as_u64().unwrap() + stats["prerequestScripts"]["failed"].as_u64().unwrap();
-    assert!(page["scriptErrors"].as_str().unwrap().parse::<u64>().unwrap() >= script_errors);
+    assert_eq!(page["scriptErrors"], script_errors.to_string());
     let failures = report["run"]["failures"].as_array().unwrap();
     assert_eq!(page["failureItems"], failures.len());
     let text = page["failuresText"].as_str().unwrap();
@@ -106,13 +106,24 @@ fn the_scripts_fixture_report_renders_offline_with_the_json_reports_figures() {
     browser.wait_for("document.getElementById('list').textContent.includes('No execution matches')");
     assert_eq!(browser.eval("document.querySelectorAll('#list details.ex').length"), 0);
 
-    // a failure's link opens its execution, with the assertion's message inside
-    let (i, p) = failed_executions.iter().next().copied().unwrap();
-    // from the filtered-empty list: the link clears the filters to show its execution
-    browser.eval(&format!("location.hash = '#x-{i}-{p}'; true"));
-    browser.wait_for(&format!("(d => !!d && d.open)(document.getElementById('x-{i}-{p}'))"));
-    let body = browser.eval(&format!("document.getElementById('x-{i}-{p}').textContent"));
-    assert!(body.as_str().unwrap().contains("Assertions") || body.as_str().unwrap().contains("error"), "{body}");
+    // a failure's link opens the execution it came from (from the filtered-empty list: the
+    // link clears the filters to show it), and that execution shows the failure's message
+    let failures = report["run"]["failures"].as_array().unwrap();
+    for k in [0, failures.len() - 1] {
+        let href =
+            browser.eval(&format!("document.querySelectorAll('#failures li.failure a')[{k}].getAttribute('href')"));
+        let id = href.as_str().unwrap().trim_start_matches('#').to_string();
+        browser.eval(&format!("document.querySelectorAll('#failures li.failure a')[{k}].click(); true"));
+        browser.wait_for(&format!(
+            "(d => !!d && d.open && !!d.querySelector('.body').firstChild)(document.getElementById('{id}'))"
+        ));
+        let opened = browser.eval(&format!(
+            "(d => ({{ failed: d.classList.contains('failed'), text: d.textContent }}))(document.getElementById('{id}'))"
+        ));
+        assert_eq!(opened["failed"], true, "{id} is a failed execution");
+        let message = failures[k]["error"]["message"].as_str().unwrap();
+        assert!(opened["text"].as_str().unwrap().contains(message), "{id} shows `{message}`");
+    }
     let problems = browser.problems();
     assert!(problems.is_empty(), "the page logged errors or tried to load something: {problems:?}");
 }

@@ -116,14 +116,16 @@ pub fn build_reporters(
     if wants("html") {
         let path = match settings.html_export.as_deref() {
             Some(given) => export_path(given, "html", "html", settings.started),
-            None => default_html_path(&settings.collection_name, settings.started),
+            None => default_html_path(&redactor.text(&settings.collection_name), settings.started),
         };
         let options = HtmlOptions {
             body_limit: settings.html_body_limit,
             suppress_exit_code: settings.suppress_exit_code,
             announce: !settings.silent,
         };
-        list.push(Box::new(HtmlReporter::new(&path, &settings.collection_name, options)?));
+        // the name heads the page before the dispatcher sees the run's start
+        let name = redactor.text(&settings.collection_name);
+        list.push(Box::new(HtmlReporter::new(&path, &name, options)?));
     }
     // after the terminal reporter: its last lines are out before the annotations
     if wants("github") {

@@ -43,7 +43,8 @@ impl Dispatcher {
 
     pub fn handle(&mut self, event: Event) {
         match event {
-            Event::Start(info) => {
+            Event::Start(mut info) => {
+                info.collection_name = self.redactor.text(&info.collection_name);
                 self.summary = Some(Summary::new(info.started));
                 self.each(|r| r.start(&info));
             }

@@ -16,6 +16,8 @@ use super::stats::{Counter, FailureRecord, Summary};
 pub const MAX_ANNOTATIONS: usize = 50;
 /// Failures listed in the job summary.
 pub const MAX_SUMMARY_FAILURES: usize = 100;
+/// A failure's text in the job summary is cut here: GitHub refuses summaries over 1 MiB.
+const MAX_CELL_CHARS: usize = 500;
 
 /// A workflow command's message: `%`, CR and LF are encoded (GitHub's rule for data).
 pub fn escape_data(text: &str) -> String {
@@ -27,8 +29,13 @@ pub fn escape_property(text: &str) -> String {
     escape_data(text).replace(':', "%3A").replace(',', "%2C")
 }
 
-/// Text inside a Markdown table cell: no column breaks, no line breaks, no raw HTML.
+/// Text inside a Markdown table cell: no column breaks, no line breaks, no raw HTML, and
+/// at most `MAX_CELL_CHARS` characters.
 fn cell(text: &str) -> String {
+    let text: String = match text.char_indices().nth(MAX_CELL_CHARS) {
+        Some((cut, _)) => format!("{}…", &text[..cut]),
+        None => text.to_string(),
+    };
     text.replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")
@@ -240,6 +247,10 @@ mod tests {
         assert_eq!(md.lines().filter(|l| l.starts_with("| ") && l.contains("status is 201")).count(), 100);
         assert!(md.contains("expected 500 to equal 201<br>second line"));
         assert!(step_summary("ok", &Summary::new(std::time::SystemTime::UNIX_EPOCH)).starts_with("## ✅ ok: passed"));
+        // long chai diffs are cut, so 100 of them stay far below GitHub's 1 MiB
+        let mut long = failures(100);
+        long.failures.iter_mut().for_each(|f| f.message = "x".repeat(50_000));
+        assert!(step_summary("big", &long).len() < 100 * 1024, "{}", step_summary("big", &long).len());
     }
 
     #[test]

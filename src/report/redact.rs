@@ -109,10 +109,17 @@ impl Redactor {
         if let Some(r) = &mut e.response {
             self.headers(&mut r.headers);
             r.body = self.bytes(&r.body);
+            r.reason = self.text(&r.reason);
+            for w in &mut r.warnings {
+                *w = self.text(w);
+            }
         }
         if let Some(err) = &mut e.error {
+            err.kind = self.text(&err.kind);
             err.message = self.text(&err.message);
         }
+        e.full_name = self.text(&e.full_name);
+        e.item_name = self.text(&e.item_name);
         e.route = self.text(&e.route);
         e.route_rule = self.text(&e.route_rule);
         for a in &mut e.attempts {
@@ -125,6 +132,7 @@ impl Redactor {
             }
         }
         for s in &mut e.script_errors {
+            s.name = self.text(&s.name);
             s.message = self.text(&s.message);
         }
         for c in &mut e.console {

@@ -18,7 +18,7 @@ use std::path::{Path, PathBuf};
 
 use self::digest::Digest;
 use self::page::{RunFacts, esc};
-use super::event::{Execution, RunInfo};
+use super::event::{AssertionStatus, Execution, RunInfo};
 use super::export::create_report_file;
 use super::reporter::{ReportError, Reporter};
 use super::stats::Summary;
@@ -62,6 +62,8 @@ pub struct HtmlReporter {
     in_chunk: usize,
     warnings: Vec<String>,
     dropped_warnings: usize,
+    /// The report index of the execution behind each listed failure, in `Summary` order.
+    failure_executions: Vec<u64>,
     scratch: Vec<u8>,
 }
 
@@ -77,7 +79,7 @@ pub fn default_html_path(collection: &str, started: std::time::SystemTime) -> Pa
     if name.is_empty() {
         name = "collection".to_string();
     }
-    let stamp = chrono::DateTime::<chrono::Utc>::from(started).format("%Y-%m-%dT%H-%M-%SZ");
+    let stamp = chrono::DateTime::<chrono::Utc>::from(started).format("%Y-%m-%dT%H-%M-%S-%3fZ");
     Path::new("postie-reports").join(format!("{name}-{stamp}.html"))
 }
 
@@ -96,6 +98,7 @@ impl HtmlReporter {
             in_chunk: 0,
             warnings: Vec::new(),
             dropped_warnings: 0,
+            failure_executions: Vec::new(),
             scratch: Vec::new(),
         };
         r.guard(|r| {
@@ -145,7 +148,7 @@ impl HtmlReporter {
         html.push_str("<main>\n");
         page::totals(&mut html, summary, &self.digest);
         page::charts(&mut html, &self.digest);
-        page::failures(&mut html, summary);
+        page::failures(&mut html, summary, &self.failure_executions);
         if !self.warnings.is_empty() {
             html.push_str("<section id=\"warnings\" aria-labelledby=\"warnings-h\"><h2 id=\"warnings-h\">Warnings</h2><ul class=\"warnings\">");
             for w in &self.warnings {
@@ -183,6 +186,12 @@ impl Reporter for HtmlReporter {
     fn execution(&mut self, e: &Execution) -> Result<(), ReportError> {
         let index = self.digest.executions;
         self.digest.add(e);
+        // as many failure lines as `Summary::record` makes for this execution
+        let failures = e.script_errors.len()
+            + usize::from(e.error.is_some())
+            + e.assertions.iter().filter(|a| a.status == AssertionStatus::Failed).count();
+        let room = page::MAX_LISTED_FAILURES.saturating_sub(self.failure_executions.len());
+        self.failure_executions.extend(std::iter::repeat_n(index, failures.min(room)));
         let value = row::row(index, e, self.options.body_limit);
         self.scratch.clear();
         let mut scratch = std::mem::take(&mut self.scratch);

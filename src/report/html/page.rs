@@ -95,7 +95,8 @@ pub fn totals(out: &mut String, s: &Summary, d: &Digest) {
     stat(out, "assertions-passed", "Assertions passed", &d.assertions_passed.to_string(), "");
     stat(out, "assertions-failed", "Assertions failed", &st.assertions.failed.to_string(), "");
     stat(out, "assertions-skipped", "Assertions skipped", &d.assertions_skipped.to_string(), "");
-    stat(out, "script-errors", "Script errors", &d.script_errors.to_string(), "");
+    let script_errors = st.prerequest_scripts.failed + st.test_scripts.failed;
+    stat(out, "script-errors", "Script errors", &script_errors.to_string(), "");
     stat(out, "request-errors", "Request errors", &st.requests.failed.to_string(), "");
     stat(out, "received", "Data received", &human_size(s.transfer_total), "");
     if s.response_count > 0 {
@@ -266,7 +267,8 @@ pub fn charts(out: &mut String, d: &Digest) {
     out.push_str("</figure></div></section>\n");
 }
 
-pub fn failures(out: &mut String, s: &Summary) {
+/// `executions[i]` is the report index of the execution `s.failures[i]` came from.
+pub fn failures(out: &mut String, s: &Summary, executions: &[u64]) {
     let n = s.failures.len();
     let _ = write!(
         out,
@@ -277,7 +279,7 @@ pub fn failures(out: &mut String, s: &Summary) {
         return;
     }
     out.push_str("<ol class=\"failures\">");
-    for f in s.failures.iter().take(MAX_LISTED_FAILURES) {
+    for (k, f) in s.failures.iter().take(MAX_LISTED_FAILURES).enumerate() {
         let what = match f.at.as_str() {
             "assertion" => format!("Assertion “{}”", f.name),
             "request" => format!("Request error {}", f.name),
@@ -285,9 +287,8 @@ pub fn failures(out: &mut String, s: &Summary) {
         };
         let _ = write!(
             out,
-            r##"<li class="failure"><p><a href="#x-{i}-{p}">{name}</a> <span class="iter">iteration {iter}</span></p><p class="what">{what}</p><pre class="message">{message}</pre></li>"##,
-            i = f.iteration,
-            p = f.position,
+            r##"<li class="failure"><p><a href="{link}">{name}</a> <span class="iter">iteration {iter}</span></p><p class="what">{what}</p><pre class="message">{message}</pre></li>"##,
+            link = executions.get(k).map(|x| format!("#x-n{}", x + 1)).unwrap_or_else(|| "#executions".to_string()),
             iter = f.iteration + 1,
             name = esc(&f.full_name),
             what = esc(&what),

@@ -72,9 +72,6 @@ pub fn row(index: u64, e: &Execution, body_limit: usize) -> Value {
         let mut resp = Map::new();
         resp.insert("h".into(), pairs(&r.headers));
         resp.insert("body".into(), body(&r.body, body_limit, r.body_truncated));
-        if !r.warnings.is_empty() {
-            resp.insert("w".into(), r.warnings.clone().into());
-        }
         out.insert("rs".into(), Value::Object(resp));
     }
     if let Some(err) = &e.error {
@@ -105,8 +102,10 @@ pub fn row(index: u64, e: &Execution, body_limit: usize) -> Value {
         let list: Vec<Value> = e.console.iter().map(|c| json!([c.level, c.text])).collect();
         out.insert("co".into(), list.into());
     }
-    if !e.warnings.is_empty() {
-        out.insert("w".into(), e.warnings.clone().into());
+    let warnings: Vec<&str> =
+        e.warnings.iter().chain(e.response.iter().flat_map(|r| &r.warnings)).map(String::as_str).collect();
+    if !warnings.is_empty() {
+        out.insert("w".into(), warnings.into());
     }
     Value::Object(out)
 }
@@ -118,10 +117,13 @@ pub fn script_safe(value: &Value, out: &mut Vec<u8>) -> serde_json::Result<()> {
     let start = out.len();
     serde_json::to_writer(&mut *out, value)?;
     if out[start..].contains(&b'<') {
-        let escaped: Vec<u8> =
-            out[start..].iter().flat_map(|&b| if b == b'<' { b"\\u003c".to_vec() } else { vec![b] }).collect();
-        out.truncate(start);
-        out.extend_from_slice(&escaped);
+        let written = out.split_off(start);
+        for (i, piece) in written.split(|&b| b == b'<').enumerate() {
+            if i > 0 {
+                out.extend_from_slice(b"\\u003c");
+            }
+            out.extend_from_slice(piece);
+        }
     }
     Ok(())
 }

@@ -46,8 +46,12 @@ fn the_page_shows_the_summary_totals_and_every_failure() {
     assert!(html.contains(&format!("Failures <span class=\"count\">{}</span>", summary.failures.len())));
     for f in &summary.failures {
         assert!(html.contains(&page::esc(&f.message)), "{}", f.message);
-        assert!(html.contains(&format!("href=\"#x-{}-{}\"", f.iteration, f.position)));
     }
+    // each failure links to the execution it came from, by its number in the report
+    let links = html.matches("<li class=\"failure\"><p><a href=\"#x-n").count();
+    assert_eq!(links, summary.failures.len());
+    // mixed_run's first failure is its second execution's (report number 2)
+    assert!(html.contains("<li class=\"failure\"><p><a href=\"#x-n2\">"), "{html}");
     assert!(html.contains("<p class=\"verdict fail\""));
     assert!(html.contains("id=\"exit-code\">1<"));
     // one data row per execution, in `<script type="application/json">` chunks
@@ -113,7 +117,41 @@ fn default_paths_name_the_collection_and_time() {
     let t = std::time::UNIX_EPOCH + std::time::Duration::from_secs(1_765_000_000);
     assert_eq!(
         default_html_path("Shop API / v2", t),
-        Path::new("postie-reports").join("Shop-API---v2-2025-12-06T05-46-40Z.html")
+        Path::new("postie-reports").join("Shop-API---v2-2025-12-06T05-46-40-000Z.html")
     );
-    assert_eq!(default_html_path("../..", t), Path::new("postie-reports").join("collection-2025-12-06T05-46-40Z.html"));
+    assert_eq!(
+        default_html_path("../..", t),
+        Path::new("postie-reports").join("collection-2025-12-06T05-46-40-000Z.html")
+    );
+}
+
+#[test]
+fn hostile_names_and_an_empty_run_render_as_text() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("r.html");
+    let evil = "<script>alert(1)</script>";
+    let mut r = HtmlReporter::new(&path, evil, options()).unwrap();
+    let (info, executions) = mixed_run();
+    let mut e = executions[0].clone();
+    e.full_name = format!("{evil} / <img src=x onerror=alert(2)>");
+    e.item_name = "<img src=x onerror=alert(2)>".to_string();
+    e.assertions = vec![crate::report::testdata::fail("</script><b>", "expected '<i>' to equal '</pre>'")];
+    let info = RunInfo { collection_name: evil.to_string(), ..info };
+    drive(&mut r, &info, &[e]);
+    drop(r);
+    let html = std::fs::read_to_string(&path).unwrap();
+    assert!(!html.contains("<script>alert") && !html.contains("<img src=x") && !html.contains("</script><b>"));
+    assert!(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
+    assert!(html.contains("expected &#39;&lt;i&gt;&#39; to equal &#39;&lt;/pre&gt;&#39;"));
+
+    // a run that sent nothing still makes a whole page
+    let path = dir.path().join("empty.html");
+    let mut r = HtmlReporter::new(&path, "empty", options()).unwrap();
+    let (info, _) = passing_run();
+    drive(&mut r, &info, &[]);
+    drop(r);
+    let html = std::fs::read_to_string(&path).unwrap();
+    assert!(html.contains("No responses.") && html.contains("No failures."));
+    assert!(!html.contains("class=\"postie-data\""));
+    assert!(html.trim_end().ends_with("</html>"));
 }

@@ -69,15 +69,41 @@
     }
     into.appendChild(t);
   }
+  // Re-indents JSON text by moving whitespace only: numbers, escapes and key order stay
+  // exactly as the server sent them (JSON.stringify would round 64-bit ids).
+  function indent(text) {
+    var out = "", depth = 0, inString = false, pad = function (n) { return "\n" + new Array(n + 1).join("  "); };
+    for (var i = 0; i < text.length; i++) {
+      var ch = text[i];
+      if (inString) {
+        out += ch;
+        if (ch === "\\") { out += text[++i] || ""; } else if (ch === '"') inString = false;
+        continue;
+      }
+      if (ch === " " || ch === "\n" || ch === "\r" || ch === "\t") continue;
+      if (ch === '"') { inString = true; out += ch; }
+      else if (ch === "{" || ch === "[") {
+        var close = ch === "{" ? "}" : "]", j = i + 1;
+        while (j < text.length && /\s/.test(text[j])) j++;
+        if (text[j] === close) { out += ch + close; i = j; } else { depth++; out += ch + pad(depth); }
+      }
+      else if (ch === "}" || ch === "]") { depth--; out += pad(depth) + ch; }
+      else if (ch === ",") out += "," + pad(depth);
+      else if (ch === ":") out += ": ";
+      else out += ch;
+    }
+    return out;
+  }
   function body(title, b, into) {
     if (!b) return;
     into.appendChild(el("h4", null, title));
     if (b.bin !== undefined) { into.appendChild(el("p", "empty", "binary, " + size(b.bin))); return; }
     var text = b.b;
-    if (!b.t) { try { var v = JSON.parse(text); if (v !== null && typeof v === "object") text = JSON.stringify(v, null, 2); } catch (e) { /* not JSON: as received */ } }
+    if (b.t && text === "") { into.appendChild(el("p", "empty", "not kept (" + size(b.n) + "; see --reporter-html-body-limit)")); return; }
     if (text === "") { into.appendChild(el("p", "empty", "empty")); return; }
+    if (!b.t) { try { var v = JSON.parse(text); if (v !== null && typeof v === "object") text = indent(text); } catch (e) { /* not JSON: as received */ } }
     into.appendChild(el("pre", null, text));
-    if (b.t) into.appendChild(el("p", "empty", "cut at " + size(b.b.length) + " of " + size(b.n || b.b.length)));
+    if (b.t) into.appendChild(el("p", "empty", "cut: the first " + size(new Blob([b.b]).size) + " of " + size(b.n)));
   }
 
   function details(x, into) {
@@ -109,7 +135,7 @@
 
   function item(x) {
     var d = el("details", "ex" + (x.F ? " failed" : ""));
-    d.id = "x-" + x.i + "-" + x.p;
+    d.id = "x-n" + (x.k + 1);
     var s = el("summary");
     s.appendChild(icon(x.F ? "i-fail" : x.sk ? "i-skip" : "i-ok", x.F ? "failed" : x.sk ? "skipped" : "passed"));
     s.appendChild(el("span", "n", "#" + (x.k + 1)));
@@ -127,6 +153,13 @@
     return d;
   }
 
+  // built once, so keyboard focus stays on a button while paging
+  var prev = el("button", null, "Previous page"), next = el("button", null, "Next page"), where = el("span");
+  prev.type = next.type = "button";
+  prev.addEventListener("click", function () { page--; render(); });
+  next.addEventListener("click", function () { page++; render(); });
+  pager.appendChild(prev); pager.appendChild(where); pager.appendChild(next);
+
   function render() {
     var pages = Math.max(1, Math.ceil(view.length / PAGE));
     if (page >= pages) page = pages - 1;
@@ -136,20 +169,14 @@
     list.appendChild(frag);
     if (!view.length) list.appendChild(el("p", "empty", "No execution matches."));
     shown.textContent = view.length + " of " + rows.length + " executions";
-    pager.textContent = "";
-    var prev = el("button", null, "Previous page"), next = el("button", null, "Next page");
-    prev.type = next.type = "button";
     prev.disabled = page === 0; next.disabled = page >= pages - 1;
-    prev.addEventListener("click", function () { page--; render(); list.scrollIntoView(); });
-    next.addEventListener("click", function () { page++; render(); list.scrollIntoView(); });
-    pager.appendChild(prev); pager.appendChild(el("span", null, "Page " + (page + 1) + " of " + pages)); pager.appendChild(next);
+    where.textContent = "Page " + (page + 1) + " of " + pages;
   }
 
   function reveal() {
-    var h = decodeURIComponent(location.hash || "");
-    var m = /^#x-(\d+)-(\d+)$/.exec(h), n = /^#x-n(\d+)$/.exec(h), at = -1;
-    if (!m && !n) return;
-    var match = function (x) { return m ? (x.i === +m[1] && x.p === +m[2]) : x.k === +n[1] - 1; };
+    var n = /^#x-n(\d+)$/.exec(location.hash || ""), at = -1;
+    if (!n) return;
+    var match = function (x) { return x.k === +n[1] - 1; };
     for (var i = 0; i < view.length; i++) if (match(view[i])) { at = i; break; }
     if (at < 0) { failedOnly.checked = false; iterSel.value = ""; folderSel.value = ""; search.value = ""; apply(); for (i = 0; i < view.length; i++) if (match(view[i])) { at = i; break; } }
     if (at < 0) return;
@@ -167,6 +194,11 @@
   folderSel.addEventListener("change", apply);
   search.addEventListener("input", function () { clearTimeout(timer); timer = setTimeout(apply, 150); });
   window.addEventListener("hashchange", reveal);
+  // a second click on the same link changes no hash: reveal again anyway
+  document.addEventListener("click", function (ev) {
+    var a = ev.target.closest && ev.target.closest('a[href^="#x-n"]');
+    if (a && a.getAttribute("href") === location.hash) setTimeout(reveal, 0);
+  });
   $("controls").hidden = false;
   apply();
   reveal();
