@@ -6,6 +6,7 @@
 
 mod decode;
 mod diagnose;
+mod mime;
 mod pool;
 mod prepare;
 mod reconnect;

@@ -13,6 +13,10 @@ use crate::vars::Scopes;
 /// Methods whose body Postman drops unless `disableBodyPruning` is set.
 const PRUNED_METHODS: &[&str] = &["GET", "HEAD", "COPY", "PURGE", "UNLOCK"];
 
+/// Methods Node's HTTP client sends with no `Content-Length` when they carry no body;
+/// every other method (POST, PUT, PATCH, ...) gets `Content-Length: 0`, as from Newman.
+const BODYLESS_METHODS: &[&str] = &["GET", "HEAD", "DELETE", "OPTIONS", "TRACE", "CONNECT"];
+
 #[derive(Clone, Debug)]
 pub enum MultipartValue {
     Text(String),
@@ -37,6 +41,16 @@ pub enum PreparedBody {
 
 impl PreparedBody {
     /// What reports show of the body.
+    /// Nothing to send: no body, or one with no bytes (an empty raw text, form or file).
+    pub fn is_empty(&self) -> bool {
+        match self {
+            PreparedBody::None => true,
+            PreparedBody::Text(t) => t.is_empty(),
+            PreparedBody::Bytes(b) => b.is_empty(),
+            PreparedBody::Multipart(parts) => parts.is_empty(),
+        }
+    }
+
     pub fn describe(&self) -> Option<String> {
         match self {
             PreparedBody::None => None,
@@ -95,12 +109,9 @@ impl PreparedRequest {
 pub enum PrepareError {
     #[error("invalid URL `{url}`: {reason}{hint}")]
     InvalidUrl { url: String, reason: String, hint: String },
-    #[error("cannot read file `{}` for the request body: {source} (relative paths start at --working-dir)", path.display())]
-    File {
-        path: std::path::PathBuf,
-        #[source]
-        source: std::io::Error,
-    },
+    /// A URL with no host at all (`/users/1`): Newman's words for it.
+    #[error("Invalid URI \"http://{url}\"")]
+    NoHost { url: String },
 }
 
 /// The request's own `proxy` object in the shape the proxy policy takes.
@@ -125,10 +136,35 @@ pub fn resolve_url(req: &PlannedRequest, scopes: &Scopes) -> Result<Url, Prepare
     if !spec.variables.is_empty() {
         text = replace_path_variables(&text, &spec.variables, scopes);
     }
-    parse_url(text.trim())
+    parse_url(&protect_query_whitespace(text.trim_start()))
+}
+
+/// Whitespace in the query is data (a value ending in a newline is sent as `%0A`, as by
+/// Newman), but a URL parser drops tabs and newlines anywhere and spaces at the end: encode
+/// them first. Without a query, surrounding whitespace is layout and is trimmed.
+fn protect_query_whitespace(text: &str) -> String {
+    let Some(at) = text.find('?') else {
+        return text.trim_end().to_string();
+    };
+    let (head, query) = text.split_at(at);
+    let mut out = String::with_capacity(text.len() + 8);
+    out.push_str(head);
+    for c in query.chars() {
+        match c {
+            ' ' => out.push_str("%20"),
+            '\t' => out.push_str("%09"),
+            '\n' => out.push_str("%0A"),
+            '\r' => out.push_str("%0D"),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 pub fn parse_url(text: &str) -> Result<Url, PrepareError> {
+    if text.starts_with('/') {
+        return Err(PrepareError::NoHost { url: text.to_string() });
+    }
     let with_scheme = if text.contains("://") { text.to_string() } else { format!("http://{text}") };
     let parsed = Url::parse(&with_scheme).and_then(|u| match u.host_str() {
         // `{` is legal in a WHATWG host, so an unresolved `{{base}}` would otherwise parse
@@ -178,9 +214,10 @@ fn replace_path_variables(url: &str, vars: &[(String, String)], scopes: &Scopes)
     let path: Vec<String> = path
         .split('/')
         .map(|seg| match seg.strip_prefix(':') {
-            Some(name) => match vars.iter().rev().find(|(k, _)| k == name) {
-                Some((_, v)) => scopes.replace_in(v),
-                None => seg.to_string(),
+            // an empty value leaves `:name` in the path, as Newman does
+            Some(name) => match vars.iter().rev().find(|(k, _)| k == name).map(|(_, v)| scopes.replace_in(v)) {
+                Some(v) if !v.is_empty() => v,
+                _ => seg.to_string(),
             },
             None => seg.to_string(),
         })
@@ -203,24 +240,32 @@ pub fn prepare(req: &PlannedRequest, scopes: &Scopes, working_dir: &Path) -> Res
     let prune = PRUNED_METHODS.contains(&method.as_str()) && req.profile_bool("disableBodyPruning") != Some(true);
     let body_spec = if prune { None } else { req.request.body.as_ref() };
     let has = |headers: &[(String, String)], name: &str| headers.iter().any(|(k, _)| k.eq_ignore_ascii_case(name));
-    if let Some(ct) = body_spec.and_then(Body::implicit_content_type)
+    let mut warnings = Vec::new();
+    let body = match body_spec {
+        None => PreparedBody::None,
+        Some(b) => build_body(b, scopes, working_dir, &mut warnings),
+    };
+    // An empty body is no body, as in Newman: no implicit type, and `Content-Length: 0`
+    // from the methods that always declare one.
+    let body = if body.is_empty() { PreparedBody::None } else { body };
+    if !body.is_empty()
+        && let Some(ct) = body_spec.and_then(Body::implicit_content_type)
         && !has(&headers, "content-type")
     {
         headers.push(("Content-Type".to_string(), ct.to_string()));
     }
-    let body = match body_spec {
-        None => PreparedBody::None,
-        Some(b) => build_body(b, scopes, working_dir)?,
-    };
-    let mut prepared = PreparedRequest {
-        method,
-        url: url.clone(),
-        headers,
-        body,
-        digest: None,
-        secrets: Vec::new(),
-        warnings: Vec::new(),
-    };
+    if body.is_empty() && !BODYLESS_METHODS.contains(&method.as_str()) && !has(&headers, "content-length") {
+        headers.push(("Content-Length".to_string(), "0".to_string()));
+    }
+    // a file body gets its type from the file's extension, as in Newman
+    if let (Some(Body::File { src: Some(src) }), PreparedBody::Bytes(_)) = (body_spec, &body)
+        && !has(&headers, "content-type")
+    {
+        headers
+            .push(("Content-Type".to_string(), super::mime::for_path(Path::new(&scopes.replace_in(src))).to_string()));
+    }
+    let mut prepared =
+        PreparedRequest { method, url: url.clone(), headers, body, digest: None, secrets: Vec::new(), warnings };
     if let Some(auth) = &req.auth {
         apply_auth(auth, scopes, &mut prepared, &mut url);
         prepared.url = url;
@@ -231,6 +276,21 @@ pub fn prepare(req: &PlannedRequest, scopes: &Scopes, working_dir: &Path) -> Res
         }
     }
     Ok(prepared)
+}
+
+/// Puts `key=value` last in the query, replacing every parameter of that name (Newman's
+/// API-key auth `in: query`); the other parameters keep their bytes as written.
+fn set_query_param(url: &mut Url, key: &str, value: &str) {
+    let pair = url::form_urlencoded::Serializer::new(String::new()).append_pair(key, value).finish();
+    let same_key = |segment: &&str| {
+        let name = segment.split('=').next().unwrap_or_default();
+        url::form_urlencoded::parse(name.as_bytes()).next().is_some_and(|(k, _)| k == key)
+    };
+    let mut kept: Vec<&str> =
+        url.query().unwrap_or_default().split('&').filter(|s| !s.is_empty()).filter(|s| !same_key(s)).collect();
+    kept.push(&pair);
+    let query = kept.join("&");
+    url.set_query(Some(&query));
 }
 
 /// Headers Newman's runtime adds unless the request sets them.
@@ -252,8 +312,18 @@ fn form_encode(text: &str) -> String {
     url::form_urlencoded::byte_serialize(text.as_bytes()).collect::<String>().replace('+', "%20")
 }
 
-fn build_body(body: &Body, scopes: &Scopes, working_dir: &Path) -> Result<PreparedBody, PrepareError> {
-    Ok(match body {
+/// Why a body file could not be read, in Newman's words (`no such file`).
+fn load_error(e: &std::io::Error) -> String {
+    match e.kind() {
+        std::io::ErrorKind::NotFound => "no such file".to_string(),
+        _ => e.to_string(),
+    }
+}
+
+/// The body to send. A file that cannot be read is left out with a warning, as Newman
+/// does: the form part is dropped, a file body is sent empty.
+fn build_body(body: &Body, scopes: &Scopes, working_dir: &Path, warnings: &mut Vec<String>) -> PreparedBody {
+    match body {
         Body::Raw { text, language } => {
             let text = scopes.replace_in(text);
             if language.as_deref() == Some("json") {
@@ -282,16 +352,29 @@ fn build_body(body: &Body, scopes: &Scopes, working_dir: &Path) -> Result<Prepar
                         content_type: content_type.clone(),
                     }),
                     FormPart::File { key, src, content_type } => {
+                        let key = scopes.replace_in(key);
                         for s in src {
-                            let path = working_dir.join(scopes.replace_in(s));
-                            let bytes = std::fs::read(&path)
-                                .map_err(|source| PrepareError::File { path: path.clone(), source })?;
+                            let src = scopes.replace_in(s);
+                            let path = working_dir.join(&src);
+                            let bytes = match std::fs::read(&path) {
+                                Ok(bytes) => bytes,
+                                Err(e) => {
+                                    warnings.push(format!(
+                                        "Form param `{key}`, file load error: \"{src}\", {} (looked for {}; relative paths start at --working-dir)",
+                                        load_error(&e),
+                                        path.display()
+                                    ));
+                                    continue;
+                                }
+                            };
                             let file_name =
                                 path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+                            let content_type =
+                                content_type.clone().or_else(|| Some(super::mime::for_path(&path).to_string()));
                             out.push(MultipartPart {
-                                name: scopes.replace_in(key),
+                                name: key.clone(),
                                 value: MultipartValue::File { file_name, bytes },
-                                content_type: content_type.clone(),
+                                content_type,
                             });
                         }
                     }
@@ -300,22 +383,37 @@ fn build_body(body: &Body, scopes: &Scopes, working_dir: &Path) -> Result<Prepar
             PreparedBody::Multipart(out)
         }
         Body::File { src: Some(src) } => {
-            let path = working_dir.join(scopes.replace_in(src));
-            PreparedBody::Bytes(std::fs::read(&path).map_err(|source| PrepareError::File { path, source })?)
+            let src = scopes.replace_in(src);
+            let path = working_dir.join(&src);
+            match std::fs::read(&path) {
+                Ok(bytes) => PreparedBody::Bytes(bytes),
+                Err(e) => {
+                    warnings.push(format!(
+                        "Binary file load error: \"{src}\", {} (looked for {}; relative paths start at --working-dir)",
+                        load_error(&e),
+                        path.display()
+                    ));
+                    PreparedBody::Text(String::new())
+                }
+            }
         }
         Body::File { src: None } => PreparedBody::None,
         Body::GraphQl { query, variables } => {
             let variables = scopes.replace_in(variables);
             let query = serde_json::Value::String(scopes.replace_in(query));
             // Newman splices the variables text in as written, keeping its formatting.
-            let variables = match serde_json::from_str::<serde_json::Value>(&variables) {
-                Ok(_) => variables.trim().to_string(),
-                Err(_) if variables.trim().is_empty() => "{}".to_string(),
-                Err(_) => serde_json::Value::String(variables).to_string(),
-            };
-            PreparedBody::Text(format!("{{\"query\":{query},\"variables\":{variables}}}"))
+            // Empty or blank variables send no `variables` key (Newman 6.2.2 leaves out an
+            // empty one and splices blank text in, making invalid JSON: see the README).
+            match serde_json::from_str::<serde_json::Value>(&variables) {
+                Ok(_) => PreparedBody::Text(format!("{{\"query\":{query},\"variables\":{}}}", variables.trim())),
+                Err(_) if variables.trim().is_empty() => PreparedBody::Text(format!("{{\"query\":{query}}}")),
+                Err(_) => PreparedBody::Text(format!(
+                    "{{\"query\":{query},\"variables\":{}}}",
+                    serde_json::Value::String(variables)
+                )),
+            }
         }
-    })
+    }
 }
 
 /// Newman 6 strips `//` and `/* */` comments from raw JSON bodies; strings are left alone.
@@ -388,7 +486,7 @@ fn apply_auth(auth: &Auth, scopes: &Scopes, req: &mut PreparedRequest, url: &mut
             req.secrets.push(value.clone());
             let key = if key.is_empty() { "x-api-key".to_string() } else { key };
             if get("in") == "query" {
-                url.query_pairs_mut().append_pair(&key, &value);
+                set_query_param(url, &key, &value);
             } else {
                 req.set_header(&key, value);
             }

@@ -177,7 +177,7 @@ pub fn request_error(e: SendError) -> RequestError {
 pub fn prepare_error(e: &PrepareError) -> RequestError {
     let kind = match e {
         PrepareError::InvalidUrl { .. } => "InvalidUrl",
-        PrepareError::File { .. } => "FileError",
+        PrepareError::NoHost { .. } => "InvalidUrl",
     };
     RequestError::new(kind, e.to_string())
 }
