@@ -23,7 +23,7 @@ fn bad_input_exits_2_with_a_message_that_names_the_place() {
         (vec!["run".into(), col.into(), "-d".into(), fixture("bad/ragged.csv").display().to_string()], "ragged.csv"),
         (vec!["run".into(), col.into(), "--env-var".into(), "novalue".into()], "--env-var"),
         (vec!["run".into(), col.into(), "--folder".into(), "Bodys".into()], "Did you mean `Bodies`"),
-        (vec!["run".into(), col.into(), "-r".into(), "html".into()], "unknown reporter `html`"),
+        (vec!["run".into(), col.into(), "-r".into(), "htmlextra".into()], "unknown reporter `htmlextra`"),
         (vec!["run".into(), col.into(), "--jobs".into(), "0".into()], "--jobs"),
         (vec!["run".into(), col.into(), "-n".into(), "zero".into()], "--iteration-count"),
         (vec!["run".into(), col.into(), "--proxy".into(), "ftp://u:hunter2@p:1".into()], "--proxy"),
