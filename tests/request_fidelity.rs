@@ -93,3 +93,43 @@ fn requests_reach_the_server_as_newman_sends_them() {
         assert!(r.all().contains(warning.as_str().unwrap()), "missing warning {warning}:\n{}", r.all());
     }
 }
+
+/// A server that answers every request with `status_line` and a small JSON body.
+fn one_line_server(status_line: &'static str) -> (String, std::thread::JoinHandle<()>) {
+    use std::io::{Read, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let handle = std::thread::spawn(move || {
+        if let Ok((mut stream, _)) = listener.accept() {
+            let mut buf = [0u8; 4096];
+            let _ = stream.read(&mut buf);
+            let body = "{}";
+            let answer =
+                format!("{status_line}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}", body.len());
+            let _ = stream.write_all(answer.as_bytes());
+        }
+    });
+    (url, handle)
+}
+
+#[test]
+fn the_servers_own_reason_phrase_is_shown_and_scripted() {
+    let (url, server) = one_line_server("HTTP/1.1 404 NOT FOUND");
+    let dir = tempdir();
+    let collection = json!({
+        "info": { "name": "reason", "schema": "https://schema.getpostman.com/json/collection/v2.1.0/collection.json" },
+        "item": [{ "name": "missing", "request": format!("{url}/x"), "event": [{ "listen": "test", "script": { "exec": [
+            "pm.test('status text', () => pm.expect(pm.response.status).to.equal('NOT FOUND'));",
+            "pm.test('legacy name', () => pm.expect(responseCode.name).to.equal('NOT FOUND'));"
+        ] } }] }]
+    });
+    std::fs::write(dir.path().join("c.json"), collection.to_string()).unwrap();
+    let mut cmd = postie(dir.path());
+    cmd.args(["run", "c.json", "-r", "cli,json", "--reporter-json-export", "r.json"]);
+    let r = run(cmd);
+    server.join().unwrap();
+    assert_eq!(r.code, 0, "{}", r.all());
+    assert!(r.stdout.contains("[404 NOT FOUND,"), "{}", r.stdout);
+    let report: Value = serde_json::from_str(&std::fs::read_to_string(dir.path().join("r.json")).unwrap()).unwrap();
+    assert_eq!(report["run"]["executions"][0]["response"]["status"], "NOT FOUND");
+}

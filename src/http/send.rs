@@ -133,7 +133,12 @@ pub async fn send(
     }
     let probe = &clients.probe;
     let code = response.status().as_u16();
-    let reason = response.status().canonical_reason().unwrap_or("").to_string();
+    // The server's own phrase (`NOT FOUND`), as Newman shows it: hyper keeps one that
+    // differs from the canonical phrase as an extension.
+    let reason = match response.extensions().get::<hyper::ext::ReasonPhrase>() {
+        Some(phrase) => String::from_utf8_lossy(phrase.as_bytes()).into_owned(),
+        None => response.status().canonical_reason().unwrap_or("").to_string(),
+    };
     let http_version = format!("{:?}", response.version());
     let headers: Vec<(String, String)> = response
         .headers()
