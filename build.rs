@@ -20,6 +20,7 @@ use std::path::PathBuf;
 /// Concatenation order matters: later files use what earlier ones define.
 const FILES: &[&str] = &[
     "util",
+    "engine_errors",
     "lazy",
     "chai_core",
     "chai_assertions",

@@ -214,9 +214,10 @@ fn replace_path_variables(url: &str, vars: &[(String, String)], scopes: &Scopes)
     let path: Vec<String> = path
         .split('/')
         .map(|seg| match seg.strip_prefix(':') {
-            // an empty value leaves `:name` in the path, as Newman does
-            Some(name) => match vars.iter().rev().find(|(k, _)| k == name).map(|(_, v)| scopes.replace_in(v)) {
-                Some(v) if !v.is_empty() => v,
+            // a value left empty leaves `:name` in the path, as Newman does (one that only
+            // resolves to nothing, `{{unset}}`, is substituted)
+            Some(name) => match vars.iter().rev().find(|(k, _)| k == name) {
+                Some((_, v)) if !v.is_empty() => scopes.replace_in(v),
                 _ => seg.to_string(),
             },
             None => seg.to_string(),

@@ -117,13 +117,18 @@ addProperty('withBody', function () {
     'expected response to not have content in body');
 });
 
+// Newman's JSON parser errors (JSONError) print as their first line alone (the
+// message's source line and caret are left out); others as "Name: message".
+function parseErrorText(e) {
+  return e.name === 'JSONError' ? String(e.message).split('\n')[0] : e.name + ': ' + e.message;
+}
+
 function jsonParseError(response) {
   try {
     response.json();
     return undefined;
   } catch (e) {
-    // Newman's JSON parser errors (JSONError) print as their message alone.
-    return e.name === 'JSONError' ? e.message : e.name + ': ' + e.message;
+    return parseErrorText(e);
   }
 }
 
@@ -161,7 +166,7 @@ addMethod('body', function (content) {
 addMethod('jsonBody', function (path, value) {
   requireResponse(this);
   var body, parseError;
-  try { body = this._obj.json(); } catch (e) { parseError = e.name === 'JSONError' ? e.message : e.name + ': ' + e.message; }
+  try { body = this._obj.json(); } catch (e) { parseError = parseErrorText(e); }
   if (arguments.length === 0) {
     this.assert(!parseError, 'expected response body to be a valid json but got error ' + parseError,
       'expected response body not to be a valid json');

@@ -23,7 +23,8 @@ function userStack(err, header) {
 function failureOf(err) {
   if (err !== null && typeof err === 'object' && typeof err.message === 'string') {
     var name = typeof err.name === 'string' && err.name ? err.name : 'Error';
-    return { name: name, message: err.message, stack: userStack(err, name + ': ' + err.message) };
+    var message = name === 'TypeError' ? v8Message(err, err.message) : err.message;
+    return { name: name, message: message, stack: userStack(err, name + ': ' + message) };
   }
   return { name: 'Error', message: safeString(err), stack: null };
 }
@@ -431,6 +432,7 @@ function begin(meta, response, body) {
 
 function runScript(fn, origin) {
   run.origin = origin;
+  rememberScript(origin, fn);
   run.legacy = {};
   try {
     var result = fn.call(G);

@@ -1,5 +1,6 @@
 //! Tests of the script engine through its public API.
 
+mod engine_errors;
 mod expect_table;
 mod legacy_and_response;
 mod limits;
