@@ -104,8 +104,10 @@ fn one_line_server(status_line: &'static str) -> (String, std::thread::JoinHandl
             let mut buf = [0u8; 4096];
             let _ = stream.read(&mut buf);
             let body = "{}";
-            let answer =
-                format!("{status_line}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}", body.len());
+            let answer = format!(
+                "{status_line}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                body.len()
+            );
             let _ = stream.write_all(answer.as_bytes());
         }
     });

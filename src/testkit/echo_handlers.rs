@@ -77,7 +77,7 @@ fn url_of(uri: &Uri, headers: &HeaderMap) -> String {
     format!("http://{host}{path}")
 }
 
-fn full_echo(method: Option<&Method>, uri: &Uri, headers: &HeaderMap, body: &[u8]) -> Value {
+pub(crate) fn full_echo(method: Option<&Method>, uri: &Uri, headers: &HeaderMap, body: &[u8]) -> Value {
     let content_type = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok());
     let parsed = echo_body(content_type, body);
     let mut echo = Map::new();

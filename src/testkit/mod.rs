@@ -20,6 +20,7 @@ mod proxy_state;
 mod recorder;
 mod server_thread;
 mod socks;
+mod standin;
 mod tls;
 
 #[cfg(test)]
@@ -32,6 +33,7 @@ pub use proxy_state::{ProxyAuth, ProxyRecord};
 pub use recorder::Recorded;
 pub use server_thread::TestkitError;
 pub use socks::SocksProxy;
+pub use standin::{StandIn, StandInRecord, resolvable};
 pub use tls::{TlsFront, TlsRecord, TlsServer, TlsServerError};
 
 /// A loopback port that nothing listens on (bound, then released), for connection-refused

@@ -4,6 +4,7 @@
 
 pub mod certs;
 pub mod chromium;
+pub mod oracle;
 pub mod tinyproxy;
 
 use std::path::{Path, PathBuf};

@@ -1,0 +1,185 @@
+//! The Newman oracle's shared rules, used by the recorder (`examples/newman_oracle.rs`, with
+//! Newman) and by the comparison test (`tests/newman_oracle.rs`, with postie), so both
+//! sides are read the same way: which globals a collection gets, and how a Newman-layout
+//! JSON report becomes a list of verdicts.
+
+use serde_json::{Value, json};
+
+/// Byte-order marks that Newman refuses in a collection file.
+pub fn strip_bom(text: &str) -> &str {
+    text.trim_start_matches('\u{feff}')
+}
+
+/// Every request URL of the collection, as written.
+fn urls(items: &Value, out: &mut Vec<String>) {
+    for item in items.as_array().into_iter().flatten() {
+        if item.get("item").is_some() {
+            urls(&item["item"], out);
+        }
+        let request = &item["request"];
+        let url = if request.is_string() { request } else { &request["url"] };
+        let raw = if url.is_string() { url.as_str() } else { url["raw"].as_str() };
+        if let Some(raw) = raw {
+            out.push(raw.to_string());
+        }
+    }
+}
+
+/// `--global-var` values for the variables a collection's URLs start with but never
+/// defines (they lived in an environment file that is not published): each points at a
+/// host of its own, which the stand-in answers, so the deeper scripts run on both sides.
+pub fn base_url_globals(collection: &Value) -> Vec<(String, String)> {
+    let defined: Vec<&str> =
+        collection["variable"].as_array().into_iter().flatten().filter_map(|v| v["key"].as_str()).collect();
+    let mut all = Vec::new();
+    urls(&collection["item"], &mut all);
+    let mut out: Vec<(String, String)> = Vec::new();
+    for url in all {
+        let Some(rest) = url.trim_start().strip_prefix("{{") else { continue };
+        let Some(name) = rest.split("}}").next() else { continue };
+        if name.starts_with('$') || name.is_empty() || defined.contains(&name) || out.iter().any(|(k, _)| k == name) {
+            continue;
+        }
+        let host: String =
+            name.chars().map(|c| if c.is_ascii_alphanumeric() { c.to_ascii_lowercase() } else { '-' }).collect();
+        out.push((name.to_string(), format!("http://{}.example.test", host.trim_matches('-'))));
+    }
+    out
+}
+
+/// Replaces what changes from run to run in a message: UUIDs, timestamps, long numbers,
+/// the stand-in's port.
+pub fn mask(text: &str, port: u16) -> String {
+    let text = text.replace(&format!(":{port}"), ":<port>");
+    let mut out = String::with_capacity(text.len());
+    let chars: Vec<char> = text.chars().collect();
+    let mut i = 0;
+    while i < chars.len() {
+        // a UUID: 8-4-4-4-12 hex digits
+        let is_hex = |c: char| c.is_ascii_hexdigit();
+        let uuid = i + 36 <= chars.len()
+            && chars[i..i + 36]
+                .iter()
+                .enumerate()
+                .all(|(k, &c)| if [8, 13, 18, 23].contains(&k) { c == '-' } else { is_hex(c) });
+        if uuid {
+            out.push_str("<uuid>");
+            i += 36;
+            continue;
+        }
+        if chars[i].is_ascii_digit() {
+            let start = i;
+            while i < chars.len() && chars[i].is_ascii_digit() {
+                i += 1;
+            }
+            if i - start >= 5 {
+                out.push_str("<n>");
+            } else {
+                out.extend(&chars[start..i]);
+            }
+            continue;
+        }
+        out.push(chars[i]);
+        i += 1;
+    }
+    out
+}
+
+/// Whether a collection makes up data as it runs (`{{$randomFirstName}}`, `Math.random()`,
+/// dates): two runs then send and expect different values, and their messages can only
+/// be compared in shape.
+pub fn makes_up_data(collection_text: &str) -> bool {
+    ["$random", "Math.random", "Date.now", "new Date", "$timestamp", "$guid", "$isoTimestamp", "faker", "uuid"]
+        .iter()
+        .any(|needle| collection_text.contains(needle))
+}
+
+/// A message in shape only: quoted strings and numbers become placeholders.
+pub fn shape(message: &str) -> String {
+    let mut out = String::with_capacity(message.len());
+    let mut chars = message.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\'' | '"' => {
+                out.push(c);
+                out.push_str("<s>");
+                for d in chars.by_ref() {
+                    if d == c {
+                        break;
+                    }
+                }
+                out.push(c);
+            }
+            c if c.is_ascii_digit() => {
+                out.push_str("<n>");
+                while chars.peek().is_some_and(|d| d.is_ascii_digit() || *d == '.') {
+                    chars.next();
+                }
+            }
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// The verdicts of a run from its Newman-layout JSON report (Newman's own, or postie's):
+/// per execution in order, each assertion (pass / fail / skip, chai's message), each script
+/// error and a request error (its message is the runner's own and left out).
+pub fn verdicts(report: &Value, port: u16) -> Vec<Value> {
+    let mut out = Vec::new();
+    for e in report["run"]["executions"].as_array().into_iter().flatten() {
+        let iteration = e["cursor"]["iteration"].as_u64().unwrap_or(0);
+        let item = e["item"]["name"].as_str().unwrap_or_default();
+        let base = |kind: &str, name: &str, status: &str, message: Option<String>| {
+            let mut v = json!({ "iteration": iteration, "item": item, "kind": kind, "name": name, "status": status });
+            if let Some(m) = message {
+                v["message"] = Value::String(m);
+            }
+            v
+        };
+        if e.get("requestError").is_some_and(|r| !r.is_null()) {
+            out.push(base("request", "", "error", None));
+        }
+        for phase in ["prerequestScript", "testScript"] {
+            for s in e[phase].as_array().into_iter().flatten() {
+                if let Some(err) = s.get("error").filter(|x| !x.is_null()) {
+                    let name = err["name"].as_str().unwrap_or("Error");
+                    out.push(base(phase, name, "error", Some(mask(err["message"].as_str().unwrap_or_default(), port))));
+                }
+            }
+        }
+        for a in e["assertions"].as_array().into_iter().flatten() {
+            let name = a["assertion"].as_str().unwrap_or_default();
+            let (status, message) = if a["skipped"] == true {
+                ("skip", None)
+            } else if let Some(err) = a.get("error").filter(|x| !x.is_null()) {
+                ("fail", Some(mask(err["message"].as_str().unwrap_or_default(), port)))
+            } else {
+                ("pass", None)
+            };
+            out.push(base("assertion", name, status, message));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shapes() {
+        assert_eq!(
+            shape("expected undefined to deeply equal 'Jacey' at 394.5"),
+            "expected undefined to deeply equal '<s>' at <n>"
+        );
+    }
+
+    #[test]
+    fn masks() {
+        assert_eq!(
+            mask("id 0b925e67-4398-4a8a-96fc-a408ac9cbe06 at 1765000000123 on :4321, got 200", 4321),
+            "id <uuid> at <n> on :<port>, got 200"
+        );
+    }
+}
