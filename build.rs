@@ -21,6 +21,7 @@ use std::path::PathBuf;
 const FILES: &[&str] = &[
     "util",
     "engine_errors",
+    "buffer",
     "lazy",
     "chai_core",
     "chai_assertions",

@@ -90,6 +90,7 @@ function requireModule(name) {
     case 'atob': return atob;
     case 'btoa': return btoa;
     case 'uuid': return uuidModule;
+    case 'buffer': return bufferModule;
     case 'chai': return { expect: expect, Assertion: Assertion, AssertionError: AssertionError };
   }
   throw new Error("module '" + name + "' is not supported by postie yet");

@@ -548,6 +548,7 @@ G.console = postieConsole;
 Object.keys(timerGlobals).forEach(function (name) { G[name] = timerGlobals[name]; });
 G.atob = atob;
 G.btoa = btoa;
+G.Buffer = Buffer;
 G.CryptoJS = CryptoJS;
 G.require = requireModule;
 // Postman's sandbox gives every script lodash 3 as `_` (`require('lodash')` is lodash 4) and

@@ -49,9 +49,11 @@ class PropertyList {
   clear() { this._items = []; }
   populate(items) { (items || []).forEach(function (i) { this.add(i); }, this); }
   repopulate(items) { this.clear(); this.populate(items); }
+  // The last item of that key, as postman-collection's lists answer (a header sent
+  // twice reads as its last value).
   one(key) {
     var wanted = this._norm(key);
-    for (var i = 0; i < this._items.length; i++) {
+    for (var i = this._items.length - 1; i >= 0; i--) {
       if (this._norm(this._items[i].key) === wanted) return this._items[i];
     }
     return undefined;
@@ -300,6 +302,29 @@ class PostmanResponse {
     return JSON.parse(text);
   }
   reason() { return this.status; }
+  // What postman-collection's Response#contentInfo says of the body: its type and charset
+  // from Content-Type (text/plain when there is none), and the file name Postman would
+  // save it under.
+  contentInfo() {
+    var header = String(this.headers.get('Content-Type') || 'text/plain');
+    var parts = header.split(';');
+    var contentType = parts[0].trim().toLowerCase();
+    var charset = 'utf8';
+    for (var i = 1; i < parts.length; i++) {
+      var kv = parts[i].split('=');
+      if (kv[0].trim().toLowerCase() === 'charset' && kv[1]) charset = kv[1].trim().replace(/^"|"$/g, '').toLowerCase().replace('utf-8', 'utf8');
+    }
+    var media = contentType.split('/');
+    var formats = [['json', 'json', 'json'], ['xml', 'xml', 'xml'], ['html', 'html', 'html'], ['javascript', 'javascript', 'js'],
+      ['css', 'css', 'css'], ['csv', 'csv', 'csv'], ['plain', 'plain', 'txt']];
+    var format = null;
+    for (var f = 0; f < formats.length && !format; f++) if (contentType.indexOf(formats[f][0]) >= 0) format = formats[f];
+    var mimeType = format ? 'text' : (['image', 'audio', 'video'].indexOf(media[0]) >= 0 ? media[0] : 'unknown');
+    var mimeFormat = format ? format[1] : (mimeType !== 'unknown' ? mimeType : 'raw');
+    var fileExtension = format ? format[2] : (media[1] || 'bin').replace(/^x-/, '').split('+')[0];
+    return { contentType: contentType, mimeType: mimeType, mimeFormat: mimeFormat, charset: charset,
+      fileExtension: fileExtension, fileName: 'response.' + fileExtension };
+  }
   details() { return { code: this.code, name: this.status, detail: this.status }; }
   // As Postman counts it: a gzip/deflate body as its declared Content-Length, and the
   // status line plus one "Key: value\r\n" per header.

@@ -5,5 +5,6 @@ mod expect_table;
 mod legacy_and_response;
 mod limits;
 mod pm_api;
+mod sandbox_globals;
 mod support;
 mod vendored;

@@ -1,0 +1,72 @@
+//! Globals and response helpers of Newman's sandbox that scripts in the corpus use:
+//! `Buffer`, `pm.response.contentInfo()`, a repeated header read as its last value. The
+//! expected values are what Newman 6.2.2 gave for the same code.
+
+use super::support::*;
+use crate::script::{AssertionStatus, ScriptEvent};
+
+/// (expression, the string it gives in Newman).
+const BUFFER_CASES: &[(&str, &str)] = &[
+    ("Buffer.from('aGVsbG8=', 'base64').toString()", "hello"),
+    ("Buffer.from('hi').toString('base64')", "aGk="),
+    ("Buffer.from('hi').toString('hex')", "6869"),
+    ("typeof Buffer", "function"),
+    ("String(Buffer.isBuffer(Buffer.from('x')))", "true"),
+    ("String(Buffer.from('héllo').length)", "6"),
+    ("String(Buffer.byteLength('héllo'))", "6"),
+    ("Buffer.from([104, 105]).toString()", "hi"),
+    ("Buffer.from('hi', 'utf8').toString('ascii')", "hi"),
+    ("Buffer.alloc(2).toString('hex')", "0000"),
+    ("Buffer.concat([Buffer.from('a'), Buffer.from('b')]).toString()", "ab"),
+    ("JSON.stringify(Buffer.from('ab'))", "{\"type\":\"Buffer\",\"data\":[97,98]}"),
+    ("Buffer.from('eyJhIjoxfQ', 'base64').toString()", "{\"a\":1}"),
+    ("String(Buffer.from('ab'))", "ab"),
+    ("require('buffer').Buffer.from('😀').toString('hex')", "f09f9880"),
+    ("Buffer.from('f09f9880', 'hex').toString()", "😀"),
+];
+
+#[test]
+fn buffer_works_as_in_newman() {
+    let script: String = BUFFER_CASES
+        .iter()
+        .enumerate()
+        .map(|(i, (code, want))| format!("pm.test('case {i}', function () {{ pm.expect({code}).to.equal({want:?}); }});\n"))
+        .collect();
+    let outcome = run_test(&mut host(), &script);
+    assert!(outcome.errors.is_empty(), "{:?}", outcome.errors);
+    let wrong: Vec<String> = BUFFER_CASES
+        .iter()
+        .zip(&outcome.assertions)
+        .filter(|(_, got)| got.status != AssertionStatus::Passed)
+        .map(|((code, _), got)| format!("{code}: {:?}", got.error.as_ref().map(|e| &e.message)))
+        .collect();
+    assert!(wrong.is_empty(), "{wrong:#?}");
+    let unknown = run_test(&mut host(), "pm.test('x', function () { Buffer.from('x', 'base64url'); });");
+    assert_eq!(unknown.assertions[0].error.as_ref().map(|e| e.message.as_str()), Some("Unknown encoding: base64url"));
+}
+
+#[test]
+fn content_info_and_repeated_headers_read_as_in_newman() {
+    let code = "pm.test('info', function () { pm.expect(JSON.stringify(pm.response.contentInfo())).to.equal(pm.environment.get('want')); });";
+    let cases = [
+        (
+            vec![("Content-Type", "application/json")],
+            r#"{"contentType":"application/json","mimeType":"text","mimeFormat":"json","charset":"utf8","fileExtension":"json","fileName":"response.json"}"#,
+        ),
+        (
+            // sent twice: the last one counts
+            vec![("Content-Type", "application/json"), ("Content-Type", "text/html")],
+            r#"{"contentType":"text/html","mimeType":"text","mimeFormat":"html","charset":"utf8","fileExtension":"html","fileName":"response.html"}"#,
+        ),
+        (
+            vec![],
+            r#"{"contentType":"text/plain","mimeType":"text","mimeFormat":"plain","charset":"utf8","fileExtension":"txt","fileName":"response.txt"}"#,
+        ),
+    ];
+    for (headers, want) in cases {
+        let mut run = input(ScriptEvent::Test, &[code], Some(response(200, "OK", &headers, "{}")));
+        run.vars.environment.insert("want".to_string(), serde_json::Value::String(want.to_string()));
+        let outcome = host().run(run, &FakeServices::default());
+        assert_eq!(outcome.assertions[0].status, AssertionStatus::Passed, "{headers:?}: {:?}", outcome.assertions[0].error);
+    }
+}
