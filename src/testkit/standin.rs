@@ -128,6 +128,25 @@ async fn handle(
     Ok(ok)
 }
 
+/// Whether the first request on a connection names a host that could resolve (peeked, so
+/// the bytes stay for the HTTP server). Absolute-form targets and CONNECT authorities are
+/// checked; anything else passes.
+async fn first_host_resolvable(tcp: &tokio::net::TcpStream) -> bool {
+    let mut buf = [0u8; 2048];
+    let Ok(Ok(n)) = tokio::time::timeout(std::time::Duration::from_secs(5), tcp.peek(&mut buf)).await else {
+        return true;
+    };
+    let head = String::from_utf8_lossy(&buf[..n]);
+    let Some(target) = head.split(' ').nth(1) else { return true };
+    let authority = match target.split_once("://") {
+        Some((_, rest)) => rest.split(['/', '?', '#']).next().unwrap_or_default(),
+        None if head.starts_with("CONNECT ") => target,
+        None => return true,
+    };
+    let authority = authority.rsplit_once('@').map(|(_, host)| host).unwrap_or(authority);
+    resolvable(host_of(authority))
+}
+
 impl StandIn {
     /// Starts with the certificate https requests are answered with (any name: the
     /// clients do not check it).
@@ -154,6 +173,11 @@ impl StandIn {
                 conns.fetch_add(1, Ordering::SeqCst);
                 let (acceptor, rec) = (acceptor.clone(), rec.clone());
                 tokio::spawn(async move {
+                    // A request line whose host could not resolve is closed on before any
+                    // HTTP parser answers it (hyper would send 400 for a `{{var}}` host).
+                    if !first_host_resolvable(&tcp).await {
+                        return;
+                    }
                     let service = hyper::service::service_fn(move |req| handle(req, acceptor.clone(), rec.clone()));
                     let _ = hyper::server::conn::http1::Builder::new()
                         .serve_connection(TokioIo::new(tcp), service)

@@ -36,11 +36,15 @@ impl Scopes {
         if let Some(secret) = name.strip_prefix(VAULT_PREFIX) {
             return self.vault.get(secret).map(str::to_string);
         }
-        for layer in self.layers() {
+        for (i, layer) in self.layers().into_iter().enumerate() {
             match layer.get(name) {
                 None => continue,
-                // A variable set to null (a script's `set(k, undefined)`, a file's
-                // `"value": null`) substitutes as "null", as in Newman.
+                // A local variable a script set to undefined (a field missing from a
+                // response) substitutes as nothing in Newman: its local scope keeps the
+                // undefined. The other scopes pass through JSON, where it becomes null, and
+                // null (also a file's `"value": null`) substitutes as "null". (A local set to
+                // null explicitly would read "null" in Newman; here it cannot be told apart.)
+                Some(Value::Null) if i == 0 => return Some(String::new()),
                 Some(Value::Null) => return Some("null".to_string()),
                 Some(value) => return value_text(value),
             }

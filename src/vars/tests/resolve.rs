@@ -64,14 +64,18 @@ fn disabled_null_and_object_values() {
     let mut s = Scopes::default();
     s.globals.set("g", json!("from-globals"));
     s.environment = scope_of(&[("g", json!("disabled-env"), false)]);
-    s.local = scope_of(&[("n", Value::Null, true), ("o", json!({"a": 1}), true)]);
-    s.collection = scope_of(&[("n", json!("from-collection"), true), ("o", json!("c"), true)]);
+    s.local = scope_of(&[("u", Value::Null, true), ("o", json!({"a": 1}), true)]);
+    s.environment.set("n", Value::Null);
+    s.collection = scope_of(&[("n", json!("from-collection"), true), ("o", json!("c"), true), ("u", json!("c"), true)]);
     let cases = [
         // Newman lets a disabled env var shadow globals (#2986); postie skips it.
         ("g", Some("from-globals")),
         // Null is a value: it shadows and reads "null" (Newman 6.2.2: a script's
-        // `set(k, undefined)` or a file's `"value": null` sends `null` in the next URL).
+        // `pm.environment.set(k, undefined)` or a file's `"value": null` sends `null` in the
+        // next URL) ...
         ("n", Some("null")),
+        // ... but a local (`pm.variables.set(k, undefined)`) reads as nothing.
+        ("u", Some("")),
         // An object shadows lower layers but does not substitute.
         ("o", None),
     ];
