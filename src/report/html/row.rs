@@ -13,14 +13,7 @@ fn pairs(list: &[(String, String)]) -> Value {
 
 /// `{"b": text, "t": cut?}` for text, `{"bin": bytes}` for anything else.
 fn body(bytes: &[u8], limit: usize, already_cut: bool) -> Value {
-    let cut = bytes.len() > limit || already_cut;
-    let prefix = &bytes[..bytes.len().min(limit)];
-    let text = match std::str::from_utf8(prefix) {
-        Ok(text) => Some(text),
-        // the cap may split a character: keep what precedes it
-        Err(e) if e.error_len().is_none() && cut => std::str::from_utf8(&prefix[..e.valid_up_to()]).ok(),
-        Err(_) => None,
-    };
+    let (_, text, cut) = crate::report::json::capped_text(bytes, limit, already_cut);
     match text {
         Some(t) if cut => json!({ "b": t, "t": 1, "n": bytes.len() }),
         Some(t) => json!({ "b": t }),

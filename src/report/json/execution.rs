@@ -18,10 +18,10 @@ fn headers(list: &[(String, String)]) -> Value {
     list.iter().map(|(k, v)| json!({ "key": k, "value": v })).collect()
 }
 
-/// Puts `body` (and `bodyEncoding` when base64) and `truncated` into `into`. Only the
-/// first `limit` bytes are looked at: a body is text when that prefix is UTF-8, allowing
-/// for a character cut in half by the cap.
-pub(super) fn put_body(into: &mut Map<String, Value>, body: &[u8], limit: usize, already_cut: bool) {
+/// The first `limit` bytes of `body`, that prefix as text when it is UTF-8 (allowing for
+/// a character the cap cut in half), and whether anything was cut. Shared by the JSON and
+/// HTML reports so both keep the same bytes.
+pub(crate) fn capped_text(body: &[u8], limit: usize, already_cut: bool) -> (&[u8], Option<&str>, bool) {
     let truncated = body.len() > limit || already_cut;
     let prefix = &body[..body.len().min(limit)];
     let text = match std::str::from_utf8(prefix) {
@@ -29,6 +29,14 @@ pub(super) fn put_body(into: &mut Map<String, Value>, body: &[u8], limit: usize,
         Err(e) if e.error_len().is_none() && truncated => std::str::from_utf8(&prefix[..e.valid_up_to()]).ok(),
         Err(_) => None,
     };
+    (prefix, text, truncated)
+}
+
+/// Puts `body` (and `bodyEncoding` when base64) and `truncated` into `into`. Only the
+/// first `limit` bytes are looked at: a body is text when that prefix is UTF-8, allowing
+/// for a character cut in half by the cap.
+pub(super) fn put_body(into: &mut Map<String, Value>, body: &[u8], limit: usize, already_cut: bool) {
+    let (prefix, text, truncated) = capped_text(body, limit, already_cut);
     match text {
         Some(text) => {
             into.insert("body".into(), Value::from(text));

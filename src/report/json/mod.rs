@@ -32,6 +32,7 @@ use serde::Serialize;
 use serde_json::Value;
 use serde_json::ser::PrettyFormatter;
 
+pub(crate) use self::execution::capped_text;
 pub use self::execution::execution_from_json;
 pub use self::read::{ReadReportError, ReportParts, read_report};
 pub use self::scrub::redact_json;
