@@ -30,7 +30,9 @@ fn buffer_works_as_in_newman() {
     let script: String = BUFFER_CASES
         .iter()
         .enumerate()
-        .map(|(i, (code, want))| format!("pm.test('case {i}', function () {{ pm.expect({code}).to.equal({want:?}); }});\n"))
+        .map(|(i, (code, want))| {
+            format!("pm.test('case {i}', function () {{ pm.expect({code}).to.equal({want:?}); }});\n")
+        })
         .collect();
     let outcome = run_test(&mut host(), &script);
     assert!(outcome.errors.is_empty(), "{:?}", outcome.errors);
@@ -67,6 +69,11 @@ fn content_info_and_repeated_headers_read_as_in_newman() {
         let mut run = input(ScriptEvent::Test, &[code], Some(response(200, "OK", &headers, "{}")));
         run.vars.environment.insert("want".to_string(), serde_json::Value::String(want.to_string()));
         let outcome = host().run(run, &FakeServices::default());
-        assert_eq!(outcome.assertions[0].status, AssertionStatus::Passed, "{headers:?}: {:?}", outcome.assertions[0].error);
+        assert_eq!(
+            outcome.assertions[0].status,
+            AssertionStatus::Passed,
+            "{headers:?}: {:?}",
+            outcome.assertions[0].error
+        );
     }
 }
