@@ -171,6 +171,18 @@ fn postie_gives_newmans_verdicts_and_requests_on_the_corpus() {
         .map(|(c, n)| format!("{c}: {} differences now, {n} recorded", counts.get(c).copied().unwrap_or(0)))
         .collect();
     if std::env::var_os("UPDATE_ORACLE_BASELINE").is_some() {
+        // counts only go down: a regression is fixed, not written into the baseline (a new
+        // recording starts from an empty file)
+        if !known.is_empty() {
+            counts = counts
+                .into_iter()
+                .filter(|(c, _)| known.contains_key(c))
+                .map(|(c, n)| {
+                    let old = known[&c];
+                    (c, n.min(old))
+                })
+                .collect();
+        }
         let mut text = serde_json::to_string_pretty(&counts).unwrap();
         text.push('\n');
         std::fs::write(dir.join("known-differences.json"), text).unwrap();

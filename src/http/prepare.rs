@@ -255,7 +255,11 @@ pub fn prepare(req: &PlannedRequest, scopes: &Scopes, working_dir: &Path) -> Res
     {
         headers.push(("Content-Type".to_string(), ct.to_string()));
     }
-    if body.is_empty() && !BODYLESS_METHODS.contains(&method.as_str()) && !has(&headers, "content-length") {
+    if body.is_empty()
+        && !BODYLESS_METHODS.contains(&method.as_str())
+        && !has(&headers, "content-length")
+        && !has(&headers, "transfer-encoding")
+    {
         headers.push(("Content-Length".to_string(), "0".to_string()));
     }
     // a file body gets its type from the file's extension, as in Newman
@@ -279,10 +283,25 @@ pub fn prepare(req: &PlannedRequest, scopes: &Scopes, working_dir: &Path) -> Res
     Ok(prepared)
 }
 
+/// A query key or value as postman-url-encoder writes it: controls, space, non-ASCII and
+/// `"#&'<>` percent-encoded, everything else (`+`, `/`, `=` of a base64 key) as is.
+fn query_component(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for byte in text.bytes() {
+        if byte <= 0x20 || byte >= 0x7f || b"\"#&'<>".contains(&byte) {
+            out.push_str(&format!("%{byte:02X}"));
+        } else {
+            out.push(byte as char);
+        }
+    }
+    out
+}
+
 /// Puts `key=value` last in the query, replacing every parameter of that name (Newman's
-/// API-key auth `in: query`); the other parameters keep their bytes as written.
+/// API-key auth `in: query`, OAuth 2.0's `access_token`); the other parameters keep their
+/// bytes as written.
 fn set_query_param(url: &mut Url, key: &str, value: &str) {
-    let pair = url::form_urlencoded::Serializer::new(String::new()).append_pair(key, value).finish();
+    let pair = format!("{}={}", query_component(key), query_component(value));
     let same_key = |segment: &&str| {
         let name = segment.split('=').next().unwrap_or_default();
         url::form_urlencoded::parse(name.as_bytes()).next().is_some_and(|(k, _)| k == key)
@@ -370,8 +389,11 @@ fn build_body(body: &Body, scopes: &Scopes, working_dir: &Path, warnings: &mut V
                             };
                             let file_name =
                                 path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-                            let content_type =
-                                content_type.clone().or_else(|| Some(super::mime::for_path(&path).to_string()));
+                            let content_type = content_type
+                                .as_deref()
+                                .map(|ct| scopes.replace_in(ct))
+                                .filter(|ct| !ct.trim().is_empty())
+                                .or_else(|| Some(super::mime::for_path(&path).to_string()));
                             out.push(MultipartPart {
                                 name: key.clone(),
                                 value: MultipartValue::File { file_name, bytes },
@@ -501,7 +523,7 @@ fn apply_auth(auth: &Auth, scopes: &Scopes, req: &mut PreparedRequest, url: &mut
             }
             req.secrets.push(token.clone());
             if get("addTokenTo") == "queryParams" {
-                url.query_pairs_mut().append_pair("access_token", &token);
+                set_query_param(url, "access_token", &token);
             } else {
                 let prefix = get("headerPrefix");
                 let prefix = if prefix.is_empty() { "Bearer".to_string() } else { prefix };
@@ -534,6 +556,16 @@ mod tests {
         for (input, expected) in cases {
             assert_eq!(strip_json_comments(input), expected, "{input}");
         }
+    }
+
+    #[test]
+    fn query_parameters_are_replaced_and_encoded_as_newman_does() {
+        let mut url = Url::parse("http://h/p?key=old&x=a%20b&key=older").unwrap();
+        set_query_param(&mut url, "key", "a+b/c= d&");
+        assert_eq!(url.as_str(), "http://h/p?x=a%20b&key=a+b/c=%20d%26");
+        let mut bare = Url::parse("http://h/p").unwrap();
+        set_query_param(&mut bare, "access_token", "t");
+        assert_eq!(bare.as_str(), "http://h/p?access_token=t");
     }
 
     #[test]

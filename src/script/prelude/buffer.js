@@ -33,13 +33,15 @@ function utf8Bytes(text) {
 function utf8Text(bytes) {
   var out = '';
   for (var i = 0; i < bytes.length;) {
-    var b = bytes[i], need = b < 0x80 ? 0 : b >= 0xf0 && b < 0xf8 ? 3 : b >= 0xe0 ? 2 : b >= 0xc0 ? 1 : -1;
+    var b = bytes[i], need = b < 0x80 ? 0 : b >= 0xf8 ? -1 : b >= 0xf0 ? 3 : b >= 0xe0 ? 2 : b >= 0xc2 ? 1 : -1;
     var c = need === 0 ? b : need === 1 ? b & 31 : need === 2 ? b & 15 : b & 7;
     var ok = need >= 0 && i + need < bytes.length + (need === 0 ? 1 : 0);
     for (var k = 1; ok && k <= need; k++) {
       if ((bytes[i + k] & 0xc0) !== 0x80) ok = false;
       else c = (c << 6) | (bytes[i + k] & 63);
     }
+    // overlong forms, surrogates and values past U+10FFFF are not characters
+    if (ok && ((need === 2 && (c < 0x800 || (c >= 0xd800 && c <= 0xdfff))) || (need === 3 && (c < 0x10000 || c > 0x10ffff)))) ok = false;
     if (!ok) { out += '\ufffd'; i++; continue; }
     i += need + 1;
     if (c >= 0x10000) { c -= 0x10000; out += String.fromCharCode(0xd800 + (c >> 10), 0xdc00 + (c & 1023)); }
@@ -49,7 +51,7 @@ function utf8Text(bytes) {
 }
 
 function base64Bytes(text) {
-  var clean = String(text).replace(/[^A-Za-z0-9+/\-_]/g, '');
+  var clean = String(text).split('=')[0].replace(/[^A-Za-z0-9+/\-_]/g, '');
   var out = [], bits = 0, value = 0;
   for (var i = 0; i < clean.length; i++) {
     var ch = clean[i] === '-' ? '+' : clean[i] === '_' ? '/' : clean[i];
@@ -167,7 +169,7 @@ Buffer.byteLength = function (value, encoding) {
 };
 Buffer.concat = function (list, total) {
   var bytes = [];
-  for (var i = 0; i < list.length; i++) bytes = bytes.concat(Array.prototype.slice.call(list[i]));
+  for (var i = 0; i < list.length; i++) for (var k = 0; k < list[i].length; k++) bytes.push(list[i][k]);
   return toBuffer(total === undefined ? bytes : bytes.slice(0, total));
 };
 Buffer.compare = function (a, b) {

@@ -26,7 +26,15 @@ function scriptOffset(origin, line, column) {
     if (next < 0) return null;
     offset = next + 1;
   }
-  return { text: text, index: offset + column - 1 - (line === 1 ? 1 : 0) };
+  // the engine counts columns in UTF-8 bytes: walk the line to the character there
+  var bytes = column - 1 - (line === 1 ? 1 : 0);
+  var index = offset;
+  while (bytes > 0 && index < text.length && text[index] !== '\n') {
+    var code = text.charCodeAt(index);
+    bytes -= code < 0x80 ? 1 : code < 0x800 ? 2 : code >= 0xd800 && code <= 0xdbff ? 4 : 3;
+    index += code >= 0xd800 && code <= 0xdbff ? 2 : 1;
+  }
+  return { text: text, index: index };
 }
 
 function isIdentChar(c) {
@@ -161,8 +169,17 @@ function sourceAt(err) {
   return scriptOffset(run.origin, at.line, at.column);
 }
 
-// The message V8 would have given for an engine error, or the message unchanged.
+// The message V8 would have given for an engine error, or the message unchanged (also
+// when working it out fails: the user's error must never be replaced by ours).
 function v8Message(err, message) {
+  try {
+    return v8Wording(err, message);
+  } catch (e) {
+    return message;
+  }
+}
+
+function v8Wording(err, message) {
   var m = /^cannot (read|set) property '(.*)' of (undefined|null)$/.exec(message);
   if (m) {
     if (m[1] === 'read' && m[2] === 'Symbol.iterator') {
@@ -310,6 +327,7 @@ function jsonErrorMessage(text, problem) {
   }
   var line = 0, lineStart = 0;
   for (var k = 0; k < position; k++) {
+    if (text[k] === '\r' && text[k + 1] === '\n') k++;
     if (text[k] === '\n' || text[k] === '\r') { line++; lineStart = k + 1; }
   }
   var from = Math.max(lineStart, position - 69);
@@ -342,10 +360,20 @@ JSON.parse = function parse(text, reviver) {
     var source = String(text);
     // the sandbox's parser reads past a byte-order mark
     if (source.charCodeAt(0) === 0xfeff) {
-      try { return nativeJsonParse(source.slice(1), reviver); } catch (ignored) { source = source.slice(1); }
+      source = source.slice(1);
+      var parsed;
+      try { parsed = { value: nativeJsonParse(source) }; } catch (ignored) { parsed = null; }
+      // a reviver runs outside the try, so its own errors reach the script
+      if (parsed) return reviver ? nativeJsonParse(source, reviver) : parsed.value;
     }
-    var problem = jsonProblem(source);
-    if (!problem) throw e;
-    throw jsonError(jsonErrorMessage(source, problem));
+    var message = null;
+    try {
+      var problem = jsonProblem(source);
+      if (problem) message = jsonErrorMessage(source, problem);
+    } catch (ignored) {
+      message = null;
+    }
+    if (message === null) throw e;
+    throw jsonError(message);
   }
 };

@@ -60,8 +60,9 @@ class PropertyList {
   }
   get(key) { var item = this.one(key); return item ? item.value : undefined; }
   has(key, value) {
-    var item = this.one(key);
-    return arguments.length > 1 ? !!item && item.value === value : !!item;
+    if (arguments.length < 2) return !!this.one(key);
+    var wanted = this._norm(key);
+    return this._items.some(function (i) { return this._norm(i.key) === wanted && i.value === value; }, this);
   }
   all() { return this._items.slice(); }
   idx(i) { return this._items[i]; }
@@ -199,7 +200,13 @@ class PostmanRequest {
   }
   get to() { return new Assertion(this).to; }
   addHeader(header) { this.headers.add(header); }
-  upsertHeader(header) { this.headers.upsert(header); }
+  // postman-collection's Request#upsertHeader: the first header of that exact name
+  upsertHeader(header) {
+    if (!(header && header.key)) return;
+    var existing = this.headers._items.find(function (h) { return h.key === header.key; });
+    if (existing) existing.value = header.value;
+    else this.headers.add(header);
+  }
   removeHeader(key) { this.headers.remove(key); }
   getHeaders() { return this.headers.toObject(false, true); }
   toJSON() {

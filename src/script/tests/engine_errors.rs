@@ -14,6 +14,7 @@ const CASES: &[(&str, &str, &str)] = &[
     ("var o; o.x = 1", "TypeError", "Cannot set properties of undefined (setting 'x')"),
     ("var o = {}; new o.Thing()", "TypeError", "o.Thing is not a constructor"),
     ("const data = 1; data()", "TypeError", "data is not a function"),
+    ("var s = 'é✅😀'; var o = {}; o.filter(1)", "TypeError", "o.filter is not a function"),
     ("var jsonData = { a: {} }; jsonData.a.find(x => x)", "TypeError", "jsonData.a.find is not a function"),
     ("var r = { json() { return {}; } }; r.json().filter(x => x)", "TypeError", "r.json(...).filter is not a function"),
     ("var list = [{}]; list[0].map(x => x)", "TypeError", "list[0].map is not a function"),
@@ -46,6 +47,7 @@ const CASES: &[(&str, &str, &str)] = &[
     ("JSON.parse('1.')", "JSONError", "Non-json numeric literal - \"1.\" at 1:2\n1.\n ^"),
     ("JSON.parse('{\"a\":\\n  1 x}')", "JSONError", "Unexpected token '}' at 2:6\n  1 x}\n     ^"),
     ("JSON.parse('{\"a\": {{b}}}')", "JSONError", "Unexpected token 'b' at 1:9\n{\"a\": {{b}}}\n        ^"),
+    ("JSON.parse('[1,\\r\\n2 x]')", "JSONError", "Unexpected token 'x' at 2:3\n2 x]\n  ^"),
     ("JSON.parse({})", "JSONError", "Unexpected token 'o' at 1:2\n[object Object]\n ^"),
     ("JSON.parse(undefined)", "JSONError", "\"undefined\" is not valid JSON"),
     (
