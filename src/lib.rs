@@ -16,6 +16,7 @@ pub mod script;
 pub mod secret;
 #[cfg(feature = "testkit")]
 pub mod testkit;
+pub mod text;
 pub mod tls;
 pub mod urlmatch;
 pub mod vars;

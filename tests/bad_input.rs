@@ -20,7 +20,10 @@ fn bad_input_exits_2_with_a_message_that_names_the_place() {
             vec!["run".into(), col.into(), "-e".into(), fixture("bad/bad-env.json").display().to_string()],
             "bad-env.json",
         ),
-        (vec!["run".into(), col.into(), "-d".into(), fixture("bad/ragged.csv").display().to_string()], "ragged.csv"),
+        (
+            vec!["run".into(), col.into(), "-d".into(), fixture("bad/unclosed-quote.csv").display().to_string()],
+            "unclosed-quote.csv",
+        ),
         (vec!["run".into(), col.into(), "--env-var".into(), "novalue".into()], "--env-var"),
         (vec!["run".into(), col.into(), "--folder".into(), "Bodys".into()], "Did you mean `Bodies`"),
         (vec!["run".into(), col.into(), "-r".into(), "htmlextra".into()], "unknown reporter `htmlextra`"),

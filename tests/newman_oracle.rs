@@ -196,3 +196,15 @@ fn postie_gives_newmans_verdicts_and_requests_on_the_corpus() {
     }
     assert!(regressions.is_empty(), "{summary}\nmore differences from Newman than known:\n{}", regressions.join("\n"));
 }
+
+#[test]
+fn messages_are_masked_and_shaped() {
+    assert_eq!(
+        oracle::mask("id 0b925e67-4398-4a8a-96fc-a408ac9cbe06 at 1765000000123 on :4321, got 200", 4321),
+        "id <uuid> at <n> on :<port>, got 200"
+    );
+    assert_eq!(
+        oracle::shape("expected undefined to deeply equal 'Jacey' at 394.5"),
+        "expected undefined to deeply equal '<s>' at <n>"
+    );
+}

@@ -135,3 +135,36 @@ fn the_servers_own_reason_phrase_is_shown_and_scripted() {
     let report: Value = serde_json::from_str(&std::fs::read_to_string(dir.path().join("r.json")).unwrap()).unwrap();
     assert_eq!(report["run"]["executions"][0]["response"]["status"], "NOT FOUND");
 }
+
+/// Inputs Newman 6.2.2 accepts: a UTF-16 collection (little-endian, with its mark), a
+/// UTF-16 big-endian environment, and CSV rows with fewer or more values than the header
+/// (missing columns left out, extra values dropped), each with a note.
+#[test]
+fn utf16_files_and_uneven_csv_rows_are_read_as_newman_reads_them() {
+    let api = EchoServer::start_blocking();
+    let dir = tempdir();
+    let utf16 = |text: &str, little: bool| -> Vec<u8> {
+        let mut out = if little { vec![0xff, 0xfe] } else { vec![0xfe, 0xff] };
+        for unit in text.encode_utf16() {
+            out.extend(if little { unit.to_le_bytes() } else { unit.to_be_bytes() });
+        }
+        out
+    };
+    let collection = json!({
+        "info": { "name": "inputs", "schema": "https://schema.getpostman.com/json/collection/v2.1.0/collection.json" },
+        "item": [{ "name": "r", "request": format!("{}?env={{{{e}}}}&a={{{{a}}}}&b={{{{b}}}}", api.url("/get")) }]
+    });
+    std::fs::write(dir.path().join("c.json"), utf16(&collection.to_string(), true)).unwrap();
+    std::fs::write(dir.path().join("e.json"), utf16(r#"{"values":[{"key":"e","value":"é"}]}"#, false)).unwrap();
+    std::fs::write(dir.path().join("d.csv"), "a,b\n1\n2,3,4\n").unwrap();
+    let mut cmd = postie(dir.path());
+    cmd.args(["run", "c.json", "-e", "e.json", "-d", "d.csv"]);
+    let r = run(cmd);
+    assert_eq!(r.code, 0, "{}", r.all());
+    let queries: Vec<String> = api.requests().iter().map(|q| q.query.clone()).collect();
+    assert_eq!(queries.len(), 2, "{queries:?}");
+    assert!(queries[0].starts_with("env=%C3%A9&a=1&b="), "{}", queries[0]);
+    assert_eq!(queries[1], "env=%C3%A9&a=2&b=3");
+    assert!(r.all().contains("c.json is UTF-16"), "{}", r.all());
+    assert!(r.all().contains("row 1 (line 2) has 1 value but the header row has 2 columns"), "{}", r.all());
+}

@@ -25,7 +25,15 @@ pub fn load_file(path: &Path) -> Result<Collection, LoadError> {
     if !std::fs::metadata(path).map_err(io)?.is_file() {
         return parse_str(&std::fs::read_to_string(path).map_err(io)?, path);
     }
-    let reader = super::raw::open(path).map_err(io)?;
+    let mut reader = super::raw::open(path).map_err(io)?;
+    if matches!(std::io::BufRead::fill_buf(&mut reader).map_err(io)?, [0xff, 0xfe, ..] | [0xfe, 0xff, ..]) {
+        // UTF-16 (Newman reads it): decoded whole; such files are hand-saved, not huge
+        let bytes = std::fs::read(path).map_err(io)?;
+        let text = crate::text::utf16_with_bom(&bytes).unwrap_or_default();
+        let mut collection = parse_str(&text, path)?;
+        collection.warnings.push(crate::text::utf16_note("the collection", path));
+        return Ok(collection);
+    }
     parse_with(serde_json::Deserializer::from_reader(reader), path, RawDocument::File(path.to_path_buf()))
 }
 

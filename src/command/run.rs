@@ -110,9 +110,9 @@ fn run_collection(args: &RunArgs, mut collection: Collection) -> Result<Outcome,
         &args.global_var,
     )?;
     scopes.vault = Arc::new(vault);
-    let data = match &args.iteration_data {
-        Some(path) => vars::load_iteration_data(path).map_err(Failure::input)?,
-        None => Vec::new(),
+    let (data, data_warnings) = match &args.iteration_data {
+        Some(path) => vars::load_iteration_data_noting(path).map_err(Failure::input)?,
+        None => (Vec::new(), Vec::new()),
     };
     let plan = plan::build(&collection, &args.folder).map_err(Failure::input)?;
     let config = config_file(&args.proxy)?;
@@ -155,7 +155,8 @@ fn run_collection(args: &RunArgs, mut collection: Collection) -> Result<Outcome,
 
     let mut dispatcher = Dispatcher::new(reporters.list, redactor);
     let shard_notes = shard.iter().flat_map(|s| s.notes.iter());
-    for w in collection.warnings.iter().chain(&policy.warnings).chain(&vault_warnings).chain(shard_notes) {
+    let inputs = collection.warnings.iter().chain(&data_warnings).chain(&policy.warnings).chain(&vault_warnings);
+    for w in inputs.chain(shard_notes) {
         dispatcher.handle(Event::Warning(w.clone()));
     }
     let cancel = Cancel::default();

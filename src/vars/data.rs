@@ -11,6 +11,9 @@ use super::files::{parse_json, read_text};
 
 const WHAT: &str = "iteration data file";
 
+/// One object per iteration.
+pub type DataRows = Vec<Map<String, Value>>;
+
 /// Iteration data from `-d`: CSV (first row headers, quotes, BOM stripped, values trimmed,
 /// unquoted integers and floats become numbers) or a JSON array of objects; errors name the
 /// file and the row number (and line:column for JSON syntax).
@@ -18,6 +21,13 @@ const WHAT: &str = "iteration data file";
 /// A `.json` file is read as JSON and a `.csv` file as CSV; any other name is JSON when its
 /// text starts with `[` or `{`, CSV otherwise.
 pub fn load_iteration_data(path: &Path) -> Result<Vec<Map<String, Value>>, VarsError> {
+    load_iteration_data_noting(path).map(|(rows, _)| rows)
+}
+
+/// Like `load_iteration_data`, with what the run should be told about the file: CSV rows
+/// with fewer or more values than the header are taken as Newman takes them (the missing
+/// columns are left out of that iteration, extra values are dropped), each with a warning.
+pub fn load_iteration_data_noting(path: &Path) -> Result<(DataRows, Vec<String>), VarsError> {
     let text = read_text(path, WHAT)?;
     let ext = path.extension().and_then(|e| e.to_str()).map(str::to_ascii_lowercase);
     let as_json = match ext.as_deref() {
@@ -25,7 +35,7 @@ pub fn load_iteration_data(path: &Path) -> Result<Vec<Map<String, Value>>, VarsE
         Some("csv") => false,
         _ => matches!(text.trim_start().chars().next(), Some('[' | '{')),
     };
-    if as_json { json_rows(&text, path) } else { csv_rows(&text, path) }
+    if as_json { json_rows(&text, path).map(|rows| (rows, Vec::new())) } else { csv_rows(&text, path) }
 }
 
 fn json_rows(text: &str, path: &Path) -> Result<Vec<Map<String, Value>>, VarsError> {
@@ -58,7 +68,7 @@ fn json_rows(text: &str, path: &Path) -> Result<Vec<Map<String, Value>>, VarsErr
         .collect()
 }
 
-fn csv_rows(text: &str, path: &Path) -> Result<Vec<Map<String, Value>>, VarsError> {
+fn csv_rows(text: &str, path: &Path) -> Result<(DataRows, Vec<String>), VarsError> {
     let records = csv_text::parse(text).map_err(|e| VarsError::Csv {
         path: path.to_path_buf(),
         row: e.record,
@@ -68,30 +78,32 @@ fn csv_rows(text: &str, path: &Path) -> Result<Vec<Map<String, Value>>, VarsErro
     })?;
     let mut records = records.into_iter();
     let Some(header) = records.next() else {
-        return Ok(Vec::new());
+        return Ok((Vec::new(), Vec::new()));
     };
     let names: Vec<String> = header.fields.into_iter().map(|f| f.text).collect();
-    records
+    let mut warnings = Vec::new();
+    let rows = records
         .enumerate()
         .map(|(i, record)| {
             if record.fields.len() != names.len() {
-                return Err(VarsError::Csv {
-                    path: path.to_path_buf(),
-                    row: i + 1,
-                    line: record.line,
-                    problem: format!(
-                        "has {} but the header row has {} columns",
-                        count(record.fields.len(), "value"),
-                        names.len()
-                    ),
-                    fix: "Give every row one value per column, and quote values that contain \
-                          commas (\"a, b\")."
-                        .into(),
-                });
+                let taken = if record.fields.len() < names.len() {
+                    "the missing columns are left out of that iteration"
+                } else {
+                    "the extra values are dropped"
+                };
+                warnings.push(format!(
+                    "{WHAT} {}: row {} (line {}) has {} but the header row has {} columns; {taken}, as Newman does (quote values that contain commas: \"a, b\")",
+                    path.display(),
+                    i + 1,
+                    record.line,
+                    count(record.fields.len(), "value"),
+                    names.len()
+                ));
             }
-            Ok(names.iter().cloned().zip(record.fields.into_iter().map(|f| cell_value(f.text, f.quoted))).collect())
+            names.iter().cloned().zip(record.fields.into_iter().map(|f| cell_value(f.text, f.quoted))).collect()
         })
-        .collect()
+        .collect();
+    Ok((rows, warnings))
 }
 
 fn count(n: usize, noun: &str) -> String {

@@ -18,6 +18,9 @@ pub(crate) fn read_text(path: &Path, what: &str) -> Result<String, VarsError> {
         path: path.to_path_buf(),
         cause,
     })?;
+    if let Some(text) = crate::text::utf16_with_bom(&bytes) {
+        return Ok(text);
+    }
     let text = String::from_utf8(bytes).map_err(|e| {
         let good = &e.as_bytes()[..e.utf8_error().valid_up_to()];
         VarsError::Encoding {

@@ -21,7 +21,7 @@ mod vault;
 #[cfg(test)]
 mod tests;
 
-pub use data::load_iteration_data;
+pub use data::{load_iteration_data, load_iteration_data_noting};
 pub use error::VarsError;
 pub use files::{load_scope_file, parse_assignment};
 pub use scope::{SECRET_TYPE, Variable, VariableScope};

@@ -162,24 +162,3 @@ pub fn verdicts(report: &Value, port: u16) -> Vec<Value> {
     }
     out
 }
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn shapes() {
-        assert_eq!(
-            shape("expected undefined to deeply equal 'Jacey' at 394.5"),
-            "expected undefined to deeply equal '<s>' at <n>"
-        );
-    }
-
-    #[test]
-    fn masks() {
-        assert_eq!(
-            mask("id 0b925e67-4398-4a8a-96fc-a408ac9cbe06 at 1765000000123 on :4321, got 200", 4321),
-            "id <uuid> at <n> on :<port>, got 200"
-        );
-    }
-}

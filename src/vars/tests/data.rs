@@ -42,14 +42,29 @@ fn csv_files() {
     }
 }
 
+/// Newman 6.2.2 on `a,b,c` / `1,2` / `3,4,5,6`: iterationData `{"a":1,"b":2}` then
+/// `{"a":3,"b":4,"c":5}`.
+#[test]
+fn uneven_csv_rows_are_taken_as_newman_takes_them_with_a_warning() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("uneven.csv");
+    std::fs::write(&path, "a,b,c\n1,2\n3,4,5,6\n7,8,9\n").unwrap();
+    let (rows, warnings) = crate::vars::load_iteration_data_noting(&path).unwrap();
+    let rows: Vec<Value> = rows.into_iter().map(Value::Object).collect();
+    assert_eq!(Value::Array(rows), json!([{"a": 1, "b": 2}, {"a": 3, "b": 4, "c": 5}, {"a": 7, "b": 8, "c": 9}]));
+    assert_eq!(warnings.len(), 2);
+    assert!(
+        warnings[0].contains("row 1 (line 2) has 2 values but the header row has 3 columns; the missing columns"),
+        "{}",
+        warnings[0]
+    );
+    assert!(warnings[1].contains("row 2 (line 3) has 4 values") && warnings[1].contains("extra values are dropped"));
+}
+
 #[test]
 fn csv_errors_name_row_and_line() {
-    let cases: &[(&[u8], usize, usize, &str)] = &[
-        (b"a,b\n1,2\n3\n", 2, 3, "has 1 value but the header row has 2 columns"),
-        (b"a,b\n1,2\n\n3,4,5\n", 2, 4, "has 3 values"),
-        (b"a\n\"x\ny\"\n\"open\nstill open\n", 2, 4, "never closed"),
-        (b"a,\"b\n1,2\n", 0, 1, "never closed"),
-    ];
+    let cases: &[(&[u8], usize, usize, &str)] =
+        &[(b"a\n\"x\ny\"\n\"open\nstill open\n", 2, 4, "never closed"), (b"a,\"b\n1,2\n", 0, 1, "never closed")];
     for (text, row, line, want) in cases {
         let err = rows_of("bad.csv", text).expect_err(want);
         match &err {
