@@ -196,11 +196,21 @@ impl Loader<'_> {
                 "this looks like an environment or globals file, not a collection; pass it with -e/--environment or -g/--globals",
             ));
         }
+        let no_info = Map::new();
         let info = match root.get("info") {
             Some(Value::Object(info)) => info,
             Some(_) => return Err(self.shape(&format!("{at}.info"), "expected an object with `name` and `schema`")),
+            // Newman runs a bare `{"item": [...]}`, as v2.1 with no name
+            None if parts.items.is_some() => {
+                self.warnings.push(format!(
+                    "{}: no `info`; reading it as a v2.1 collection with no name, as Newman does",
+                    self.file.display()
+                ));
+                &no_info
+            }
             None => return Err(self.shape(at, "missing required field `info`; is this a Postman collection export?")),
         };
+        let schema_missing_noted = root.get("info").is_none();
         let schema = match info.get("schema").and_then(Value::as_str) {
             Some(s) if s.contains("v2.1") => SchemaVersion::V2_1,
             Some(s) if s.contains("v2.0") => SchemaVersion::V2_0,
@@ -216,7 +226,10 @@ impl Loader<'_> {
                 });
             }
             None => {
-                self.warnings.push(format!("{}: `info.schema` is missing; reading it as v2.1", self.file.display()));
+                if !schema_missing_noted {
+                    self.warnings
+                        .push(format!("{}: `info.schema` is missing; reading it as v2.1", self.file.display()));
+                }
                 SchemaVersion::V2_1
             }
         };
@@ -533,12 +546,22 @@ mod tests {
         assert!(c.secrets.contains(&"inner-pw".to_string()), "{:?}", c.secrets);
     }
 
+    /// Newman 6.2.2 runs a collection with no `info`: postie too, with a note.
+    #[test]
+    fn a_collection_without_info_runs_with_a_note() {
+        let c = parse("{\"item\":[{\"name\":\"a\",\"request\":\"http://h/x\"}]}").unwrap();
+        assert_eq!(c.name, "");
+        assert_eq!(c.schema, SchemaVersion::V2_1);
+        assert_eq!(c.warnings.len(), 1, "{:?}", c.warnings);
+        assert!(c.warnings[0].contains("no `info`"));
+    }
+
     #[test]
     fn diagnostics_name_the_place() {
         let cases: &[(&str, &str)] = &[
             ("{\"info\": ", "c.json:1:"),
             ("[1]", "at `$`"),
-            ("{\"item\":[]}", "missing required field `info`"),
+            ("{\"name\":\"x\"}", "missing required field `info`"),
             (&format!("{{\"info\":{{\"schema\":\"{V21}\"}}}}"), "missing required field `item`"),
             (
                 &format!("{{\"info\":{{\"schema\":\"{V21}\"}},\"item\":[{{\"name\":\"x\"}}]}}"),
