@@ -209,6 +209,7 @@ mod tests {
                 position: 0,
                 full_name: "Orders, EU / Create: order".to_string(),
                 at: "assertion".to_string(),
+                index: 0,
                 name: "status is 201".to_string(),
                 message: "expected 500 to equal 201\nsecond line".to_string(),
             });

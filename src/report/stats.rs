@@ -77,6 +77,9 @@ pub struct FailureRecord {
     pub full_name: String,
     /// `assertion`, `request`, `prerequest-script`, `test-script`.
     pub at: String,
+    /// For an assertion: its place among the execution's assertions (Newman's
+    /// `assertion:N in test-script`); 0 otherwise.
+    pub index: usize,
     pub name: String,
     pub message: String,
 }
@@ -174,6 +177,7 @@ impl Summary {
             position: e.cursor.position,
             full_name: e.full_name.clone(),
             at: at.to_string(),
+            index: 0,
             name: name.to_string(),
             message: message.to_string(),
         };
@@ -184,9 +188,10 @@ impl Summary {
         if let Some(err) = &e.error {
             self.failures.push(base("request", &err.kind, &err.message));
         }
-        for a in e.assertions.iter().filter(|a| a.status == AssertionStatus::Failed) {
+        for (index, a) in e.assertions.iter().enumerate().filter(|(_, a)| a.status == AssertionStatus::Failed) {
             let message = a.error.as_ref().map(|(_, m)| m.as_str()).unwrap_or_default();
-            self.failures.push(FailureRecord { name: a.name.clone(), ..base("assertion", "AssertionError", message) });
+            let failure = base("assertion", "AssertionError", message);
+            self.failures.push(FailureRecord { name: a.name.clone(), index, ..failure });
         }
     }
 }

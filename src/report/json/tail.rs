@@ -47,10 +47,12 @@ pub(super) struct Source {
 }
 
 pub(super) fn failure(f: &FailureRecord, sources: &Sources) -> Value {
-    let error = if f.at == "assertion" {
-        json!({ "name": "AssertionError", "message": f.message, "test": f.name })
+    // Newman's words for where an assertion failed: `assertion:N in test-script`
+    let (error, at) = if f.at == "assertion" {
+        let error = json!({ "name": "AssertionError", "index": f.index, "message": f.message, "test": f.name });
+        (error, format!("assertion:{} in test-script", f.index))
     } else {
-        json!({ "name": f.name, "message": f.message })
+        (json!({ "name": f.name, "message": f.message }), f.at.clone())
     };
     let last_segment = || f.full_name.rsplit(" / ").next().unwrap_or(&f.full_name).to_string();
     let (id, name) = match sources.get(&f.position).filter(|s| s.path == f.full_name) {
@@ -59,7 +61,7 @@ pub(super) fn failure(f: &FailureRecord, sources: &Sources) -> Value {
     };
     json!({
         "error": error,
-        "at": f.at,
+        "at": at,
         "source": { "id": id, "name": name, "path": f.full_name },
         "cursor": { "iteration": f.iteration, "position": f.position },
     })

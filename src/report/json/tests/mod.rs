@@ -138,10 +138,11 @@ fn failures_name_their_source_and_place() {
     // 3 failed assertions, 1 request error, 3 script errors
     assert_eq!(failures.len(), 7);
     let first = &failures[0];
-    assert_eq!(first["at"], "assertion");
+    // Newman 6.2.2's form: the assertion's index among the execution's, and the phase
+    assert_eq!(first["at"], "assertion:1 in test-script");
     assert_eq!(
         first["error"],
-        json!({ "name": "AssertionError", "message": "expected undefined to be a string", "test": "has order id" })
+        json!({ "name": "AssertionError", "index": 1, "message": "expected undefined to be a string", "test": "has order id" })
     );
     assert_eq!(first["source"], json!({ "id": "item-a", "name": "Create order", "path": "Orders / Create order" }));
     assert_eq!(first["cursor"], json!({ "iteration": 0, "position": 0 }));
