@@ -22,6 +22,7 @@ const FILES: &[&str] = &[
     "util",
     "engine_errors",
     "buffer",
+    "sugar",
     "lazy",
     "chai_core",
     "chai_assertions",

@@ -77,3 +77,30 @@ fn content_info_and_repeated_headers_read_as_in_newman() {
         );
     }
 }
+
+/// SugarJS helpers Newman 6.2.2's sandbox puts on built-in prototypes: values from Newman.
+#[test]
+fn sugar_helpers_answer_as_in_newman() {
+    let code = r#"
+        tests['has'] = responseBody.has('book');
+        tests['has regex'] = responseBody.has(/BOOK/i);
+        tests['nohas'] = responseBody.has('zzz');
+        pm.test('values', function () {
+            pm.expect(JSON.stringify(['hello world'.capitalize(), [3, 1, 2].first(), [1, 2, 2].unique(), 'a b'.words(),
+                [1, 2, 3].sum(), 'ab'.has('b'), '12'.toNumber(), [3, 1].min(), 'hello_world'.camelize(), [1, 2].last(),
+                'abc'.first(), 'abc'.last(2), [1, 2, 3].include(2), typeof Date.create, typeof Object.has]))
+                .to.equal('["Hello world",3,[1,2],["a","b"],6,true,12,1,"HelloWorld",2,"a","bc",[1,2,3,2],"function","function"]');
+            var keys = []; for (var k in [1]) keys.push(k);
+            pm.expect(keys).to.eql(['0']);
+        });
+    "#;
+    let outcome = run_test(&mut host(), code);
+    assert!(outcome.errors.is_empty(), "{:?}", outcome.errors);
+    let statuses: Vec<(String, AssertionStatus)> =
+        outcome.assertions.iter().map(|a| (a.name.clone(), a.status)).collect();
+    assert!(statuses.contains(&("has".to_string(), AssertionStatus::Passed)), "{statuses:?}");
+    assert!(statuses.contains(&("has regex".to_string(), AssertionStatus::Passed)), "{statuses:?}");
+    assert!(statuses.contains(&("nohas".to_string(), AssertionStatus::Failed)), "{statuses:?}");
+    let values = outcome.assertions.iter().find(|a| a.name == "values").unwrap();
+    assert_eq!(values.status, AssertionStatus::Passed, "{:?}", values.error);
+}

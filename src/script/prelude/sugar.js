@@ -1,0 +1,86 @@
+// sugar.js: the SugarJS 1.x helpers Newman's sandbox adds to built-in prototypes, which
+// legacy scripts lean on (`responseBody.has('token')`). The common ones, non-enumerable as
+// Sugar defines them, with Sugar's semantics (`[1, 2].include(3)` adds, as in Sugar 1.x).
+
+function sugarDefine(target, methods) {
+  Object.keys(methods).forEach(function (name) {
+    if (Object.prototype.hasOwnProperty.call(target, name)) return;
+    Object.defineProperty(target, name, { value: methods[name], writable: true, configurable: true, enumerable: false });
+  });
+}
+
+function sugarMatches(text, find) {
+  return find instanceof RegExp ? find.test(text) : text.indexOf(String(find)) !== -1;
+}
+
+sugarDefine(String.prototype, {
+  has: function (find) { return sugarMatches(String(this), find); },
+  first: function (n) { return String(this).slice(0, n === undefined ? 1 : n); },
+  last: function (n) { var s = String(this); n = n === undefined ? 1 : n; return n >= s.length ? s : s.slice(s.length - n); },
+  from: function (i) { return String(this).slice(i === undefined ? 0 : i); },
+  to: function (i) { var s = String(this); return s.slice(0, i === undefined ? s.length : i); },
+  capitalize: function (all) {
+    var s = String(this);
+    if (all) return s.replace(/(^|\s)(\S)/g, function (m, space, c) { return space + c.toUpperCase(); });
+    return s.charAt(0).toUpperCase() + s.slice(1).toLowerCase();
+  },
+  camelize: function (first) {
+    var s = String(this).replace(/[-_\s]+(.)?/g, function (m, c) { return c ? c.toUpperCase() : ''; });
+    return first === false ? s.charAt(0).toLowerCase() + s.slice(1) : s.charAt(0).toUpperCase() + s.slice(1);
+  },
+  underscore: function () {
+    return String(this).replace(/([a-z\d])([A-Z])/g, '$1_$2').replace(/[-\s]+/g, '_').toLowerCase();
+  },
+  dasherize: function () { return this.underscore().replace(/_/g, '-'); },
+  words: function () { return String(this).trim().split(/\s+/).filter(function (w) { return w !== ''; }); },
+  lines: function () { return String(this).trim().split(/\r?\n/); },
+  chars: function () { return String(this).split(''); },
+  toNumber: function (base) { return base ? parseInt(String(this), base) : parseFloat(String(this)); },
+  isBlank: function () { return String(this).trim().length === 0; },
+  compact: function () { return String(this).trim().replace(/\s+/g, ' '); }
+});
+
+function sugarNumbers(list, map) {
+  return list.map(function (x) { return map ? (typeof map === 'function' ? map(x) : x[map]) : x; });
+}
+
+sugarDefine(Array.prototype, {
+  first: function (n) { return n === undefined ? this[0] : this.slice(0, n); },
+  last: function (n) { return n === undefined ? this[this.length - 1] : this.slice(Math.max(0, this.length - n)); },
+  from: function (i) { return this.slice(i); },
+  to: function (i) { return this.slice(0, i); },
+  unique: function () {
+    var seen = [];
+    return this.filter(function (x) { if (seen.indexOf(x) !== -1) return false; seen.push(x); return true; });
+  },
+  sum: function (map) { return sugarNumbers(this, map).reduce(function (a, b) { return a + b; }, 0); },
+  average: function (map) { return this.length ? this.sum(map) / this.length : 0; },
+  min: function (map) { return Math.min.apply(null, sugarNumbers(this, map)); },
+  max: function (map) { return Math.max.apply(null, sugarNumbers(this, map)); },
+  include: function (item) { return this.concat([item]); },
+  exclude: function (item) { return this.filter(function (x) { return x !== item; }); },
+  compact: function () { return this.filter(function (x) { return x !== null && x !== undefined && !(typeof x === 'number' && isNaN(x)); }); },
+  flatten: function () { return this.reduce(function (out, x) { return out.concat(Array.isArray(x) ? x.flatten() : [x]); }, []); },
+  isEmpty: function () { return this.length === 0; },
+  count: function (find) {
+    return this.filter(function (x) { return typeof find === 'function' ? find(x) : x === find; }).length;
+  },
+  findAll: function (test) { return this.filter(typeof test === 'function' ? test : function (x) { return x === test; }); },
+  any: function (test) { return this.some(typeof test === 'function' ? test : function (x) { return x === test; }); },
+  all: function (test) { return this.every(typeof test === 'function' ? test : function (x) { return x === test; }); }
+});
+
+sugarDefine(Object, {
+  has: function (obj, key) { return obj !== null && obj !== undefined && Object.prototype.hasOwnProperty.call(obj, key); },
+  isString: function (v) { return typeof v === 'string'; },
+  isNumber: function (v) { return typeof v === 'number'; },
+  isArray: Array.isArray,
+  isObject: function (v) { return Object.prototype.toString.call(v) === '[object Object]'; },
+  isFunction: function (v) { return typeof v === 'function'; },
+  isBoolean: function (v) { return typeof v === 'boolean'; },
+  isEmpty: function (v) { return v === null || v === undefined || Object.keys(v).length === 0; }
+});
+
+sugarDefine(Date, {
+  create: function (value) { return value === undefined ? new Date() : new Date(value); }
+});
