@@ -314,12 +314,18 @@ Object.defineProperties(pm, {
   }
 });
 
+// The legacy setters keep strings and numbers and store anything else as its text, as
+// Newman 6.2.2 does (`true` → "true", an object → "[object Object]").
+function legacyValue(v) {
+  return typeof v === 'string' || typeof v === 'number' ? v : String(v);
+}
+
 var legacyPostman = {
-  setEnvironmentVariable: function (k, v) { scope('environment').set(k, v); },
+  setEnvironmentVariable: function (k, v) { scope('environment').set(k, legacyValue(v)); },
   getEnvironmentVariable: function (k) { return scope('environment').get(k); },
   clearEnvironmentVariable: function (k) { scope('environment').unset(k); },
   clearEnvironmentVariables: function () { scope('environment').clear(); },
-  setGlobalVariable: function (k, v) { scope('globals').set(k, v); },
+  setGlobalVariable: function (k, v) { scope('globals').set(k, legacyValue(v)); },
   getGlobalVariable: function (k) { return scope('globals').get(k); },
   clearGlobalVariable: function (k) { scope('globals').unset(k); },
   clearGlobalVariables: function () { scope('globals').clear(); },

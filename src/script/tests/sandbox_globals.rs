@@ -104,3 +104,21 @@ fn sugar_helpers_answer_as_in_newman() {
     let values = outcome.assertions.iter().find(|a| a.name == "values").unwrap();
     assert_eq!(values.status, AssertionStatus::Passed, "{:?}", values.error);
 }
+
+/// Newman 6.2.2: the legacy setters keep numbers and strings, and store other values as
+/// their text.
+#[test]
+fn legacy_setters_store_what_newman_stores() {
+    let code = r#"
+        postman.setEnvironmentVariable('n', 0);
+        postman.setGlobalVariable('g', { a: 1 });
+        postman.setEnvironmentVariable('b', true);
+        pm.test('types', function () {
+            pm.expect(JSON.stringify([typeof pm.environment.get('n'), pm.environment.get('n'), typeof pm.globals.get('g'),
+                pm.globals.get('g'), typeof pm.environment.get('b')]))
+                .to.equal('["number",0,"string","[object Object]","string"]');
+        });
+    "#;
+    let outcome = run_test(&mut host(), code);
+    assert_eq!(outcome.assertions[0].status, AssertionStatus::Passed, "{:?}", outcome.assertions[0].error);
+}
