@@ -95,7 +95,7 @@ class VariablesView {
   _find(key) {
     for (var i = 0; i < this._slots.length; i++) {
       var map = this._slots[i].map;
-      if (own(map, key)) return { found: true, value: map[key] };
+      if (own(map, key)) return { found: true, value: map[key], local: i === 0 };
     }
     return { found: false };
   }
@@ -116,6 +116,9 @@ class VariablesView {
     var self = this;
     return substitute(template, function (name) {
       var hit = self._find(name);
+      // a local set to undefined by an earlier script arrives as null: nothing, as the
+      // request's own substitution gives (see Scopes::resolve)
+      if (hit.found && hit.local && hit.value === null) return '';
       return hit.found ? existing(hit.value) : dynamicValue(name);
     });
   }

@@ -122,3 +122,16 @@ fn legacy_setters_store_what_newman_stores() {
     let outcome = run_test(&mut host(), code);
     assert_eq!(outcome.assertions[0].status, AssertionStatus::Passed, "{:?}", outcome.assertions[0].error);
 }
+
+/// A local variable set to undefined by an earlier script reaches the next one as null;
+/// `pm.variables.replaceIn` gives nothing for it, as the request's own substitution does,
+/// and as Newman sends it (`?l=`), while a null in another scope reads "null".
+#[test]
+fn a_local_set_to_undefined_replaces_as_nothing() {
+    let code = "pm.test('r', function () { pm.expect(pm.variables.replaceIn('{{l}}|{{e}}')).to.equal('|null'); });";
+    let mut run = input(ScriptEvent::Test, &[code], Some(response(200, "OK", &[], "{}")));
+    run.vars.local.insert("l".to_string(), serde_json::Value::Null);
+    run.vars.environment.insert("e".to_string(), serde_json::Value::Null);
+    let outcome = host().run(run, &FakeServices::default());
+    assert_eq!(outcome.assertions[0].status, AssertionStatus::Passed, "{:?}", outcome.assertions[0].error);
+}
