@@ -37,6 +37,7 @@ fn maps(scopes: &Scopes) -> ScopeMaps {
         collection: scopes.collection.to_object(),
         globals: scopes.globals.to_object(),
         environment_name: Some("env".into()),
+        types: Default::default(),
     }
 }
 

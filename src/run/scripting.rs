@@ -30,6 +30,9 @@ impl ScopeCache {
         refresh(&mut maps.collection, &scopes.collection);
         refresh(&mut maps.globals, &scopes.globals);
         maps.environment_name.clone_from(&scopes.environment.name);
+        for (types, scope) in maps.types.iter_mut().zip(scopes.layers_in_script_order()) {
+            *types = declared_types(scope);
+        }
         maps
     }
 
@@ -37,6 +40,22 @@ impl ScopeCache {
     pub fn keep(&mut self, maps: ScopeMaps) {
         self.maps = Some(maps);
     }
+}
+
+/// The types scripts cast values to (postman-collection's `string`, `number`, `boolean`);
+/// others (`any`, `default`, `secret`, ...) leave values as they are.
+fn declared_types(scope: &VariableScope) -> std::collections::BTreeMap<String, String> {
+    scope
+        .variables()
+        .iter()
+        .filter(|v| v.enabled)
+        .filter_map(|v| {
+            v.var_type
+                .as_deref()
+                .filter(|t| matches!(*t, "string" | "number" | "boolean"))
+                .map(|t| (v.key.clone(), t.to_string()))
+        })
+        .collect()
 }
 
 fn refresh(map: &mut Map, scope: &VariableScope) {

@@ -33,6 +33,11 @@ struct RequestOut<'a> {
 
 impl RunVars {
     /// Scope `index` (local, data, environment, collection, globals) as JSON text.
+    fn types_text(&self, index: usize) -> String {
+        let maps = self.maps.borrow();
+        serde_json::to_string(&maps.types[index.min(4)]).unwrap_or_else(|_| "{}".to_string())
+    }
+
     fn text(&self, index: usize) -> String {
         let maps = self.maps.borrow();
         let scope = match index {
@@ -141,6 +146,8 @@ pub fn install<'js>(ctx: &Ctx<'js>, slot: &Rc<ServicesSlot>, vars: &Rc<RunVars>)
     let c = ctx.clone();
     let run_vars = Rc::clone(vars);
     native.set("scopeText", Function::new(c.clone(), move |index: usize| run_vars.text(index))?)?;
+    let run_types = Rc::clone(vars);
+    native.set("scopeTypes", Function::new(c.clone(), move |index: usize| run_types.types_text(index))?)?;
     let run_request = Rc::clone(vars);
     native.set("requestText", Function::new(c.clone(), move || run_request.request_text())?)?;
     native.set(

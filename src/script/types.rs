@@ -59,6 +59,9 @@ pub struct ScopeMaps {
     pub collection: Map,
     pub globals: Map,
     pub environment_name: Option<String>,
+    /// Declared `string`, `number` and `boolean` types per scope (local, data, environment,
+    /// collection, globals): values are cast to them on `get` and `set`, as in Newman.
+    pub types: [std::collections::BTreeMap<String, String>; 5],
 }
 
 /// The request as scripts see it (`pm.request`); pre-request scripts may change it.

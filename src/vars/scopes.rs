@@ -24,6 +24,12 @@ pub struct Scopes {
 }
 
 impl Scopes {
+    /// The layers in the order scripts number them: local, data, environment, collection,
+    /// globals (the same as precedence).
+    pub fn layers_in_script_order(&self) -> [&VariableScope; 5] {
+        self.layers()
+    }
+
     /// The layers in precedence order, highest first.
     pub fn layers(&self) -> [&VariableScope; 5] {
         [&self.local, &self.data, &self.environment, &self.collection, &self.globals]

@@ -46,6 +46,16 @@ function own(map, key) {
   return Object.prototype.hasOwnProperty.call(map, key);
 }
 
+// A declared type's cast, as postman-collection applies it both ways: String, Number,
+// Boolean (so "false" reads true, as in Newman); any other type leaves the value alone.
+function castTo(type, value) {
+  if (value === undefined) return value;
+  if (type === 'string') return String(value);
+  if (type === 'number') return Number(value);
+  if (type === 'boolean') return Boolean(value);
+  return value;
+}
+
 // One scope's values, fetched from Rust (as JSON text) on first use; `dirty` once changed,
 // so untouched scopes never travel back to Rust.
 class ScopeSlot {
@@ -58,6 +68,10 @@ class ScopeSlot {
     if (this.values === null) this.values = JSON.parse(native.scopeText(this.index));
     return this.values;
   }
+  get types() {
+    if (!this._types) this._types = JSON.parse(native.scopeTypes(this.index));
+    return this._types;
+  }
 }
 
 class VariableScope {
@@ -66,10 +80,12 @@ class VariableScope {
     if (name !== undefined && name !== null) this.name = name;
   }
   has(key) { return own(this._slot.map, key); }
-  get(key) { var map = this._slot.map; return own(map, key) ? map[key] : undefined; }
-  set(key, value) {
+  get(key) { var map = this._slot.map; return own(map, key) ? castTo(this._slot.types[key], map[key]) : undefined; }
+  set(key, value, type) {
     if (key === undefined || key === null) return;
-    this._slot.map[String(key)] = value;
+    key = String(key);
+    if (typeof type === 'string') this._slot.types[key] = type;
+    this._slot.map[key] = castTo(this._slot.types[key], value);
     this._slot.dirty = true;
   }
   unset(key) { delete this._slot.map[key]; this._slot.dirty = true; }
@@ -95,7 +111,7 @@ class VariablesView {
   _find(key) {
     for (var i = 0; i < this._slots.length; i++) {
       var map = this._slots[i].map;
-      if (own(map, key)) return { found: true, value: map[key], local: i === 0 };
+      if (own(map, key)) return { found: true, value: castTo(this._slots[i].types[key], map[key]), local: i === 0 };
     }
     return { found: false };
   }

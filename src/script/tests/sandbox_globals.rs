@@ -135,3 +135,31 @@ fn a_local_set_to_undefined_replaces_as_nothing() {
     let outcome = host().run(run, &FakeServices::default());
     assert_eq!(outcome.assertions[0].status, AssertionStatus::Passed, "{:?}", outcome.assertions[0].error);
 }
+
+/// Typed variables as Newman 6.2.2 treats them: a declared `string`, `number` or `boolean`
+/// casts the value on `get` and on `set` (Boolean("false") is true there too), a third
+/// argument to `set` declares the type, other types leave values alone.
+#[test]
+fn typed_variables_cast_as_in_newman() {
+    let code = r#"
+        var cv = pm.collectionVariables;
+        var before = [cv.get('s'), cv.get('n'), cv.get('b'), cv.get('a')];
+        cv.set('s', 1); cv.set('n', '5'); cv.set('b', 0); cv.set('a', 2); cv.set('typed', 5, 'string');
+        pm.test('t', function () {
+            pm.expect(JSON.stringify([before, cv.get('s'), cv.get('n'), cv.get('b'), cv.get('a'), cv.get('typed'), pm.variables.get('n')]))
+                .to.equal('[["x",1,true,"x"],"1",5,false,2,"5",5]');
+        });
+    "#;
+    let mut run = input(ScriptEvent::Test, &[code], Some(response(200, "OK", &[], "{}")));
+    for (key, value, kind) in [("s", "x", "string"), ("n", "1", "number"), ("b", "true", "boolean"), ("a", "x", "any")]
+    {
+        run.vars.collection.insert(key.to_string(), serde_json::Value::String(value.to_string()));
+        if kind != "any" {
+            run.vars.types[3].insert(key.to_string(), kind.to_string());
+        }
+    }
+    let outcome = host().run(run, &FakeServices::default());
+    assert_eq!(outcome.assertions[0].status, AssertionStatus::Passed, "{:?}", outcome.assertions[0].error);
+    assert_eq!(outcome.vars.collection.get("s"), Some(&serde_json::json!("1")));
+    assert_eq!(outcome.vars.collection.get("n"), Some(&serde_json::json!(5)));
+}
