@@ -168,3 +168,45 @@ fn utf16_files_and_uneven_csv_rows_are_read_as_newman_reads_them() {
     assert!(r.all().contains("c.json is UTF-16"), "{}", r.all());
     assert!(r.all().contains("row 1 (line 2) has 1 value but the header row has 2 columns"), "{}", r.all());
 }
+
+/// `--no-insecure-file-read` (Newman 6.2.2's words for what it refuses): body files outside
+/// the working folder are left out with a warning; inside it they are sent.
+#[test]
+fn no_insecure_file_read_keeps_body_files_inside_the_working_folder() {
+    let api = EchoServer::start_blocking();
+    let dir = tempdir();
+    let work = dir.path().join("work");
+    std::fs::create_dir_all(&work).unwrap();
+    std::fs::write(dir.path().join("outside.txt"), "outside").unwrap();
+    std::fs::write(work.join("inside.txt"), "inside").unwrap();
+    let outside = dir.path().join("outside.txt");
+    let collection = json!({
+        "info": { "name": "files", "schema": "https://schema.getpostman.com/json/collection/v2.1.0/collection.json" },
+        "item": [
+            { "name": "up", "request": { "method": "POST", "url": api.url("/post?c=1"), "body": { "mode": "file", "file": { "src": "../outside.txt" } } } },
+            { "name": "abs", "request": { "method": "POST", "url": api.url("/post?c=2"),
+              "body": { "mode": "formdata", "formdata": [{ "key": "f", "type": "file", "src": outside.to_str().unwrap() }] } } },
+            { "name": "in", "request": { "method": "POST", "url": api.url("/post?c=3"), "body": { "mode": "file", "file": { "src": "inside.txt" } } } }
+        ]
+    });
+    std::fs::write(dir.path().join("c.json"), collection.to_string()).unwrap();
+    let mut cmd = postie(dir.path());
+    cmd.args(["run", "c.json", "--working-dir", "work", "--no-insecure-file-read"]);
+    let r = run(cmd);
+    assert_eq!(r.code, 0, "{}", r.all());
+    let bodies: Vec<String> = api.requests().iter().map(|q| String::from_utf8_lossy(&q.body).into_owned()).collect();
+    assert_eq!(bodies[0], "", "the file above the working folder is not read");
+    assert!(!bodies[1].contains("outside"), "{}", bodies[1]);
+    assert_eq!(bodies[2], "inside");
+    assert!(
+        r.all().contains("Binary file load error: PPERM: insecure file access outside working directory"),
+        "{}",
+        r.all()
+    );
+    assert!(r.all().contains("Form param `f`, file load error: PPERM: insecure file access outside working directory"));
+    // without the flag both are read, as by Newman
+    let mut cmd = postie(dir.path());
+    cmd.args(["run", "c.json", "--working-dir", "work"]);
+    assert_eq!(run(cmd).code, 0);
+    assert_eq!(String::from_utf8_lossy(&api.requests()[3].body), "outside");
+}

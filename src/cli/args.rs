@@ -174,6 +174,9 @@ pub struct RunArgs {
     /// Base folder for relative file paths in the collection (form-data files, file bodies).
     #[arg(long, value_name = "PATH")]
     pub working_dir: Option<PathBuf>,
+    /// Read no body file outside the working folder (Newman's flag of the same name).
+    #[arg(long)]
+    pub no_insecure_file_read: bool,
 
     #[command(flatten)]
     pub output: ReportOutputArgs,

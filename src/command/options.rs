@@ -108,6 +108,7 @@ impl<'a> RunOptionsBuilder<'a> {
             retry: self.retry()?,
             shard_lanes: None,
             working_dir: self.working_dir,
+            confine_files: self.args.no_insecure_file_read,
         })
     }
 

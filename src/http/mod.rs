@@ -16,8 +16,8 @@ mod trust;
 
 pub use pool::{ClientKey, ClientPool, DEFAULT_POOL_IDLE_TIMEOUT, HttpProtocol, PoolError, PoolOptions};
 pub use prepare::{
-    MultipartPart, MultipartValue, PrepareError, PreparedBody, PreparedRequest, collection_proxy, parse_url, prepare,
-    resolve_url, strip_json_comments,
+    BodyFiles, MultipartPart, MultipartValue, PrepareError, PreparedBody, PreparedRequest, collection_proxy, parse_url,
+    prepare, resolve_url, strip_json_comments,
 };
 pub use response::{Response, SendError, SendErrorKind};
 pub use send::{SendOptions, send};

@@ -226,8 +226,8 @@ fn replace_path_variables(url: &str, vars: &[(String, String)], scopes: &Scopes)
     format!("{head}{}{tail}", path.join("/"))
 }
 
-/// Builds the request. `working_dir` anchors relative file paths of form-data and file bodies.
-pub fn prepare(req: &PlannedRequest, scopes: &Scopes, working_dir: &Path) -> Result<PreparedRequest, PrepareError> {
+/// Builds the request; `files` says where form-data and file bodies are read from.
+pub fn prepare(req: &PlannedRequest, scopes: &Scopes, files: BodyFiles) -> Result<PreparedRequest, PrepareError> {
     let mut url = resolve_url(req, scopes)?;
     let method = scopes.replace_in(&req.request.method).to_uppercase();
     let mut headers: Vec<(String, String)> = req
@@ -244,7 +244,7 @@ pub fn prepare(req: &PlannedRequest, scopes: &Scopes, working_dir: &Path) -> Res
     let mut warnings = Vec::new();
     let body = match body_spec {
         None => PreparedBody::None,
-        Some(b) => build_body(b, scopes, working_dir, &mut warnings),
+        Some(b) => build_body(b, scopes, files, &mut warnings),
     };
     // An empty body is no body, as in Newman: no implicit type, and `Content-Length: 0`
     // from the methods that always declare one.
@@ -332,17 +332,58 @@ fn form_encode(text: &str) -> String {
     url::form_urlencoded::byte_serialize(text.as_bytes()).collect::<String>().replace('+', "%20")
 }
 
-/// Why a body file could not be read, in Newman's words (`no such file`).
-fn load_error(e: &std::io::Error) -> String {
-    match e.kind() {
-        std::io::ErrorKind::NotFound => "no such file".to_string(),
-        _ => e.to_string(),
+/// Where body files (form-data file parts, file bodies) are read from: relative paths start
+/// at `dir`; with `confined` (`--no-insecure-file-read`) nothing outside it is read.
+#[derive(Clone, Copy, Debug)]
+pub struct BodyFiles<'a> {
+    pub dir: &'a Path,
+    pub confined: bool,
+}
+
+/// `path` with `.` and `..` taken out, without asking the file system.
+fn lexical(path: &Path) -> std::path::PathBuf {
+    let mut out = std::path::PathBuf::new();
+    for part in path.components() {
+        match part {
+            std::path::Component::ParentDir => {
+                out.pop();
+            }
+            std::path::Component::CurDir => {}
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+impl BodyFiles<'_> {
+    fn inside(&self, path: &Path) -> bool {
+        let absolute = |p: &Path| {
+            std::fs::canonicalize(p).unwrap_or_else(|_| lexical(&std::env::current_dir().unwrap_or_default().join(p)))
+        };
+        absolute(path).starts_with(absolute(self.dir))
+    }
+
+    /// The file's path and bytes, or why it cannot be read in Newman's words: `"x.txt", no
+    /// such file`, or `PPERM: insecure file access outside working directory`.
+    fn read(&self, src: &str) -> (std::path::PathBuf, Result<Vec<u8>, String>) {
+        let path = self.dir.join(src);
+        if self.confined && !self.inside(&path) {
+            return (path, Err("PPERM: insecure file access outside working directory".to_string()));
+        }
+        let read = std::fs::read(&path).map_err(|e| match e.kind() {
+            std::io::ErrorKind::NotFound => format!(
+                "\"{src}\", no such file (looked for {}; relative paths start at --working-dir)",
+                path.display()
+            ),
+            _ => format!("\"{src}\", {e} ({})", path.display()),
+        });
+        (path, read)
     }
 }
 
 /// The body to send. A file that cannot be read is left out with a warning, as Newman
 /// does: the form part is dropped, a file body is sent empty.
-fn build_body(body: &Body, scopes: &Scopes, working_dir: &Path, warnings: &mut Vec<String>) -> PreparedBody {
+fn build_body(body: &Body, scopes: &Scopes, files: BodyFiles, warnings: &mut Vec<String>) -> PreparedBody {
     match body {
         Body::Raw { text, language } => {
             let text = scopes.replace_in(text);
@@ -374,16 +415,11 @@ fn build_body(body: &Body, scopes: &Scopes, working_dir: &Path, warnings: &mut V
                     FormPart::File { key, src, content_type } => {
                         let key = scopes.replace_in(key);
                         for s in src {
-                            let src = scopes.replace_in(s);
-                            let path = working_dir.join(&src);
-                            let bytes = match std::fs::read(&path) {
+                            let (path, read) = files.read(&scopes.replace_in(s));
+                            let bytes = match read {
                                 Ok(bytes) => bytes,
-                                Err(e) => {
-                                    warnings.push(format!(
-                                        "Form param `{key}`, file load error: \"{src}\", {} (looked for {}; relative paths start at --working-dir)",
-                                        load_error(&e),
-                                        path.display()
-                                    ));
+                                Err(why) => {
+                                    warnings.push(format!("Form param `{key}`, file load error: {why}"));
                                     continue;
                                 }
                             };
@@ -405,21 +441,13 @@ fn build_body(body: &Body, scopes: &Scopes, working_dir: &Path, warnings: &mut V
             }
             PreparedBody::Multipart(out)
         }
-        Body::File { src: Some(src) } => {
-            let src = scopes.replace_in(src);
-            let path = working_dir.join(&src);
-            match std::fs::read(&path) {
-                Ok(bytes) => PreparedBody::Bytes(bytes),
-                Err(e) => {
-                    warnings.push(format!(
-                        "Binary file load error: \"{src}\", {} (looked for {}; relative paths start at --working-dir)",
-                        load_error(&e),
-                        path.display()
-                    ));
-                    PreparedBody::Text(String::new())
-                }
+        Body::File { src: Some(src) } => match files.read(&scopes.replace_in(src)).1 {
+            Ok(bytes) => PreparedBody::Bytes(bytes),
+            Err(why) => {
+                warnings.push(format!("Binary file load error: {why}"));
+                PreparedBody::Text(String::new())
             }
-        }
+        },
         Body::File { src: None } => PreparedBody::None,
         Body::GraphQl { query, variables } => {
             let variables = scopes.replace_in(variables);

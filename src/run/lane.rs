@@ -6,7 +6,7 @@
 use std::cell::RefCell;
 use std::sync::Arc;
 
-use crate::http::{ClientPool, SendOptions, collection_proxy, prepare};
+use crate::http::{BodyFiles, ClientPool, SendOptions, collection_proxy, prepare};
 use crate::plan::{Lane, LaneUnit, PlannedRequest};
 use crate::report::{Cursor, Event, Execution, ScriptErrorRecord, ScriptPhase};
 use crate::script::{
@@ -241,7 +241,8 @@ impl Worker {
         };
 
         execution.secrets = scopes.secret_values();
-        let prepared = match prepare(planned_now, scopes, &self.ctx.options.working_dir) {
+        let files = BodyFiles { dir: &self.ctx.options.working_dir, confined: self.ctx.options.confine_files };
+        let prepared = match prepare(planned_now, scopes, files) {
             Ok(p) => p,
             Err(e) => {
                 execution.error = Some(prepare_error(&e));

@@ -22,6 +22,8 @@ pub struct RunOptions {
     pub follow_redirects: bool,
     pub insecure: bool,
     pub working_dir: PathBuf,
+    /// `--no-insecure-file-read`: body files outside `working_dir` are not read.
+    pub confine_files: bool,
     pub verbose: bool,
     pub jobs: usize,
     pub parallel: LaneUnit,
@@ -66,6 +68,7 @@ impl Default for RunOptions {
             follow_redirects: true,
             insecure: false,
             working_dir: PathBuf::from("."),
+            confine_files: false,
             verbose: false,
             jobs: 1,
             parallel: LaneUnit::Iteration,
