@@ -15,6 +15,9 @@ use std::time::{Duration, Instant};
 
 use clap::Parser;
 
+#[path = "../tests/common/chromium_offline.rs"]
+mod chromium_offline;
+
 struct Child {
     wall: Duration,
     peak_rss_kb: i64,
@@ -59,24 +62,14 @@ fn write_collection(dir: &Path, base: &str) -> PathBuf {
 
 /// Chromium's time to a usable page for `file`, and its wall time, or why not.
 fn open_in_chromium(file: &Path, profile: &Path) -> Result<(u64, u64, Duration), String> {
-    let binary = ["/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"]
-        .into_iter()
+    let binary = chromium_offline::BINARIES
+        .iter()
         .find(|p| Path::new(p).exists())
         .ok_or("no chromium installed (apt-get install chromium)")?;
     let started = Instant::now();
     let out = Command::new(binary)
-        .args([
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--no-first-run",
-            "--disable-quic",
-            "--proxy-server=127.0.0.1:9",
-            "--dump-dom",
-        ])
+        .args(chromium_offline::OFFLINE_FLAGS)
+        .arg("--dump-dom")
         .arg(format!("--user-data-dir={}", profile.display()))
         .arg(format!("file://{}", file.display()))
         .stderr(Stdio::null())

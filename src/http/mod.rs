@@ -4,6 +4,7 @@
 //! pooled connection (`reconnect`), bodies decompressed with their headers kept (`decode`),
 //! readable transport errors (`diagnose`), and the run's trust store (`trust`).
 
+mod body;
 mod decode;
 mod diagnose;
 mod mime;

@@ -12,7 +12,8 @@ use base64::Engine;
 use serde_json::{Value, json};
 use tungstenite::{Message, WebSocket};
 
-const BINARIES: &[&str] = &["/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"];
+use super::chromium_offline::{BINARIES, OFFLINE_FLAGS};
+
 const TIMEOUT: Duration = Duration::from_secs(60);
 
 pub struct Chromium {
@@ -51,19 +52,8 @@ pub fn start() -> Option<Chromium> {
     };
     let profile = super::tempdir();
     let child = Command::new(binary)
-        .args([
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--no-first-run",
-            "--disable-quic",
-            "--proxy-server=127.0.0.1:9",
-            "--remote-debugging-port=0",
-            "--window-size=1280,1600",
-        ])
+        .args(OFFLINE_FLAGS)
+        .args(["--remote-debugging-port=0", "--window-size=1280,1600"])
         .arg(format!("--user-data-dir={}", profile.path().display()))
         .arg("about:blank")
         .stdin(Stdio::null())

@@ -4,6 +4,7 @@
 
 pub mod certs;
 pub mod chromium;
+pub mod chromium_offline;
 pub mod oracle;
 pub mod tinyproxy;
 
