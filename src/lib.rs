@@ -7,6 +7,7 @@ pub mod collection;
 pub mod command;
 pub mod config;
 pub mod http;
+pub mod pac;
 pub mod plan;
 pub mod proxy;
 pub mod report;

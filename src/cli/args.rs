@@ -96,6 +96,16 @@ pub struct ProxyArgs {
     /// Ignore the `proxy` objects of the collection's requests.
     #[arg(long)]
     pub ignore_collection_proxy: bool,
+    /// PAC file choosing a proxy per URL: a path, file:// URL or http(s) URL (fetched directly, once).
+    /// Consulted after --proxy and the collection's proxies, before HTTP_PROXY/HTTPS_PROXY.
+    #[arg(long, value_name = "PATH|URL")]
+    pub proxy_pac: Option<String>,
+    /// Seconds a proxy that cannot be connected to is skipped before it is tried again (PAC failover).
+    #[arg(long, value_name = "SECONDS")]
+    pub proxy_retry_after: Option<u64>,
+    /// Proxy authentication: any (the strongest the proxy offers that postie has credentials for), basic, ntlm, negotiate.
+    #[arg(long, value_name = "any|basic|ntlm|negotiate")]
+    pub proxy_auth: Option<String>,
     /// Config file (TOML) with a [proxy] table; default ./postie.toml, then $XDG_CONFIG_HOME/postie/config.toml.
     #[arg(long, value_name = "PATH")]
     pub config: Option<PathBuf>,
@@ -320,6 +330,9 @@ pub enum TargetFormat {
 pub struct ExplainArgs {
     /// URLs to explain.
     pub urls: Vec<String>,
+    /// One JSON object per URL (route, source, rule, fallbacks, PAC answer, reasons, warnings).
+    #[arg(long)]
+    pub json: bool,
     /// Explain every request of this collection (after variables are resolved).
     #[command(flatten)]
     pub source: CollectionSourceArgs,

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant, SystemTime};
 
 use super::failure::{Failure, Outcome, process_env};
-use super::inputs::{load_collection, load_scopes, proxy_policy};
+use super::inputs::{load_collection, load_scopes, proxy_policy_with_pac};
 use crate::cli::CheckArgs;
 use crate::http::{
     ClientKey, ClientPool, HttpProtocol, PoolOptions, PreparedRequest, SendOptions, TrustStore, collection_proxy,
@@ -42,7 +42,12 @@ pub fn check(args: CheckArgs) -> Result<Outcome, Failure> {
 type Judged = (Verdict, Option<Duration>);
 
 fn decide_and_probe(args: &CheckArgs, cases: &[Case], redactor: &mut Redactor) -> Result<Vec<Judged>, Failure> {
-    let build = proxy_policy(&args.proxy)?;
+    let extra_roots = match &args.ssl_extra_ca_certs {
+        Some(path) => crate::http::load_ca_bundle(path, "--ssl-extra-ca-certs").map_err(Failure::input)?,
+        None => Vec::new(),
+    };
+    let tls = crate::pac::PacTls { insecure: args.insecure, extra_roots };
+    let build = proxy_policy_with_pac(&args.proxy, &tls)?;
     for (user, pass) in &build.secrets {
         redactor.add_credentials(user, pass);
     }

@@ -82,6 +82,34 @@ pub fn proxy_policy(args: &ProxyArgs) -> Result<PolicyBuild, Failure> {
     proxy_policy_from(args, config_file(args)?.as_ref())
 }
 
+/// The proxy policy with its PAC loaded, for commands that do not send requests with
+/// run options (`explain`; TLS settings from `tls` for a PAC fetched over https).
+pub fn proxy_policy_with_pac(args: &ProxyArgs, tls: &crate::pac::PacTls) -> Result<PolicyBuild, Failure> {
+    let mut build = proxy_policy(args)?;
+    attach_pac(&mut build, tls, pac_alerts_to_stderr())?;
+    Ok(build)
+}
+
+/// Loads the PAC the policy names (read, or fetched directly once) into the policy:
+/// exit 2 naming the file when it cannot be read, fetched or run.
+pub fn attach_pac(
+    build: &mut PolicyBuild,
+    tls: &crate::pac::PacTls,
+    alerts: crate::pac::AlertSink,
+) -> Result<(), Failure> {
+    let Some((text, origin)) = &build.pac_source else { return Ok(()) };
+    let source = crate::pac::PacSource::parse(text).map_err(|e| Failure::input(format!("{origin}: {e}")))?;
+    let pac = crate::pac::Pac::load(&source, tls, crate::pac::PacLimits::default(), alerts)
+        .map_err(|e| Failure::input(format!("{origin}: {e}")))?;
+    build.policy.pac = Some(std::sync::Arc::new(pac));
+    Ok(())
+}
+
+/// `alert(...)` of a PAC, on standard error.
+pub fn pac_alerts_to_stderr() -> crate::pac::AlertSink {
+    std::sync::Arc::new(|message: &str| eprintln!("PAC alert: {message}"))
+}
+
 /// The proxy policy from the flags over an already loaded config file.
 pub fn proxy_policy_from(args: &ProxyArgs, file: Option<&config::ConfigFile>) -> Result<PolicyBuild, Failure> {
     let flags = ProxyFlags {
@@ -92,6 +120,7 @@ pub fn proxy_policy_from(args: &ProxyArgs, file: Option<&config::ConfigFile>) ->
         no_proxy: args.no_proxy,
         no_env_proxy: args.no_env_proxy,
         ignore_collection_proxy: args.ignore_collection_proxy,
+        proxy_pac: args.proxy_pac.clone(),
     };
     config::build_policy(&flags, file, &process_env).map_err(Failure::input)
 }

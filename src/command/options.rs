@@ -82,6 +82,7 @@ impl<'a> RunOptionsBuilder<'a> {
             bail: args.bail.is_some(),
             delay_request: millis(args.delay_request),
             timeout_request: millis(args.timeout_request),
+            proxy_retry_after: self.proxy_retry_after(),
             timeout_run: millis(args.timeout),
             timeout_script: millis(args.timeout_script),
             follow_redirects: !args.ignore_redirects,
@@ -110,6 +111,12 @@ impl<'a> RunOptionsBuilder<'a> {
             working_dir: self.working_dir,
             confine_files: self.args.no_insecure_file_read,
         })
+    }
+
+    /// `--proxy-retry-after` over config `[proxy].retry_after`, in seconds.
+    fn proxy_retry_after(&self) -> Duration {
+        let key = self.file.and_then(|f| f.proxy.retry_after);
+        self.args.proxy.proxy_retry_after.or(key).map_or(crate::run::DEFAULT_PROXY_RETRY_AFTER, Duration::from_secs)
     }
 
     /// `--retry` and its settings: each flag over the config file's `[run]` key, over

@@ -6,7 +6,9 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use super::failure::{Failure, Outcome};
-use super::inputs::{config_file, load_scopes, load_vault, proxy_policy_from, several_collections};
+use super::inputs::{
+    attach_pac, config_file, load_scopes, load_vault, pac_alerts_to_stderr, proxy_policy_from, several_collections,
+};
 use super::options::{RunOptionsBuilder, reporter_settings};
 use super::shard::plan_shard;
 use crate::cli::RunArgs;
@@ -100,6 +102,27 @@ fn named_path(path: &Path, name: &str, kind: &str) -> PathBuf {
     path.with_file_name(file)
 }
 
+/// A PAC that throws, loops or answers nonsense for a request's URL stops the run before
+/// any request (exit 2), for every URL known before the run; URLs that scripts build are
+/// checked when they are sent.
+fn check_pac_answers(
+    policy: &crate::proxy::ProxyPolicy,
+    plan: &crate::plan::Plan,
+    scopes: &crate::vars::Scopes,
+) -> Result<(), Failure> {
+    if policy.pac.is_none() {
+        return Ok(());
+    }
+    for planned in &plan.requests {
+        let Ok(url) = crate::http::resolve_url(planned, scopes) else { continue };
+        let proxy = crate::http::collection_proxy(&planned.request);
+        if let crate::proxy::Rule::PacFailed(why) = policy.explain(&url, proxy.as_ref()).rule {
+            return Err(Failure::input(format!("{} ({url}): {why}; fix the PAC file", planned.full_name())));
+        }
+    }
+    Ok(())
+}
+
 fn run_collection(args: &RunArgs, mut collection: Collection) -> Result<Outcome, Failure> {
     let (vault, vault_warnings) = load_vault(&collection, args.vault_file.as_deref())?;
     let mut scopes = load_scopes(
@@ -116,7 +139,7 @@ fn run_collection(args: &RunArgs, mut collection: Collection) -> Result<Outcome,
     };
     let plan = plan::build(&collection, &args.folder).map_err(Failure::input)?;
     let config = config_file(&args.proxy)?;
-    let policy = proxy_policy_from(&args.proxy, config.as_ref())?;
+    let mut policy = proxy_policy_from(&args.proxy, config.as_ref())?;
 
     let mut redactor = Redactor::new(!args.reporter_no_redact);
     for (user, pass) in &policy.secrets {
@@ -136,6 +159,10 @@ fn run_collection(args: &RunArgs, mut collection: Collection) -> Result<Outcome,
 
     // Every input is checked before a report file is created.
     let mut options = RunOptionsBuilder::new(args, config.as_ref()).build(&plan, data)?;
+    let tls = crate::pac::PacTls { insecure: options.insecure, extra_roots: options.extra_roots.clone() };
+    let alerts = if args.verbose { pac_alerts_to_stderr() } else { crate::pac::no_alerts() };
+    attach_pac(&mut policy, &tls, alerts)?;
+    check_pac_answers(&policy.policy, &plan, &scopes)?;
     let mut settings = reporter_settings(args, std::time::SystemTime::now());
     settings.collection_name = collection.name.clone();
     let shard = plan_shard(args, &collection, &plan, &options)?;

@@ -20,6 +20,12 @@ pub struct ProxyTable {
     pub bypass: Option<Vec<String>>,
     /// Whether the system proxy (environment variables) is used; default true.
     pub use_env: Option<bool>,
+    /// A PAC file: a path, a `file://` URL or an http(s) URL.
+    pub pac: Option<String>,
+    /// Which proxy authentication to use: `basic`, `ntlm`, `negotiate` or `any`.
+    pub auth: Option<String>,
+    /// Seconds a proxy that could not be connected to is skipped (PAC failover).
+    pub retry_after: Option<u64>,
 }
 
 /// `[run]`: defaults for `postie run` flags; a flag given on the command line wins.
@@ -47,7 +53,8 @@ pub struct ConfigFile {
 
 const TOP_KEYS: &[&str] = &["proxy", "run"];
 const RUN_KEYS: &[&str] = &["retry", "retry_on", "retry_delay", "retry_max_delay", "retry_non_idempotent"];
-const PROXY_KEYS: &[&str] = &["url", "schemes", "username", "password_env", "bypass", "use_env"];
+const PROXY_KEYS: &[&str] =
+    &["url", "schemes", "username", "password_env", "bypass", "use_env", "pac", "auth", "retry_after"];
 
 /// Finds the config file to use: the explicit one (which must exist), else the first that exists.
 pub fn discover(explicit: Option<&Path>, lookup: &dyn Fn(&str) -> Option<String>) -> Option<PathBuf> {

@@ -17,6 +17,7 @@ pub struct ProxyFlags {
     pub no_proxy: bool,
     pub no_env_proxy: bool,
     pub ignore_collection_proxy: bool,
+    pub proxy_pac: Option<String>,
 }
 
 pub struct PolicyBuild {
@@ -25,6 +26,9 @@ pub struct PolicyBuild {
     pub warnings: Vec<String>,
     /// Passwords to mask everywhere.
     pub secrets: Vec<(String, String)>,
+    /// The PAC to load (as written) and where it was given, when there is one and
+    /// `--no-proxy` does not make it moot. `crate::pac` loads it; the policy stays pure.
+    pub pac_source: Option<(String, String)>,
 }
 
 /// The environment variable `--proxy-user USER` (without `:PASS`) takes the password from.
@@ -96,6 +100,7 @@ pub fn build_policy(
     };
     warnings.extend(bypass.warnings().iter().map(|w| format!("{bypass_origin}: {w}")));
     let bypass_all = bypass.matches_everything();
+    let listed = (!bypass_origin.is_empty()).then(|| (bypass.clone(), bypass_origin.clone()));
 
     let url_given = url.as_ref().map(|_| ());
     let custom = match url {
@@ -134,16 +139,26 @@ pub fn build_policy(
         None
     };
 
+    let force_direct = flags.no_proxy || (bypass_all && flags.noproxy.is_some());
+    let pac_source = match (&flags.proxy_pac, &table.pac) {
+        (Some(p), _) => Some((p.clone(), "--proxy-pac".to_string())),
+        (None, Some(p)) => Some((p.clone(), file_origin("pac"))),
+        (None, None) => None,
+    }
+    .filter(|_| !force_direct);
     Ok(PolicyBuild {
         policy: ProxyPolicy {
-            force_direct: flags.no_proxy || (bypass_all && flags.noproxy.is_some()),
+            force_direct,
             custom,
             use_collection: !flags.ignore_collection_proxy,
             system,
             system_credentials: credentials,
+            pac: None,
+            bypass: listed,
         },
         warnings,
         secrets,
+        pac_source,
     })
 }
 

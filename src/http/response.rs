@@ -35,6 +35,8 @@ pub enum SendErrorKind {
     ProxyConnectRefused,
     ProxyConnectFailed,
     ProxySocksFailed,
+    /// The PAC file gave no usable answer for the request's URL: nothing was sent.
+    ProxyPacFailed,
     TlsError,
     DnsError,
     ConnectionFailed,
@@ -59,6 +61,7 @@ impl SendErrorKind {
             SendErrorKind::ProxyConnectRefused => "ProxyConnectRefused",
             SendErrorKind::ProxyConnectFailed => "ProxyConnectFailed",
             SendErrorKind::ProxySocksFailed => "ProxySocksFailed",
+            SendErrorKind::ProxyPacFailed => "ProxyPacFailed",
             SendErrorKind::TlsError => "TlsError",
             SendErrorKind::DnsError => "DnsError",
             SendErrorKind::ConnectionFailed => "ConnectionFailed",

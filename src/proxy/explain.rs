@@ -7,6 +7,7 @@
 use std::fmt;
 
 use super::bypass::BypassList;
+use super::pac_list::PacAnswer;
 use super::policy::{ProxyPolicy, Trace};
 use super::sources::{CollectionProxy, Route, Rule, Source};
 
@@ -16,6 +17,10 @@ pub struct Decision {
     pub source: Source,
     /// The rule that decided, in short (`NO_PROXY .corp`).
     pub rule: Rule,
+    /// Where to go when `route` cannot be connected to (the rest of a PAC's list).
+    pub fallbacks: Vec<Route>,
+    /// What the PAC returned and the routes it names, when the PAC decided.
+    pub pac: Option<PacAnswer>,
     /// Each source consulted, in order, with why it was skipped or how it decided.
     pub reasons: Vec<String>,
     /// Loopback targets proxied, `tunnel` that cannot be honoured, malformed bypass
@@ -32,6 +37,8 @@ impl ProxyPolicy {
             route: decided.route,
             source: decided.source,
             rule: decided.rule,
+            fallbacks: decided.fallbacks,
+            pac: decided.pac,
             reasons: recorder.reasons,
             warnings: recorder.warnings,
         }
@@ -49,6 +56,10 @@ impl fmt::Display for Decision {
         writeln!(f, "route:  {}", self.route)?;
         writeln!(f, "source: {}", self.source)?;
         write!(f, "rule:   {}", self.rule)?;
+        if !self.fallbacks.is_empty() {
+            let rest: Vec<String> = self.fallbacks.iter().map(|r| r.to_string()).collect();
+            write!(f, "\nthen:   {}", rest.join(", "))?;
+        }
         for reason in &self.reasons {
             write!(f, "\n  - {reason}")?;
         }

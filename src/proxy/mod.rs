@@ -12,6 +12,8 @@
 //! - `env`: the system proxy from environment variables
 //! - match patterns of collection `proxy` objects are `crate::urlmatch::MatchPattern`,
 //!   parsed leniently
+//! - `pac_list`: what a PAC file returns, parsed; the `PacLookup` seam the policy asks
+//!   (the script itself runs in `crate::pac`)
 //! - `sources`: routes and the configured sources; `policy`: their precedence;
 //!   `explain`: the decision's story
 
@@ -21,6 +23,7 @@ mod entry;
 mod env;
 mod error;
 mod explain;
+mod pac_list;
 mod percent;
 mod policy;
 mod sources;
@@ -35,5 +38,6 @@ pub use endpoint::{Credentials, ProxyEndpoint, ProxyScheme};
 pub use env::EnvProxy;
 pub use error::ProxyError;
 pub use explain::Decision;
+pub use pac_list::{PacAnswer, PacListError, PacLookup, parse_pac_result};
 pub use policy::ProxyPolicy;
 pub use sources::{CollectionProxy, CustomProxy, Route, Rule, SchemeSelection, Source};

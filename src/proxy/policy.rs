@@ -1,16 +1,20 @@
 //! `ProxyPolicy`: which route a request takes (DESIGN.md §3): the precedence of
-//! `--no-proxy`, the custom proxy, the request's collection proxy and the system proxy.
+//! `--no-proxy`, the custom proxy, the request's collection proxy, the PAC file and the
+//! system proxy.
 //!
 //! One decision procedure serves both `route` (fast, no explanation) and `explain`
 //! (reasons and warnings): it reports through a `Trace` whose quiet version ignores the
-//! message closures, so the two can never disagree. No I/O, no DNS.
+//! message closures, so the two can never disagree. No I/O, no DNS of its own: a PAC is
+//! asked through the `PacLookup` seam.
 
 use super::bypass::BypassList;
 use super::endpoint::{Credentials, ProxyEndpoint, ProxyScheme};
 use super::env::EnvProxy;
+use super::pac_list::{PacAnswer, PacLookup};
 use super::sources::{CollectionProxy, CustomProxy, Route, Rule, Source};
 use super::target::Target;
 use crate::urlmatch::MatchPattern;
+use std::sync::Arc;
 
 /// Everything that decides routes, built once per run.
 #[derive(Clone, Debug)]
@@ -23,14 +27,28 @@ pub struct ProxyPolicy {
     pub use_collection: bool,
     /// `None` with `--no-env-proxy`
     pub system: Option<EnvProxy>,
-    /// `--proxy-user`, applied to a system proxy URL without credentials
+    /// `--proxy-user`, applied to a system or PAC proxy without credentials
     pub system_credentials: Option<Credentials>,
+    /// `--proxy-pac` / config `[proxy].pac`: consulted after the collection proxy and
+    /// before the system proxy.
+    pub pac: Option<Arc<dyn PacLookup>>,
+    /// `--noproxy` / config `bypass`, with where it came from: applied on top of a PAC's
+    /// choice (the custom proxy carries its own copy).
+    pub bypass: Option<(BypassList, String)>,
 }
 
 impl Default for ProxyPolicy {
     /// Nothing configured: collection proxies honoured, no system proxy read yet.
     fn default() -> Self {
-        ProxyPolicy { force_direct: false, custom: None, use_collection: true, system: None, system_credentials: None }
+        ProxyPolicy {
+            force_direct: false,
+            custom: None,
+            use_collection: true,
+            system: None,
+            system_credentials: None,
+            pac: None,
+            bypass: None,
+        }
     }
 }
 
@@ -60,6 +78,17 @@ impl ProxyPolicy {
     pub fn route_with_rule(&self, url: &url::Url, request_proxy: Option<&CollectionProxy>) -> (Route, Rule) {
         let decided = self.decide(url, request_proxy, &mut Quiet);
         (decided.route, decided.rule)
+    }
+
+    /// The route, the ones to try when it cannot be connected to (a PAC's later entries,
+    /// in order), and the rule that chose them.
+    pub fn routes_with_rule(
+        &self,
+        url: &url::Url,
+        request_proxy: Option<&CollectionProxy>,
+    ) -> (Route, Vec<Route>, Rule) {
+        let decided = self.decide(url, request_proxy, &mut Quiet);
+        (decided.route, decided.fallbacks, decided.rule)
     }
 
     pub(crate) fn decide<T: Trace>(
@@ -118,6 +147,9 @@ impl ProxyPolicy {
         if let Some(decided) = self.try_collection(url, request_proxy, t) {
             return decided;
         }
+        if let Some(decided) = self.try_pac(url, target, t) {
+            return decided;
+        }
         if let Some(decided) = self.try_system(scheme, target, t) {
             return decided;
         }
@@ -154,7 +186,7 @@ impl ProxyPolicy {
         }
         t.reason(|| format!("custom proxy {endpoint} serves {scheme} requests and its bypass list does not match"));
         t.reason(|| transport(endpoint, scheme, target));
-        Some(Decided { route: Route::Proxy(endpoint.clone()), source: Source::Custom, rule: Rule::Custom })
+        Some(Decided::proxy(endpoint.clone(), Source::Custom, Rule::Custom))
     }
 
     fn try_collection<T: Trace>(
@@ -208,7 +240,74 @@ impl ProxyPolicy {
                     .to_string()
             });
         }
-        Some(Decided { route: Route::Proxy(endpoint), source: Source::Collection, rule: Rule::Collection })
+        Some(Decided::proxy(endpoint, Source::Collection, Rule::Collection))
+    }
+
+    fn try_pac<T: Trace>(&self, url: &url::Url, target: &Target<'_>, t: &mut T) -> Option<Decided> {
+        let Some(pac) = &self.pac else {
+            t.reason(|| "PAC: none configured (--proxy-pac, config [proxy].pac)".to_string());
+            return None;
+        };
+        let origin = pac.origin();
+        let answer = match pac.find(url) {
+            Ok(answer) => answer,
+            Err(why) => {
+                t.warn(|| format!("PAC {origin}: {why}"));
+                t.reason(|| format!("PAC {origin} gave no answer for this URL: the request is not sent"));
+                return Some(Decided::direct(Source::Pac, Rule::PacFailed(format!("PAC file {origin}: {why}"))));
+            }
+        };
+        t.reason(|| format!("PAC {origin}: {} returned `{}`", answer.call, answer.returned));
+        t.reason(|| {
+            let list: Vec<String> = answer.routes.iter().enumerate().map(|(i, r)| format!("{}. {r}", i + 1)).collect();
+            format!("parsed into {} entr{}: {}", list.len(), if list.len() == 1 { "y" } else { "ies" }, list.join(", "))
+        });
+        let proxied = answer.routes.iter().any(|r| matches!(r, Route::Proxy(_)));
+        if proxied {
+            if let Some((list, origin)) = &self.bypass {
+                t.list_warnings(list);
+                if let Some(entry) = list.matching_entry(target) {
+                    t.reason(|| format!("{origin} matches with {}: direct (a bypass is final)", entry.describe()));
+                    let rule = Rule::CustomBypass(entry.text().to_string());
+                    return Some(Decided { pac: Some(answer), ..Decided::direct(Source::Pac, rule) });
+                }
+            }
+            if let Some(env) = &self.system {
+                let (no_proxy, var) = env.no_proxy();
+                t.list_warnings(no_proxy);
+                if let Some(entry) = no_proxy.matching_entry(target) {
+                    let var = var.unwrap_or("NO_PROXY");
+                    t.reason(|| format!("{var} matches with {}: direct (a bypass is final)", entry.describe()));
+                    let rule = Rule::SystemBypass { var, entry: entry.text().to_string() };
+                    return Some(Decided { pac: Some(answer), ..Decided::direct(Source::Pac, rule) });
+                }
+            }
+        }
+        let mut routes = answer.routes.clone().into_iter().map(|route| match route {
+            Route::Proxy(mut endpoint) if endpoint.credentials.is_none() => {
+                endpoint.credentials = self.system_credentials.clone();
+                Route::Proxy(endpoint)
+            }
+            other => other,
+        });
+        let first = routes.next().unwrap_or(Route::Direct);
+        let fallbacks: Vec<Route> = routes.collect();
+        t.reason(|| match fallbacks.is_empty() {
+            true => format!("uses entry 1: {first}"),
+            false => {
+                let rest: Vec<String> = fallbacks.iter().map(|r| r.to_string()).collect();
+                format!(
+                    "uses entry 1: {first}; when it cannot be connected to, then {} (a dead proxy is skipped \
+                     for --proxy-retry-after seconds)",
+                    rest.join(", then ")
+                )
+            }
+        });
+        if let (Route::Proxy(endpoint), Some(scheme)) = (&first, Some(url.scheme())) {
+            t.reason(|| transport(endpoint, scheme, target));
+        }
+        let rule = Rule::Pac(first.to_string());
+        Some(Decided { route: first, source: Source::Pac, rule, fallbacks, pac: Some(answer) })
     }
 
     fn try_system<T: Trace>(&self, scheme: &str, target: &Target<'_>, t: &mut T) -> Option<Decided> {
@@ -253,7 +352,7 @@ impl ProxyPolicy {
             }
         };
         t.reason(|| transport(&endpoint, scheme, target));
-        Some(Decided { route: Route::Proxy(endpoint), source: Source::System, rule: Rule::System(var) })
+        Some(Decided::proxy(endpoint, Source::System, Rule::System(var)))
     }
 }
 
@@ -262,11 +361,19 @@ pub(crate) struct Decided {
     pub(crate) route: Route,
     pub(crate) source: Source,
     pub(crate) rule: Rule,
+    /// Routes to try, in order, when `route` cannot be connected to (a PAC's list).
+    pub(crate) fallbacks: Vec<Route>,
+    /// What the PAC returned, when a PAC was asked and answered.
+    pub(crate) pac: Option<PacAnswer>,
 }
 
 impl Decided {
     fn direct(source: Source, rule: Rule) -> Decided {
-        Decided { route: Route::Direct, source, rule }
+        Decided { route: Route::Direct, source, rule, fallbacks: Vec::new(), pac: None }
+    }
+
+    fn proxy(endpoint: ProxyEndpoint, source: Source, rule: Rule) -> Decided {
+        Decided { route: Route::Proxy(endpoint), source, rule, fallbacks: Vec::new(), pac: None }
     }
 }
 

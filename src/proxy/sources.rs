@@ -142,6 +142,7 @@ pub enum Source {
     NoProxyFlag,
     Custom,
     Collection,
+    Pac,
     System,
     Default,
 }
@@ -152,6 +153,7 @@ impl fmt::Display for Source {
             Source::NoProxyFlag => "--no-proxy",
             Source::Custom => "custom proxy (--proxy / config [proxy])",
             Source::Collection => "the request's collection proxy",
+            Source::Pac => "PAC file (--proxy-pac / config [proxy].pac)",
             Source::System => "system proxy (environment)",
             Source::Default => "default (no proxy applies)",
         })
@@ -178,6 +180,10 @@ pub enum Rule {
     SystemBypass { var: &'static str, entry: String },
     /// The system proxy, with the variable that named it.
     System(&'static str),
+    /// The PAC file's choice, printed (`http://a.corp:3128`, `direct`).
+    Pac(String),
+    /// The PAC file threw, timed out or returned no usable list for this URL.
+    PacFailed(String),
     /// No source has a proxy for this URL.
     NoneApplies,
 }
@@ -194,6 +200,8 @@ impl fmt::Display for Rule {
             Rule::Collection => f.write_str("collection proxy"),
             Rule::SystemBypass { var, entry } => write!(f, "{var} {entry}"),
             Rule::System(var) => f.write_str(var),
+            Rule::Pac(route) => write!(f, "PAC {route}"),
+            Rule::PacFailed(_) => f.write_str("PAC failed"),
             Rule::NoneApplies => f.write_str("no proxy configured"),
         }
     }

@@ -21,6 +21,8 @@ pub struct LaneContext {
     pub options: RunOptions,
     pub iterations: usize,
     pub cancel: Cancel,
+    /// Proxies that could not be connected to, skipped for a while (PAC failover).
+    pub dead_proxies: Arc<super::failover::DeadProxies>,
 }
 
 /// The client settings for a request to `url` on `route`: the planned request's own

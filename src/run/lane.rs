@@ -6,8 +6,9 @@
 use std::cell::RefCell;
 use std::sync::Arc;
 
-use crate::http::{BodyFiles, ClientPool, SendOptions, collection_proxy, prepare};
+use crate::http::{BodyFiles, ClientKey, ClientPool, SendError, SendErrorKind, SendOptions, collection_proxy, prepare};
 use crate::plan::{Lane, LaneUnit, PlannedRequest};
+use crate::proxy::Rule;
 use crate::report::{Cursor, Event, Execution, ScriptErrorRecord, ScriptPhase};
 use crate::script::{
     NextRequest, ScriptHost, ScriptInfo, ScriptInput, ScriptLimits, ScriptRequest, ScriptResponse, ScriptRoute,
@@ -19,6 +20,7 @@ use super::convert::{
     apply_request_changes, describe_route, event_of, prepare_error, record_outcome, request_error, response_record,
     script_request, script_response, script_route, sent_request, sources, template_request,
 };
+use super::failover;
 use super::limit::HostLimits;
 use super::network::{SideNetwork, send_cancellable, with_retries};
 use super::options::RunOptions;
@@ -263,18 +265,57 @@ impl Worker {
         };
         execution.warnings.extend(prepared.warnings.iter().cloned());
         execution.secrets.extend(prepared.secrets.iter().cloned());
-        let (route, rule) = self.ctx.policy.route_with_rule(&prepared.url, collection_proxy(&planned.request).as_ref());
-        execution.route = describe_route(&route);
-        execution.route_rule = rule.to_string();
-        let script_route = script_route(&route, &execution.route_rule);
+        let request_proxy = collection_proxy(&planned.request);
+        let (first, fallbacks, rule) = self.ctx.policy.routes_with_rule(&prepared.url, request_proxy.as_ref());
+        let routes = self.ctx.dead_proxies.order(first, fallbacks);
+        let pac_failed = match &rule {
+            Rule::PacFailed(why) => Some(why.clone()),
+            _ => None,
+        };
         execution.request = Some(sent_request(&prepared));
-        let key = client_key(&self.ctx.options, Some(planned), &prepared.url, route, &mut execution.warnings);
-        let send_opts = SendOptions { timeout: self.ctx.options.timeout_request };
+        let opts = &self.ctx.options;
+        let mut ignored = Vec::new();
+        let keys: Vec<ClientKey> = routes
+            .iter()
+            .enumerate()
+            .map(|(i, route)| {
+                let warnings = if i == 0 { &mut execution.warnings } else { &mut ignored };
+                client_key(opts, Some(planned), &prepared.url, route.clone(), warnings)
+            })
+            .collect();
+        let send_opts = SendOptions { timeout: opts.timeout_request };
         let cancel = &self.ctx.cancel;
-        let (result, attempts) = with_retries(&prepared.method, cancel, &self.ctx.options.retry, || {
-            send_cancellable(&self.pool, Some(&self.limits), &key, &prepared, &send_opts, cancel)
+        let carried = std::sync::Mutex::new((0usize, Vec::<String>::new()));
+        let (result, attempts) = with_retries(&prepared.method, cancel, &opts.retry, || async {
+            if let Some(why) = &pac_failed {
+                return Err(SendError::new(SendErrorKind::ProxyPacFailed, why.clone()));
+            }
+            let mut index = 0;
+            loop {
+                let sent =
+                    send_cancellable(&self.pool, Some(&self.limits), &keys[index], &prepared, &send_opts, cancel).await;
+                let mut note = carried.lock().unwrap_or_else(|p| p.into_inner());
+                note.0 = index;
+                match sent {
+                    Err(e) if index + 1 < routes.len() && failover::unreachable(&e, &routes[index]) => {
+                        self.ctx.dead_proxies.mark(&routes[index]);
+                        note.1.push(format!("{}; trying the next PAC entry, {}", e.message, routes[index + 1]));
+                        index += 1;
+                    }
+                    other => return other,
+                }
+            }
         })
         .await;
+        let (index, notes) = carried.into_inner().unwrap_or_else(|p| p.into_inner());
+        execution.warnings.extend(notes);
+        let route = &routes[index.min(routes.len() - 1)];
+        execution.route = describe_route(route);
+        execution.route_rule = match rule {
+            Rule::Pac(_) => Rule::Pac(route.to_string()).to_string(),
+            other => other.to_string(),
+        };
+        let script_route = script_route(route, &execution.route_rule);
         if attempts.len() > 1 {
             execution.attempts = attempts;
         }

@@ -10,6 +10,8 @@
 mod cancel;
 mod context;
 mod convert;
+mod failover;
+pub use failover::DEFAULT_RETRY_AFTER as DEFAULT_PROXY_RETRY_AFTER;
 mod lane;
 mod limit;
 mod mailbox;
@@ -144,7 +146,15 @@ pub fn run(
     let limits = Arc::new(HostLimits::new(options.max_connections_per_host));
     let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
     let threads = jobs.min(cores).max(1);
-    let ctx = Arc::new(LaneContext { plan, policy, options: options.clone(), iterations, cancel: cancel.clone() });
+    let dead_proxies = Arc::new(failover::DeadProxies::new(options.proxy_retry_after));
+    let ctx = Arc::new(LaneContext {
+        plan,
+        policy,
+        options: options.clone(),
+        iterations,
+        cancel: cancel.clone(),
+        dead_proxies,
+    });
     let start_scopes = scopes.clone();
     let next = Arc::new(AtomicUsize::new(0));
     let lanes = Arc::new(lanes);

@@ -17,6 +17,8 @@ pub struct RunOptions {
     pub bail: bool,
     pub delay_request: Option<Duration>,
     pub timeout_request: Option<Duration>,
+    /// `--proxy-retry-after`: how long a proxy that could not be connected to is skipped.
+    pub proxy_retry_after: Duration,
     pub timeout_run: Option<Duration>,
     pub timeout_script: Option<Duration>,
     pub follow_redirects: bool,
@@ -63,6 +65,7 @@ impl Default for RunOptions {
             bail: false,
             delay_request: None,
             timeout_request: None,
+            proxy_retry_after: super::failover::DEFAULT_RETRY_AFTER,
             timeout_run: None,
             timeout_script: None,
             follow_redirects: true,

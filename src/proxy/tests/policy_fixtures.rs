@@ -47,5 +47,7 @@ pub(super) fn everything() -> ProxyPolicy {
         use_collection: true,
         system: env(SYSTEM),
         system_credentials: None,
+        pac: None,
+        bypass: None,
     }
 }

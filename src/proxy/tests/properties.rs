@@ -96,6 +96,8 @@ fn policy() -> impl Strategy<Value = ProxyPolicy> {
             use_collection,
             system: system.and_then(env_policy),
             system_credentials: creds.then(|| Credentials::from_user_pass("u:p")),
+            pac: None,
+            bypass: None,
         },
     )
 }

@@ -1,0 +1,67 @@
+//! Fetching a PAC from an http(s) URL: once per run, always direct (a PAC is never fetched
+//! through the proxies it chooses), with the run's TLS trust settings.
+
+use std::time::Duration;
+
+use rustls::pki_types::CertificateDer;
+
+use crate::http::{ClientKey, ClientPool, HttpProtocol, PoolOptions, TrustStore};
+use crate::proxy::Route;
+
+/// The TLS settings of the run, for an https PAC URL.
+#[derive(Clone, Debug, Default)]
+pub struct PacTls {
+    pub insecure: bool,
+    pub extra_roots: Vec<CertificateDer<'static>>,
+}
+
+/// A PAC larger than this is not a PAC.
+const MAX_PAC_BYTES: usize = 4 * 1024 * 1024;
+const FETCH_TIMEOUT: Duration = Duration::from_secs(30);
+
+/// The body of `url`, or the transport error / status that stopped it.
+pub fn fetch_text(url: &url::Url, tls: &PacTls) -> Result<String, String> {
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().map_err(|e| e.to_string())?;
+    runtime.block_on(async {
+        let options = PoolOptions {
+            connect_timeout: Some(Duration::from_secs(10)),
+            trust: TrustStore::new(tls.extra_roots.clone()),
+            ..PoolOptions::default()
+        };
+        let pool = ClientPool::new(options);
+        let key = ClientKey {
+            route: Route::Direct,
+            insecure: tls.insecure,
+            max_redirects: Some(5),
+            identity: None,
+            protocol: HttpProtocol::Http1,
+        };
+        let client = pool.clients(&key).map_err(|e| e.to_string())?.client(&pool).map_err(|e| e.to_string())?;
+        let response = client.get(url.clone()).timeout(FETCH_TIMEOUT).send().await.map_err(|e| chain(&e))?;
+        let status = response.status();
+        if !status.is_success() {
+            return Err(format!("the server answered {status}"));
+        }
+        let bytes = response.bytes().await.map_err(|e| chain(&e))?;
+        if bytes.len() > MAX_PAC_BYTES {
+            return Err(format!("it is larger than {} MB", MAX_PAC_BYTES / (1024 * 1024)));
+        }
+        let text = String::from_utf8_lossy(&bytes);
+        Ok(text.trim_start_matches('\u{feff}').to_string())
+    })
+}
+
+fn chain(e: &reqwest::Error) -> String {
+    use std::error::Error as _;
+    let mut text = e.to_string();
+    let mut source = e.source();
+    while let Some(s) = source {
+        let more = s.to_string();
+        if !text.contains(&more) {
+            text.push_str(": ");
+            text.push_str(&more);
+        }
+        source = s.source();
+    }
+    text
+}
