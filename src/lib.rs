@@ -10,6 +10,7 @@ pub mod http;
 pub mod pac;
 pub mod plan;
 pub mod proxy;
+pub mod proxyauth;
 pub mod report;
 pub mod routecheck;
 pub mod run;

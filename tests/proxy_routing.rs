@@ -206,14 +206,15 @@ fn proxy_authentication() {
 }
 
 #[test]
-fn ntlm_proxies_get_a_hint() {
+fn ntlm_proxies_without_credentials_say_what_to_give() {
     let s = setup_with(RecordingProxy::start_with_auth_scheme_blocking("NTLM"));
     s.api.allow_no_hits(); // the proxy refuses everything
     let mut cmd = s.cmd();
     cmd.arg("--proxy").arg(s.proxy.url()).arg("--ignore-collection-proxy");
     let r = run(cmd);
     assert_eq!(r.code, 1);
-    assert!(r.stdout.contains("NTLM") && r.stdout.contains("cntlm"), "{}", r.stdout);
+    assert!(r.stdout.to_lowercase().contains("ntlm") && r.stdout.contains("--proxy-user"), "{}", r.stdout);
+    assert!(!r.stdout.contains("cntlm"), "no helper daemon is suggested any more: {}", r.stdout);
 }
 
 #[test]

@@ -83,6 +83,7 @@ impl<'a> RunOptionsBuilder<'a> {
             delay_request: millis(args.delay_request),
             timeout_request: millis(args.timeout_request),
             proxy_retry_after: self.proxy_retry_after(),
+            proxy_auth: self.proxy_auth()?,
             timeout_run: millis(args.timeout),
             timeout_script: millis(args.timeout_script),
             follow_redirects: !args.ignore_redirects,
@@ -111,6 +112,18 @@ impl<'a> RunOptionsBuilder<'a> {
             working_dir: self.working_dir,
             confine_files: self.args.no_insecure_file_read,
         })
+    }
+
+    /// `--proxy-auth` over config `[proxy].auth`; `any` when neither is given.
+    fn proxy_auth(&self) -> Result<crate::proxyauth::ProxyAuthMode, Failure> {
+        match (&self.args.proxy.proxy_auth, self.file.and_then(|f| f.proxy.auth.as_ref())) {
+            (Some(flag), _) => flag.parse().map_err(|e| Failure::input(format!("--proxy-auth {e}"))),
+            (None, Some(key)) => key.parse().map_err(|e| {
+                let file = self.file.map(|f| f.path.display().to_string()).unwrap_or_default();
+                Failure::input(format!("{file} [proxy].auth {e}"))
+            }),
+            (None, None) => Ok(Default::default()),
+        }
     }
 
     /// `--proxy-retry-after` over config `[proxy].retry_after`, in seconds.

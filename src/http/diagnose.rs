@@ -129,6 +129,12 @@ fn io_reason(lower: &str, detail: &str) -> String {
 /// reqwest hides the status of a refused CONNECT; ask the proxy once more by hand to tell
 /// "wrong credentials" from "destination not allowed". Only on failure, only for HTTP proxies.
 async fn probe_connect_status(proxy: &crate::proxy::ProxyEndpoint, url: &Url) -> Option<u16> {
+    probe_connect(proxy, url).await.map(|(status, _)| status)
+}
+
+/// The status and `Proxy-Authenticate` values an HTTP proxy answers a CONNECT to `url` with
+/// (with the proxy's Basic credentials, if any).
+pub async fn probe_connect(proxy: &crate::proxy::ProxyEndpoint, url: &Url) -> Option<(u16, Vec<String>)> {
     if proxy.scheme != ProxyScheme::Http {
         return None;
     }
@@ -146,10 +152,26 @@ async fn probe_connect_status(proxy: &crate::proxy::ProxyEndpoint, url: &Url) ->
         }
         request.push_str("\r\n");
         stream.write_all(request.as_bytes()).await.ok()?;
-        let mut buf = [0u8; 64];
-        let n = stream.read(&mut buf).await.ok()?;
-        let line = String::from_utf8_lossy(&buf[..n]);
-        line.split_whitespace().nth(1)?.parse().ok()
+        // The head only: read until the blank line (or 16 KB).
+        let mut head = Vec::new();
+        let mut buf = [0u8; 2048];
+        while !head.windows(4).any(|w| w == b"\r\n\r\n") && head.len() < 16 * 1024 {
+            let n = stream.read(&mut buf).await.ok()?;
+            if n == 0 {
+                break;
+            }
+            head.extend_from_slice(&buf[..n]);
+        }
+        let text = String::from_utf8_lossy(&head);
+        let mut lines = text.split("\r\n");
+        let status = lines.next()?.split_whitespace().nth(1)?.parse().ok()?;
+        let challenges = lines
+            .take_while(|l| !l.is_empty())
+            .filter_map(|l| l.split_once(':'))
+            .filter(|(k, _)| k.trim().eq_ignore_ascii_case("proxy-authenticate"))
+            .map(|(_, v)| v.trim().to_string())
+            .collect();
+        Some((status, challenges))
     };
     tokio::time::timeout(Duration::from_secs(5), probe).await.ok().flatten()
 }
@@ -166,10 +188,15 @@ pub fn proxy_status_error(code: u16, headers: &[(String, String)], route: &Route
     let masked = proxy.masked();
     let scheme = proxy_auth.unwrap_or("").split_whitespace().next().unwrap_or("").to_ascii_lowercase();
     let message = if scheme == "ntlm" || scheme == "negotiate" {
-        format!(
-            "proxy authentication failed at {masked}: the proxy asks for {} authentication, which postie does not speak; run a local authenticating proxy such as cntlm or px and point --proxy at it",
-            if scheme == "ntlm" { "NTLM" } else { "Negotiate (Kerberos)" }
-        )
+        // Reaching here means the relay was not used: --proxy-auth basic, or a TLS proxy.
+        let name = if scheme == "ntlm" { "NTLM" } else { "Negotiate (Kerberos)" };
+        let how = match proxy.scheme {
+            ProxyScheme::Http => {
+                "postie answers it with --proxy-auth any (the default) or --proxy-auth ".to_string() + &scheme
+            }
+            _ => format!("postie speaks {name} to plain-http proxies only; use the proxy's http:// address"),
+        };
+        format!("proxy authentication failed at {masked}: the proxy asks for {name} authentication; {how}")
     } else if proxy.credentials.is_none() {
         format!(
             "proxy authentication failed at {masked}: the proxy answered {code} and no credentials were given; pass --proxy-user USER (password in POSTIE_PROXY_PASSWORD)"

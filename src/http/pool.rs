@@ -16,7 +16,8 @@ use std::time::Duration;
 
 use super::reconnect::{NoteConnects, note_redirect};
 use super::trust::{HandshakeProbe, TrustStore};
-use crate::proxy::Route;
+use crate::proxy::{ProxyScheme, Route};
+use crate::proxyauth::{ProxyAuthMode, Relay, relay_for};
 
 /// Settings that change how a client connects; requests differing in these need their own client.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -79,6 +80,8 @@ pub struct PoolOptions {
     pub tls_info: bool,
     /// The run's trust store (system roots plus extra CAs), shared by every client.
     pub trust: Arc<TrustStore>,
+    /// `--proxy-auth`: when http-proxy routes go through the authenticating relay.
+    pub proxy_auth: ProxyAuthMode,
 }
 
 impl Default for PoolOptions {
@@ -89,6 +92,7 @@ impl Default for PoolOptions {
             connect_timeout: None,
             tls_info: false,
             trust: TrustStore::new(Vec::new()),
+            proxy_auth: ProxyAuthMode::default(),
         }
     }
 }
@@ -108,21 +112,66 @@ pub struct RouteClients {
     /// The proxy asked to close its connections (`Proxy-Connection: close`).
     closing: AtomicBool,
     pub probe: HandshakeProbe,
+    /// The relay answering the proxy's NTLM/Negotiate challenges, with the pooled and the
+    /// never-reusing client through it; set once the route needs it.
+    relayed: OnceLock<Relayed>,
+}
+
+/// A route's clients through the authenticating relay.
+struct Relayed {
+    relay: Arc<Relay>,
+    pooled: reqwest::Client,
+    fresh: reqwest::Client,
 }
 
 impl RouteClients {
     /// The client for the next request: the pooled one unless the proxy asked to close.
     pub fn client(&self, pool: &ClientPool) -> Result<reqwest::Client, PoolError> {
-        if self.closing.load(Ordering::Relaxed) { self.fresh(pool) } else { Ok(self.pooled.clone()) }
+        if self.closing.load(Ordering::Relaxed) {
+            return self.fresh(pool);
+        }
+        Ok(match self.relayed.get() {
+            Some(r) => r.pooled.clone(),
+            None => self.pooled.clone(),
+        })
     }
 
     /// A client whose every request opens a new connection (built on first use).
     pub fn fresh(&self, pool: &ClientPool) -> Result<reqwest::Client, PoolError> {
+        if let Some(r) = self.relayed.get() {
+            return Ok(r.fresh.clone());
+        }
         if let Some(c) = self.fresh.get() {
             return Ok(c.clone());
         }
-        let built = pool.build(&self.key, self.probe.clone(), false)?;
+        let built = pool.build(&self.key, self.probe.clone(), false, None)?;
         Ok(self.fresh.get_or_init(|| built).clone())
+    }
+
+    /// Sends this route's requests through the relay that answers NTLM and Negotiate
+    /// challenges from now on. False when the route cannot use it (direct, SOCKS, a TLS
+    /// proxy) or `--proxy-auth basic` rules it out.
+    pub fn use_relay(&self, pool: &ClientPool) -> Result<bool, PoolError> {
+        if self.relayed.get().is_some() {
+            return Ok(true);
+        }
+        let Route::Proxy(endpoint) = &self.key.route else { return Ok(false) };
+        if endpoint.scheme != ProxyScheme::Http || pool.options.proxy_auth == ProxyAuthMode::Basic {
+            return Ok(false);
+        }
+        let fail = |message: String| PoolError { route: self.key.route.to_string(), message };
+        let relay = relay_for(endpoint, pool.options.proxy_auth)
+            .map_err(|e| fail(format!("cannot start the proxy authentication relay: {e}")))?;
+        let via = Some(relay.addr());
+        let pooled = pool.build(&self.key, self.probe.clone(), true, via)?;
+        let fresh = pool.build(&self.key, self.probe.clone(), false, via)?;
+        let _ = self.relayed.set(Relayed { relay, pooled, fresh });
+        Ok(true)
+    }
+
+    /// The relay, once the route uses it.
+    pub fn relay(&self) -> Option<&Arc<Relay>> {
+        self.relayed.get().map(|r| &r.relay)
     }
 
     /// The proxy closes its connections after each response: stop pooling them.
@@ -161,11 +210,23 @@ impl ClientPool {
         let probe = HandshakeProbe::default();
         let entry = Arc::new(RouteClients {
             key: key.clone(),
-            pooled: self.build(key, probe.clone(), true)?,
+            pooled: self.build(key, probe.clone(), true, None)?,
             fresh: OnceLock::new(),
             closing: AtomicBool::new(false),
             probe,
+            relayed: OnceLock::new(),
         });
+        // `--proxy-auth ntlm|negotiate`, or a Windows-style `DOMAIN\user`: the relay from
+        // the first request, so no Basic header goes out before the proxy says what it wants.
+        let windows_user = match &key.route {
+            Route::Proxy(endpoint) => endpoint.credentials.as_ref().is_some_and(|c| c.username.contains('\\')),
+            Route::Direct => false,
+        };
+        if self.options.proxy_auth.relays_from_start()
+            || (self.options.proxy_auth == ProxyAuthMode::Any && windows_user)
+        {
+            entry.use_relay(self)?;
+        }
         clients.insert(key.clone(), entry.clone());
         Ok(entry)
     }
@@ -179,7 +240,15 @@ impl ClientPool {
         self.len() == 0
     }
 
-    fn build(&self, key: &ClientKey, probe: HandshakeProbe, pooled: bool) -> Result<reqwest::Client, PoolError> {
+    /// A client for `key`; `via` is the relay's address when the route goes through it (the
+    /// relay holds the proxy's credentials, so the client sends none).
+    fn build(
+        &self,
+        key: &ClientKey,
+        probe: HandshakeProbe,
+        pooled: bool,
+        via: Option<std::net::SocketAddr>,
+    ) -> Result<reqwest::Client, PoolError> {
         let fail = |message: String| PoolError { route: key.route.to_string(), message };
         let mut b = reqwest::Client::builder()
             .cookie_provider(self.jar.clone())
@@ -218,9 +287,13 @@ impl ClientPool {
         if let Some(t) = self.options.connect_timeout {
             b = b.connect_timeout(t);
         }
-        b = match &key.route {
-            Route::Direct => b.no_proxy(),
-            Route::Proxy(endpoint) => {
+        b = match (&key.route, via) {
+            (_, Some(relay)) => {
+                let proxy = reqwest::Proxy::all(format!("http://{relay}")).map_err(|e| fail(e.to_string()))?;
+                b.proxy(proxy)
+            }
+            (Route::Direct, None) => b.no_proxy(),
+            (Route::Proxy(endpoint), None) => {
                 let proxy = reqwest::Proxy::all(endpoint.url_with_credentials()).map_err(|e| fail(e.to_string()))?;
                 b.proxy(proxy)
             }

@@ -109,10 +109,47 @@ pub async fn send(
     let started = Instant::now();
     let (response, mut reconnected) = exchange(pool, &clients, req, None, opts).await?;
     let failed = |e: SendError, reconnected: bool| SendError { reconnected, ..e };
+    let setup = |e: super::pool::PoolError| SendError::new(SendErrorKind::ClientSetup, e.to_string());
     let mut response = match response {
         Ok(r) => r,
-        Err(e) => return Err(failed(classify(&e, &key.route, &req.url).await, reconnected)),
+        Err(e) => {
+            let err = transport_error(&e, &clients, key, req).await;
+            // A CONNECT refused with an NTLM/Negotiate challenge: answer it through the relay.
+            let challenged = err.kind == SendErrorKind::ProxyAuthenticationFailed
+                && clients.relay().is_none()
+                && connect_challenge_wants_relay(key, &req.url).await;
+            if !(challenged && clients.use_relay(pool).map_err(setup)?) {
+                return Err(failed(err, reconnected));
+            }
+            let (again, more) = exchange(pool, &clients, req, None, opts).await?;
+            reconnected |= more;
+            match again {
+                Ok(r) => r,
+                Err(e) => return Err(failed(transport_error(&e, &clients, key, req).await, reconnected)),
+            }
+        }
     };
+    // Plain http through the proxy: a 407 offering NTLM/Negotiate moves the route to the relay.
+    if response.status() == reqwest::StatusCode::PROXY_AUTHENTICATION_REQUIRED
+        && clients.relay().is_none()
+        && wants_relay(response.headers())
+        && clients.use_relay(pool).map_err(setup)?
+    {
+        let (again, more) = exchange(pool, &clients, req, None, opts).await?;
+        reconnected |= more;
+        response = match again {
+            Ok(r) => r,
+            Err(e) => return Err(failed(transport_error(&e, &clients, key, req).await, reconnected)),
+        };
+    }
+    if let Some(kind) = response.headers().get(crate::proxyauth::RELAY_ERROR_HEADER) {
+        let kind = match kind.as_bytes() {
+            b"connect" => SendErrorKind::ProxyConnectFailed,
+            _ => SendErrorKind::ProxyAuthenticationFailed,
+        };
+        let message = response.text().await.unwrap_or_default().trim().to_string();
+        return Err(failed(SendError::new(kind, message), reconnected));
+    }
     if let Some(digest) = &req.digest
         && response.status() == reqwest::StatusCode::UNAUTHORIZED
         && let Some(challenge) = response.headers().get(reqwest::header::WWW_AUTHENTICATE).and_then(|v| v.to_str().ok())
@@ -189,6 +226,43 @@ pub async fn send(
     }
     let size = body.len() as u64;
     Ok(Response { code, reason, headers, body, time, size, http_version, tls, warnings, reconnected })
+}
+
+/// Why a request got no response; on the relay's route, what the relay met at the proxy
+/// (reqwest only sees that its CONNECT to the relay was refused).
+async fn transport_error(
+    e: &reqwest::Error,
+    clients: &RouteClients,
+    key: &ClientKey,
+    req: &PreparedRequest,
+) -> SendError {
+    if let Some(relay) = clients.relay() {
+        let text = e.to_string().to_ascii_lowercase();
+        let tunnel = text.contains("tunnel") || text.contains("proxy authorization required");
+        if tunnel && let Some(failure) = relay.last_failure() {
+            let kind = match failure.kind {
+                crate::proxyauth::FailureKind::Connect => SendErrorKind::ProxyConnectFailed,
+                crate::proxyauth::FailureKind::Authentication => SendErrorKind::ProxyAuthenticationFailed,
+            };
+            return SendError::new(kind, failure.message);
+        }
+    }
+    classify(e, &key.route, &req.url).await
+}
+
+/// Whether a 407's challenges ask for a connection-bound scheme (NTLM, Negotiate).
+fn wants_relay(headers: &reqwest::header::HeaderMap) -> bool {
+    let values = headers.get_all(reqwest::header::PROXY_AUTHENTICATE).iter().filter_map(|v| v.to_str().ok());
+    crate::proxyauth::scheme::challenges(values).iter().any(|c| c.scheme == "ntlm" || c.scheme == "negotiate")
+}
+
+/// reqwest hides a refused CONNECT's headers: ask the proxy for its challenge by hand.
+async fn connect_challenge_wants_relay(key: &ClientKey, url: &url::Url) -> bool {
+    let crate::proxy::Route::Proxy(proxy) = &key.route else { return false };
+    let Some((_, challenges)) = super::diagnose::probe_connect(proxy, url).await else { return false };
+    crate::proxyauth::scheme::challenges(challenges.iter().map(String::as_str))
+        .iter()
+        .any(|c| c.scheme == "ntlm" || c.scheme == "negotiate")
 }
 
 fn digest_answer(challenge: &str, req: &PreparedRequest, user: &str, pass: &str) -> Result<String, SendError> {

@@ -140,6 +140,7 @@ pub fn run(
         connect_timeout: None,
         tls_info: options.verbose,
         trust: TrustStore::new(options.extra_roots.clone()),
+        proxy_auth: options.proxy_auth,
     };
     // One cookie jar and one set of host limits for the whole run, whichever worker sends.
     let jar = Arc::new(reqwest::cookie::Jar::default());

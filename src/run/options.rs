@@ -19,6 +19,8 @@ pub struct RunOptions {
     pub timeout_request: Option<Duration>,
     /// `--proxy-retry-after`: how long a proxy that could not be connected to is skipped.
     pub proxy_retry_after: Duration,
+    /// `--proxy-auth`: which proxy authentication schemes answer a 407.
+    pub proxy_auth: crate::proxyauth::ProxyAuthMode,
     pub timeout_run: Option<Duration>,
     pub timeout_script: Option<Duration>,
     pub follow_redirects: bool,
@@ -66,6 +68,7 @@ impl Default for RunOptions {
             delay_request: None,
             timeout_request: None,
             proxy_retry_after: super::failover::DEFAULT_RETRY_AFTER,
+            proxy_auth: Default::default(),
             timeout_run: None,
             timeout_script: None,
             follow_redirects: true,

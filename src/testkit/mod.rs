@@ -14,6 +14,7 @@ mod digest;
 mod echo;
 mod echo_handlers;
 mod http1;
+pub mod ntlm_server;
 mod proxy;
 mod proxy_conn;
 mod proxy_state;

@@ -75,9 +75,30 @@ impl RecordingProxy {
         started(Self::try_start(ProxyAuth::AlwaysChallenge(scheme.to_string())))
     }
 
+    /// A proxy that wants NTLMv2 for `DOMAIN\\user` with `password`, bound to the connection.
+    pub fn start_with_ntlm_blocking(user: &str, domain: &str, password: &str) -> RecordingProxy {
+        let server = super::ntlm_server::NtlmServer::new(user, domain, password);
+        started(Self::try_start(ProxyAuth::Ntlm(Arc::new(server))))
+    }
+
+    /// NTLM handshakes this proxy completed (one per authenticated connection).
+    pub fn ntlm_handshakes(&self) -> usize {
+        self.shared.ntlm_handshakes.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    /// Why NTLM answers were rejected.
+    pub fn ntlm_rejections(&self) -> Vec<String> {
+        self.shared.ntlm_rejections.lock().unwrap_or_else(|p| p.into_inner()).clone()
+    }
+
     /// Starts a proxy with the given authentication, or says why it could not.
     pub fn try_start(auth: ProxyAuth) -> Result<RecordingProxy, TestkitError> {
-        let shared = Arc::new(ProxyShared { journal: Journal::new(), auth });
+        let shared = Arc::new(ProxyShared {
+            journal: Journal::new(),
+            auth,
+            ntlm_handshakes: Default::default(),
+            ntlm_rejections: Default::default(),
+        });
         let served = shared.clone();
         let hits = shared.clone();
         let thread = ServerThread::spawn("recording proxy", move |listener| accept_loop(listener, served))?

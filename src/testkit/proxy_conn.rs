@@ -15,7 +15,7 @@ use tokio::net::TcpStream;
 use tokio::net::tcp::{OwnedReadHalf, OwnedWriteHalf};
 
 use super::http1::{Framing, Head, Http1Error, copy_body, read_head, request_framing, response_framing};
-use super::proxy_state::{ProxyRecord, ProxyShared};
+use super::proxy_state::{NtlmStep, ProxyAuth, ProxyRecord, ProxyShared, ntlm_step};
 
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
 
@@ -146,13 +146,22 @@ struct ClientConn {
     id: u64,
     shared: Arc<ProxyShared>,
     upstream: Option<Upstream>,
+    /// The connection completed an NTLM handshake.
+    ntlm_ok: bool,
 }
 
 /// Serves one client connection until it closes, fails or becomes a tunnel.
 pub(crate) async fn serve_connection(stream: TcpStream, id: u64, shared: Arc<ProxyShared>) {
     let _ = stream.set_nodelay(true);
     let (read_half, write_half) = stream.into_split();
-    let conn = ClientConn { reader: BufReader::new(read_half), writer: write_half, id, shared, upstream: None };
+    let conn = ClientConn {
+        reader: BufReader::new(read_half),
+        writer: write_half,
+        id,
+        shared,
+        upstream: None,
+        ntlm_ok: false,
+    };
     let _ = conn.run().await;
 }
 
@@ -203,6 +212,28 @@ impl ClientConn {
         let keep = is_http11(&version)
             && !head.has_token("connection", "close")
             && !head.has_token("proxy-connection", "close");
+        if let ProxyAuth::Ntlm(server) = &self.shared.auth
+            && !self.ntlm_ok
+        {
+            let denied = "testkit proxy: NTLM authentication required\n";
+            match ntlm_step(server, proxy_authorization.as_deref()) {
+                NtlmStep::Challenge(value) => {
+                    return self
+                        .refuse(framing, 407, "Proxy Authentication Required", Some(&value), denied, keep)
+                        .await;
+                }
+                NtlmStep::Rejected(why) => {
+                    self.shared.ntlm_rejections.lock().unwrap_or_else(|p| p.into_inner()).push(why);
+                    return self
+                        .refuse(framing, 407, "Proxy Authentication Required", Some("NTLM"), denied, keep)
+                        .await;
+                }
+                NtlmStep::Accepted => {
+                    self.ntlm_ok = true;
+                    self.shared.ntlm_handshakes.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                }
+            }
+        }
         if let Some(challenge) = self.shared.auth.reject(proxy_authorization.as_deref()) {
             let body = "testkit proxy: authentication required\n";
             return self.refuse(framing, 407, "Proxy Authentication Required", Some(&challenge), body, keep).await;

@@ -49,6 +49,9 @@ pub enum ProxyAuth {
     Basic { user: String, pass: Secret },
     /// Answers every request 407 with `Proxy-Authenticate: <scheme>` (e.g. `NTLM`).
     AlwaysChallenge(String),
+    /// NTLMv2, bound to the connection: the Type 3 answer is verified against the
+    /// known password, after which the connection passes without further headers.
+    Ntlm(std::sync::Arc<super::ntlm_server::NtlmServer>),
 }
 
 impl ProxyAuth {
@@ -57,6 +60,8 @@ impl ProxyAuth {
         match self {
             ProxyAuth::Open => None,
             ProxyAuth::AlwaysChallenge(scheme) => Some(scheme.clone()),
+            // Connection-bound: decided per connection in `proxy_conn`.
+            ProxyAuth::Ntlm(_) => None,
             ProxyAuth::Basic { user, pass } => {
                 let expected = format!("{user}:{}", pass.expose());
                 let given = proxy_authorization
@@ -76,6 +81,35 @@ impl ProxyAuth {
 pub(crate) struct ProxyShared {
     pub(crate) journal: Journal<ProxyRecord>,
     pub(crate) auth: ProxyAuth,
+    /// NTLM handshakes completed, and why rejected ones failed.
+    pub(crate) ntlm_handshakes: std::sync::atomic::AtomicUsize,
+    pub(crate) ntlm_rejections: std::sync::Mutex<Vec<String>>,
+}
+
+/// The next step of an NTLM handshake on one connection.
+pub(crate) enum NtlmStep {
+    /// 407 with this `Proxy-Authenticate` value.
+    Challenge(String),
+    Accepted,
+    /// 407 `NTLM` again, with why.
+    Rejected(String),
+}
+
+/// What an NTLM proxy answers `Proxy-Authorization` with on a connection not yet
+/// authenticated.
+pub(crate) fn ntlm_step(server: &super::ntlm_server::NtlmServer, proxy_authorization: Option<&str>) -> NtlmStep {
+    let token = proxy_authorization
+        .and_then(|v| v.trim().split_once(' '))
+        .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("ntlm"))
+        .and_then(|(_, token)| STANDARD.decode(token.trim()).ok());
+    let Some(message) = token else { return NtlmStep::Challenge("NTLM".into()) };
+    if super::ntlm_server::is_negotiate(&message) {
+        return NtlmStep::Challenge(format!("NTLM {}", STANDARD.encode(server.challenge_message())));
+    }
+    match server.verify(&message) {
+        Ok(_) => NtlmStep::Accepted,
+        Err(why) => NtlmStep::Rejected(why),
+    }
 }
 
 #[cfg(test)]

@@ -1,0 +1,452 @@
+//! The relay that lets reqwest use proxies demanding connection-bound authentication
+//! (NTLM, Negotiate): reqwest talks plain HTTP/1.1 to it on loopback, and it talks to the
+//! real proxy, answering the proxy's 407s itself.
+//!
+//! Each connection reqwest opens to the relay is pinned to one connection to the proxy,
+//! authenticated once (NTLM and Negotiate authenticate the TCP connection, not the
+//! request). reqwest's keep-alive pool therefore reuses authenticated proxy connections:
+//! one handshake per connection, not per request. A CONNECT gets its own proxy connection,
+//! authenticated, then spliced. The relay runs on its own thread and runtime, so lanes on
+//! any worker runtime share it.
+
+use std::collections::HashMap;
+use std::convert::Infallible;
+use std::net::SocketAddr;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, OnceLock};
+
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD;
+use bytes::Bytes;
+use http_body_util::combinators::BoxBody;
+use http_body_util::{BodyExt, Empty, Full};
+use hyper::body::Incoming;
+use hyper::client::conn::http1::SendRequest;
+use hyper::{HeaderMap, Method, Request, Response, StatusCode, Uri, Version};
+use hyper_util::rt::TokioIo;
+
+use super::negotiate::{Gssapi, NegotiateError};
+use super::ntlm;
+use super::scheme::{Abilities, ProxyAuthMode, Scheme, challenges, choose};
+use crate::proxy::ProxyEndpoint;
+
+type Body = BoxBody<Bytes, hyper::Error>;
+
+/// Header on a relay's own error response, so the sender tells it from the proxy's.
+pub const RELAY_ERROR_HEADER: &str = "x-postie-relay-error";
+
+/// What went wrong between the relay and the proxy.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum FailureKind {
+    /// The proxy cannot be connected to.
+    Connect,
+    /// The proxy refused every answer postie could give.
+    Authentication,
+}
+
+#[derive(Clone, Debug)]
+pub struct Failure {
+    pub kind: FailureKind,
+    pub message: String,
+}
+
+struct Shared {
+    proxy: ProxyEndpoint,
+    mode: ProxyAuthMode,
+    gss: OnceLock<Result<Arc<Gssapi>, NegotiateError>>,
+    last_failure: Mutex<Option<Failure>>,
+    handshakes: AtomicUsize,
+}
+
+/// A running relay for one proxy (with its credentials) and mode.
+pub struct Relay {
+    addr: SocketAddr,
+    shared: Arc<Shared>,
+}
+
+type Key = (ProxyEndpoint, ProxyAuthMode);
+
+static RELAYS: OnceLock<Mutex<HashMap<Key, Arc<Relay>>>> = OnceLock::new();
+
+/// The relay for `proxy` and `mode`, started on first use and kept for the process.
+pub fn relay_for(proxy: &ProxyEndpoint, mode: ProxyAuthMode) -> std::io::Result<Arc<Relay>> {
+    let mut relays = RELAYS.get_or_init(Default::default).lock().unwrap_or_else(|p| p.into_inner());
+    let key = (proxy.clone(), mode);
+    if let Some(relay) = relays.get(&key) {
+        return Ok(relay.clone());
+    }
+    let relay = Arc::new(Relay::start(proxy.clone(), mode)?);
+    relays.insert(key, relay.clone());
+    Ok(relay)
+}
+
+impl Relay {
+    fn start(proxy: ProxyEndpoint, mode: ProxyAuthMode) -> std::io::Result<Relay> {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0")?;
+        listener.set_nonblocking(true)?;
+        let addr = listener.local_addr()?;
+        let shared = Arc::new(Shared {
+            proxy,
+            mode,
+            gss: OnceLock::new(),
+            last_failure: Mutex::new(None),
+            handshakes: AtomicUsize::new(0),
+        });
+        let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
+        let serving = shared.clone();
+        std::thread::Builder::new().name("postie-proxy-relay".into()).spawn(move || {
+            runtime.block_on(async move {
+                let Ok(listener) = tokio::net::TcpListener::from_std(listener) else { return };
+                while let Ok((stream, _)) = listener.accept().await {
+                    let _ = stream.set_nodelay(true);
+                    tokio::spawn(serve(stream, serving.clone()));
+                }
+            })
+        })?;
+        Ok(Relay { addr, shared })
+    }
+
+    /// Where reqwest sends its proxied requests.
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// The last thing that went wrong with the proxy, for the request error.
+    pub fn last_failure(&self) -> Option<Failure> {
+        self.shared.last_failure.lock().unwrap_or_else(|p| p.into_inner()).clone()
+    }
+
+    /// Connection-bound handshakes completed (NTLM, Negotiate).
+    pub fn handshakes(&self) -> usize {
+        self.shared.handshakes.load(Ordering::Relaxed)
+    }
+}
+
+async fn serve(stream: tokio::net::TcpStream, shared: Arc<Shared>) {
+    let pinned = Arc::new(tokio::sync::Mutex::new(None::<Upstream>));
+    let service = hyper::service::service_fn(move |req: Request<Incoming>| {
+        let (shared, pinned) = (shared.clone(), pinned.clone());
+        async move {
+            let response = if req.method() == Method::CONNECT {
+                tunnel(req, &shared).await
+            } else {
+                forward(req, &shared, &pinned).await
+            };
+            Ok::<_, Infallible>(response)
+        }
+    });
+    let _ = hyper::server::conn::http1::Builder::new()
+        .keep_alive(true)
+        .serve_connection(TokioIo::new(stream), service)
+        .with_upgrades()
+        .await;
+}
+
+/// One connection to the proxy and what it is authenticated with.
+struct Upstream {
+    send: SendRequest<Full<Bytes>>,
+    auth: ConnAuth,
+}
+
+#[derive(Clone)]
+enum ConnAuth {
+    None,
+    /// NTLM or Negotiate done: the connection itself is trusted.
+    Connection,
+    /// Basic goes with every request.
+    Basic(String),
+}
+
+/// The parts of a request the relay resends on each leg of a handshake.
+struct Head {
+    method: Method,
+    uri: Uri,
+    version: Version,
+    headers: HeaderMap,
+}
+
+impl Head {
+    fn request(&self, body: &Bytes, authorization: Option<&str>) -> Request<Full<Bytes>> {
+        let mut request = Request::new(Full::new(body.clone()));
+        *request.method_mut() = self.method.clone();
+        *request.uri_mut() = self.uri.clone();
+        *request.version_mut() = self.version;
+        *request.headers_mut() = self.headers.clone();
+        if let Some(value) = authorization.and_then(|v| hyper::header::HeaderValue::from_str(v).ok()) {
+            request.headers_mut().insert(hyper::header::PROXY_AUTHORIZATION, value);
+        }
+        request
+    }
+}
+
+async fn open(shared: &Shared) -> Result<Upstream, Failure> {
+    let proxy = &shared.proxy;
+    let tcp = tokio::net::TcpStream::connect((proxy.host.as_str(), proxy.port)).await.map_err(|e| Failure {
+        kind: FailureKind::Connect,
+        message: format!("cannot connect to proxy {}: {}", proxy.masked(), io_reason(&e)),
+    })?;
+    let _ = tcp.set_nodelay(true);
+    let (send, connection) = hyper::client::conn::http1::Builder::new()
+        .title_case_headers(true)
+        .handshake(TokioIo::new(tcp))
+        .await
+        .map_err(|e| Failure { kind: FailureKind::Connect, message: format!("proxy {}: {e}", proxy.masked()) })?;
+    tokio::spawn(connection.with_upgrades());
+    Ok(Upstream { send, auth: ConnAuth::None })
+}
+
+fn io_reason(e: &std::io::Error) -> String {
+    match e.kind() {
+        std::io::ErrorKind::ConnectionRefused => "connection refused (ECONNREFUSED)".into(),
+        _ => e.to_string(),
+    }
+}
+
+async fn send(up: &mut Upstream, head: &Head, body: &Bytes, auth: Option<&str>) -> Result<Response<Incoming>, String> {
+    up.send.ready().await.map_err(|e| e.to_string())?;
+    up.send.send_request(head.request(body, auth)).await.map_err(|e| e.to_string())
+}
+
+/// Reads a 407's body so the connection can carry the next leg.
+async fn drain(response: Response<Incoming>) -> (hyper::http::response::Parts, Bytes) {
+    let (parts, body) = response.into_parts();
+    let bytes = body.collect().await.map(|b| b.to_bytes()).unwrap_or_default();
+    (parts, bytes)
+}
+
+fn header_values(headers: &HeaderMap) -> Vec<&str> {
+    headers.get_all(hyper::header::PROXY_AUTHENTICATE).iter().filter_map(|v| v.to_str().ok()).collect()
+}
+
+impl Shared {
+    fn fail(&self, kind: FailureKind, message: String) -> Failure {
+        let failure = Failure { kind, message };
+        *self.last_failure.lock().unwrap_or_else(|p| p.into_inner()) = Some(failure.clone());
+        failure
+    }
+
+    fn gss(&self) -> Result<Arc<Gssapi>, NegotiateError> {
+        self.gss.get_or_init(|| Gssapi::load().map(Arc::new)).clone()
+    }
+
+    fn abilities(&self) -> Abilities {
+        let password = self.proxy.credentials.as_ref().is_some_and(|c| !c.username.is_empty());
+        Abilities { password, kerberos: self.gss().is_ok() }
+    }
+
+    fn ntlm_credentials(&self) -> Option<ntlm::NtlmCredentials> {
+        let c = self.proxy.credentials.as_ref()?;
+        Some(ntlm::NtlmCredentials::parse(&c.username, c.password.clone()))
+    }
+
+    fn basic(&self) -> Option<String> {
+        let c = self.proxy.credentials.as_ref()?;
+        Some(format!("Basic {}", STANDARD.encode(format!("{}:{}", c.username, c.password.expose()))))
+    }
+
+    /// Sends `head` on `up`, answering a 407 with the handshake the proxy and `--proxy-auth`
+    /// agree on. A response other than 407 is the request's answer.
+    async fn exchange(&self, up: &mut Upstream, head: &Head, body: &Bytes) -> Result<Response<Incoming>, Failure> {
+        let masked = self.proxy.masked();
+        let lost = |e: String| self.fail(FailureKind::Connect, format!("proxy {masked} closed the connection: {e}"));
+        let basic = match &up.auth {
+            ConnAuth::Basic(value) => Some(value.clone()),
+            _ => None,
+        };
+        let first = send(up, head, body, basic.as_deref()).await.map_err(lost)?;
+        if first.status() != StatusCode::PROXY_AUTHENTICATION_REQUIRED {
+            return Ok(first);
+        }
+        let (parts, _) = drain(first).await;
+        up.auth = ConnAuth::None;
+        let offered = challenges(header_values(&parts.headers));
+        let plan = choose(self.mode, &offered, self.abilities()).map_err(|why| {
+            self.fail(FailureKind::Authentication, format!("proxy authentication failed at {masked}: {why}"))
+        })?;
+        let mut reasons = Vec::new();
+        for scheme in plan {
+            match self.authenticate(up, head, body, scheme).await {
+                Ok(response) => return Ok(response),
+                Err(Step::Retry(why)) => reasons.push(why),
+                Err(Step::Fatal(failure)) => return Err(failure),
+            }
+        }
+        Err(self.fail(
+            FailureKind::Authentication,
+            format!("proxy authentication failed at {masked}: {}", reasons.join("; ")),
+        ))
+    }
+
+    async fn authenticate(
+        &self,
+        up: &mut Upstream,
+        head: &Head,
+        body: &Bytes,
+        scheme: Scheme,
+    ) -> Result<Response<Incoming>, Step> {
+        let masked = self.proxy.masked();
+        let lost = |e: String| {
+            Step::Fatal(
+                self.fail(FailureKind::Connect, format!("proxy {masked} closed the connection during {scheme}: {e}")),
+            )
+        };
+        let rejected = |what: &str| Step::Retry(format!("{scheme}: {what}"));
+        match scheme {
+            Scheme::Basic => {
+                let value = self.basic().ok_or_else(|| rejected("no user name"))?;
+                let response = send(up, head, body, Some(&value)).await.map_err(lost)?;
+                if response.status() == StatusCode::PROXY_AUTHENTICATION_REQUIRED {
+                    drain(response).await;
+                    return Err(rejected("the proxy rejected the user name or password"));
+                }
+                up.auth = ConnAuth::Basic(value);
+                Ok(response)
+            }
+            Scheme::Ntlm => {
+                let credentials = self.ntlm_credentials().ok_or_else(|| rejected("no user name"))?;
+                let type1 = format!("NTLM {}", STANDARD.encode(ntlm::negotiate_message()));
+                let response = send(up, head, body, Some(&type1)).await.map_err(lost)?;
+                if response.status() != StatusCode::PROXY_AUTHENTICATION_REQUIRED {
+                    up.auth = ConnAuth::Connection;
+                    return Ok(response);
+                }
+                let (parts, _) = drain(response).await;
+                let challenge = challenges(header_values(&parts.headers))
+                    .into_iter()
+                    .find(|c| c.scheme == "ntlm")
+                    .and_then(|c| c.token)
+                    .and_then(|t| STANDARD.decode(t).ok())
+                    .ok_or_else(|| rejected("the proxy did not answer the NTLM negotiation with a challenge"))?;
+                let challenge = ntlm::parse_challenge(&challenge)
+                    .map_err(|e| rejected(&format!("the proxy's NTLM challenge is not valid ({e})")))?;
+                let type3 = format!("NTLM {}", STANDARD.encode(ntlm::authenticate_now(&credentials, &challenge)));
+                let response = send(up, head, body, Some(&type3)).await.map_err(lost)?;
+                if response.status() == StatusCode::PROXY_AUTHENTICATION_REQUIRED {
+                    drain(response).await;
+                    return Err(rejected(&format!(
+                        "the proxy rejected the credentials of {} (wrong user name, domain or password, or the account is locked)",
+                        credentials.display_name()
+                    )));
+                }
+                up.auth = ConnAuth::Connection;
+                self.handshakes.fetch_add(1, Ordering::Relaxed);
+                Ok(response)
+            }
+            Scheme::Negotiate => {
+                let gss = self.gss().map_err(|e| rejected(&e.to_string()))?;
+                let host = self.proxy.host.clone();
+                let token = tokio::task::spawn_blocking(move || gss.initial_token(&host))
+                    .await
+                    .map_err(|e| rejected(&e.to_string()))?
+                    .map_err(|e| rejected(&e.to_string()))?;
+                let value = format!("Negotiate {}", STANDARD.encode(token));
+                let response = send(up, head, body, Some(&value)).await.map_err(lost)?;
+                if response.status() == StatusCode::PROXY_AUTHENTICATION_REQUIRED {
+                    drain(response).await;
+                    return Err(rejected(&format!(
+                        "the proxy rejected the Kerberos ticket for HTTP@{} (is the proxy's service principal in its keytab, and the clock in sync?)",
+                        self.proxy.host
+                    )));
+                }
+                up.auth = ConnAuth::Connection;
+                self.handshakes.fetch_add(1, Ordering::Relaxed);
+                Ok(response)
+            }
+        }
+    }
+}
+
+/// How one scheme's attempt ended, when it did not succeed.
+enum Step {
+    /// Try the next scheme, if any.
+    Retry(String),
+    /// The connection is gone: stop.
+    Fatal(Failure),
+}
+
+fn full(status: StatusCode, headers: Option<HeaderMap>, body: Bytes) -> Response<Body> {
+    let mut response = Response::new(Full::new(body).map_err(|never| match never {}).boxed());
+    *response.status_mut() = status;
+    if let Some(headers) = headers {
+        *response.headers_mut() = headers;
+    }
+    response
+}
+
+/// The relay's own answer when the proxy could not be used: 407 for authentication, 502
+/// for a proxy that cannot be reached; marked so the sender reports the relay's message.
+fn failure_response(failure: &Failure) -> Response<Body> {
+    let status = match failure.kind {
+        FailureKind::Authentication => StatusCode::PROXY_AUTHENTICATION_REQUIRED,
+        FailureKind::Connect => StatusCode::BAD_GATEWAY,
+    };
+    let mut response = full(status, None, Bytes::from(format!("{}\n", failure.message)));
+    let kind = match failure.kind {
+        FailureKind::Authentication => "authentication",
+        FailureKind::Connect => "connect",
+    };
+    response.headers_mut().insert(RELAY_ERROR_HEADER, hyper::header::HeaderValue::from_static(kind));
+    response
+}
+
+/// Headers that belong to the hop between reqwest and the relay.
+fn strip_hop_headers(headers: &mut HeaderMap) {
+    for name in ["proxy-authorization", "proxy-connection"] {
+        headers.remove(name);
+    }
+}
+
+async fn forward(
+    req: Request<Incoming>,
+    shared: &Shared,
+    pinned: &tokio::sync::Mutex<Option<Upstream>>,
+) -> Response<Body> {
+    let (parts, incoming) = req.into_parts();
+    let body = incoming.collect().await.map(|b| b.to_bytes()).unwrap_or_default();
+    let mut headers = parts.headers;
+    strip_hop_headers(&mut headers);
+    let head = Head { method: parts.method, uri: parts.uri, version: parts.version, headers };
+    let mut guard = pinned.lock().await;
+    // A proxy that closed the pinned connection (idle timeout) gets a new one, which must
+    // authenticate again.
+    if guard.as_ref().is_none_or(|up| up.send.is_closed()) {
+        match open(shared).await {
+            Ok(up) => *guard = Some(up),
+            Err(failure) => return failure_response(&shared.fail(failure.kind, failure.message)),
+        }
+    }
+    let Some(up) = guard.as_mut() else {
+        return failure_response(&shared.fail(FailureKind::Connect, "no connection".into()));
+    };
+    match shared.exchange(up, &head, &body).await {
+        Ok(response) => response.map(|b| b.boxed()),
+        Err(failure) => failure_response(&failure),
+    }
+}
+
+async fn tunnel(mut req: Request<Incoming>, shared: &Shared) -> Response<Body> {
+    let inbound = hyper::upgrade::on(&mut req);
+    let mut headers = req.headers().clone();
+    strip_hop_headers(&mut headers);
+    let head = Head { method: Method::CONNECT, uri: req.uri().clone(), version: Version::HTTP_11, headers };
+    let mut up = match open(shared).await {
+        Ok(up) => up,
+        Err(failure) => return failure_response(&shared.fail(failure.kind, failure.message)),
+    };
+    let response = match shared.exchange(&mut up, &head, &Bytes::new()).await {
+        Ok(response) => response,
+        Err(failure) => return failure_response(&failure),
+    };
+    if !response.status().is_success() {
+        let (parts, body) = drain(response).await;
+        return full(parts.status, Some(parts.headers), body);
+    }
+    let outbound = hyper::upgrade::on(response);
+    tokio::spawn(async move {
+        let (Ok(inbound), Ok(outbound)) = (inbound.await, outbound.await) else { return };
+        let _ = tokio::io::copy_bidirectional(&mut TokioIo::new(inbound), &mut TokioIo::new(outbound)).await;
+    });
+    let mut ok = Response::new(Empty::new().map_err(|never| match never {}).boxed());
+    *ok.status_mut() = StatusCode::OK;
+    ok
+}
