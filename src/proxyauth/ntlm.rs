@@ -133,6 +133,9 @@ pub fn negotiate_message() -> Vec<u8> {
     m
 }
 
+/// The challenge carries target information (AV pairs).
+const NEGOTIATE_TARGET_INFO: u32 = 0x0080_0000;
+
 /// Reads a CHALLENGE_MESSAGE (type 2); every length and offset is checked against `bytes`.
 pub fn parse_challenge(bytes: &[u8]) -> Result<Challenge, NtlmError> {
     if bytes.len() < CHALLENGE_HEADER {
@@ -148,8 +151,15 @@ pub fn parse_challenge(bytes: &[u8]) -> Result<Challenge, NtlmError> {
     let flags = le_u32(bytes, 20);
     let mut server_challenge = [0u8; 8];
     server_challenge.copy_from_slice(&bytes[24..32]);
-    let target_name = security_buffer(bytes, 12, "target name")?;
-    let target_info = security_buffer(bytes, 40, "target info")?;
+    // The target name is informational, and some proxies' helpers (Squid's ntlm_fake_auth)
+    // send it with a garbage offset: read it when it is in bounds. Target info is needed for
+    // NTLMv2 and must be sound when the flags announce it.
+    let target_name = security_buffer(bytes, 12, "target name").unwrap_or(&[]);
+    let target_info = match security_buffer(bytes, 40, "target info") {
+        Ok(info) => info,
+        Err(_) if flags & NEGOTIATE_TARGET_INFO == 0 => &[],
+        Err(e) => return Err(e),
+    };
     if target_info.len() > MAX_TARGET_INFO {
         return Err(NtlmError::TargetInfoTooLong(target_info.len()));
     }
@@ -430,7 +440,6 @@ mod tests {
             ("bad signature", with(0, b"NTLMSSPX")),
             ("type 1", with(8, &[1])),
             ("type 3", with(8, &[3])),
-            ("name past the end", with(16, &[0x60])),
             ("info past the end", with(40, &[0x25])),
             ("offset overflow", with(44, &[0xff, 0xff, 0xff, 0xff])),
             ("AV value past the end", with(0x44 + 2, &[0x40])),
@@ -443,6 +452,13 @@ mod tests {
         for len in 0..SPEC_CHALLENGE.len() {
             assert!(parse_challenge(&SPEC_CHALLENGE[..len]).is_err(), "cut at {len} was accepted");
         }
+        // A target name out of bounds is ignored (Squid's ntlm_fake_auth sends one), as is
+        // target info the flags do not announce.
+        let name_out = parse_challenge(&with(16, &[0x60])).expect("the name is informational");
+        assert_eq!(name_out.target_name, "");
+        let mut no_info = with(40, &[0x25]);
+        no_info[22] &= !0x80; // clear NEGOTIATE_TARGET_INFO (bit 23 of the flags at 20..24)
+        assert_eq!(parse_challenge(&no_info).expect("no target info announced").target_info, Vec::<u8>::new());
     }
 
     #[test]

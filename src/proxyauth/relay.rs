@@ -407,21 +407,26 @@ async fn forward(
     strip_hop_headers(&mut headers);
     let head = Head { method: parts.method, uri: parts.uri, version: parts.version, headers };
     let mut guard = pinned.lock().await;
-    // A proxy that closed the pinned connection (idle timeout) gets a new one, which must
-    // authenticate again.
-    if guard.as_ref().is_none_or(|up| up.send.is_closed()) {
-        match open(shared).await {
-            Ok(up) => *guard = Some(up),
-            Err(failure) => return failure_response(&shared.fail(failure.kind, failure.message)),
+    // Twice at most: a pinned connection the proxy closed while idle fails on its first
+    // leg, and the request then goes on a new connection (which authenticates again).
+    for attempt in 0..2 {
+        let reused = guard.as_ref().is_some_and(|up| !up.send.is_closed());
+        if !reused {
+            match open(shared).await {
+                Ok(up) => *guard = Some(up),
+                Err(failure) => return failure_response(&shared.fail(failure.kind, failure.message)),
+            }
+        }
+        let Some(up) = guard.as_mut() else { break };
+        match shared.exchange(up, &head, &body).await {
+            Ok(response) => return response.map(|b| b.boxed()),
+            Err(failure) if reused && attempt == 0 && failure.kind == FailureKind::Connect => *guard = None,
+            Err(failure) => return failure_response(&failure),
         }
     }
-    let Some(up) = guard.as_mut() else {
-        return failure_response(&shared.fail(FailureKind::Connect, "no connection".into()));
-    };
-    match shared.exchange(up, &head, &body).await {
-        Ok(response) => response.map(|b| b.boxed()),
-        Err(failure) => failure_response(&failure),
-    }
+    failure_response(
+        &shared.fail(FailureKind::Connect, format!("proxy {} keeps closing the connection", shared.proxy.masked())),
+    )
 }
 
 async fn tunnel(mut req: Request<Incoming>, shared: &Shared) -> Response<Body> {

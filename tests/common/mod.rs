@@ -5,7 +5,9 @@
 pub mod certs;
 pub mod chromium;
 pub mod chromium_offline;
+pub mod kdc;
 pub mod oracle;
+pub mod squid;
 pub mod tinyproxy;
 
 use std::path::{Path, PathBuf};
@@ -22,6 +24,9 @@ pub const PROXY_VARS: &[&str] = &[
     "NO_PROXY",
     "REQUEST_METHOD",
     "POSTIE_PROXY_PASSWORD",
+    // Kerberos: a developer's own tickets and realm never reach a test run.
+    "KRB5CCNAME",
+    "KRB5_CONFIG",
 ];
 
 pub fn fixture(name: &str) -> PathBuf {
