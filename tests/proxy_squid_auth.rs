@@ -88,7 +88,7 @@ fn squid_ntlm_over_plain_http_and_connect_one_handshake_per_connection() {
 }
 
 #[test]
-fn squid_negotiate_with_a_ticket_from_kinit_and_a_clear_error_without_one() {
+fn squid_negotiate_with_a_kinit_ticket_or_a_password_and_a_clear_error_without_either() {
     let helper = format!("{HELPERS}/negotiate_kerberos_auth");
     let mut needed: Vec<&str> = vec!["/usr/sbin/squid", &helper];
     needed.extend(kdc::TOOLS);
@@ -122,6 +122,25 @@ fn squid_negotiate_with_a_ticket_from_kinit_and_a_clear_error_without_one() {
     assert!(passed_as(&proxy, |u| u == principal), "Squid saw the Kerberos user: {:#?}", proxy.access());
     let everything = outputs(&out, dir.path());
     assert!(!everything.contains("YII"), "a Kerberos token leaked");
+
+    // No ticket cache, but a principal and its password: postie logs in itself.
+    kdc.add_password_principal("bob", "Kerberos-pw-2026");
+    let empty_cache = format!("FILE:{}/no-such-cache", kdc.dir.path().display());
+    let before = proxy.access().len();
+    let mut cmd = postie(dir.path());
+    cmd.args(["run", collection.to_str().unwrap(), "-k", "--proxy", &proxy.url("localhost")])
+        .args(["--proxy-user", &format!("bob@{}", kdc::REALM), "-r", "cli,json", "--reporter-json-export", "out.json"])
+        .env("POSTIE_PROXY_PASSWORD", "Kerberos-pw-2026")
+        .env("KRB5_CONFIG", &kdc.krb5_conf)
+        .env("KRB5CCNAME", &empty_cache);
+    let out = run(cmd);
+    assert_eq!(out.code, 0, "{}\n{}", out.all(), proxy.cache_log());
+    let bob = format!("bob@{}", kdc::REALM);
+    let later: Vec<_> =
+        proxy.access().into_iter().skip(before).filter(|a| a.method == "GET" && !a.result.ends_with("/407")).collect();
+    assert!(!later.is_empty() && later.iter().all(|a| a.user == bob), "{later:#?}");
+    let everything = outputs(&out, dir.path());
+    assert!(!everything.contains("Kerberos-pw-2026") && !everything.contains("YII"), "a secret leaked");
 
     // No ticket: one clear error per request, naming the proxy, the scheme and kinit.
     echo.allow_no_hits();

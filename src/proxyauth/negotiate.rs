@@ -12,12 +12,20 @@ use std::ptr;
 
 use libloading::Library;
 
+use crate::secret::Secret;
+
 type OmUint32 = u32;
 
 #[repr(C)]
 struct GssOid {
     length: OmUint32,
     elements: *const c_void,
+}
+
+#[repr(C)]
+struct GssOidSet {
+    count: usize,
+    elements: *const GssOid,
 }
 
 #[repr(C)]
@@ -45,11 +53,27 @@ type InitSecContext = unsafe extern "C" fn(
 type ReleaseBuffer = unsafe extern "C" fn(*mut OmUint32, *mut GssBuffer) -> OmUint32;
 type ReleaseName = unsafe extern "C" fn(*mut OmUint32, *mut *mut c_void) -> OmUint32;
 type DeleteSecContext = unsafe extern "C" fn(*mut OmUint32, *mut *mut c_void, *mut GssBuffer) -> OmUint32;
+type AcquireCredWithPassword = unsafe extern "C" fn(
+    *mut OmUint32,
+    *mut c_void,
+    *mut GssBuffer,
+    OmUint32,
+    *mut c_void,
+    i32,
+    *mut *mut c_void,
+    *mut *mut c_void,
+    *mut OmUint32,
+) -> OmUint32;
+type ReleaseCred = unsafe extern "C" fn(*mut OmUint32, *mut *mut c_void) -> OmUint32;
 type DisplayStatus =
     unsafe extern "C" fn(*mut OmUint32, OmUint32, i32, *const GssOid, *mut OmUint32, *mut GssBuffer) -> OmUint32;
 
 /// GSS_C_NT_HOSTBASED_SERVICE, 1.2.840.113554.1.2.1.4: names like `HTTP@proxy.corp`.
 const HOSTBASED_SERVICE: [u8; 10] = [0x2a, 0x86, 0x48, 0x86, 0xf7, 0x12, 0x01, 0x02, 0x01, 0x04];
+/// GSS_C_NT_USER_NAME, 1.2.840.113554.1.2.1.1: `alice@CORP.EXAMPLE`.
+const USER_NAME: [u8; 10] = [0x2a, 0x86, 0x48, 0x86, 0xf7, 0x12, 0x01, 0x02, 0x01, 0x01];
+/// GSS_C_INITIATE: credentials to start contexts with.
+const GSS_C_INITIATE: i32 = 1;
 /// SPNEGO, 1.3.6.1.5.5.2: what HTTP Negotiate carries (RFC 4559).
 const SPNEGO: [u8; 6] = [0x2b, 0x06, 0x01, 0x05, 0x05, 0x02];
 const GSS_C_GSS_CODE: i32 = 1;
@@ -84,6 +108,9 @@ pub struct Gssapi {
     release_name: ReleaseName,
     delete_sec_context: DeleteSecContext,
     display_status: DisplayStatus,
+    /// MIT's extension for a password instead of a ticket cache; absent from some builds.
+    acquire_cred_with_password: Option<AcquireCredWithPassword>,
+    release_cred: Option<ReleaseCred>,
 }
 
 impl Gssapi {
@@ -104,6 +131,11 @@ impl Gssapi {
                         release_name: *library.get::<ReleaseName>(b"gss_release_name\0")?,
                         delete_sec_context: *library.get::<DeleteSecContext>(b"gss_delete_sec_context\0")?,
                         display_status: *library.get::<DisplayStatus>(b"gss_display_status\0")?,
+                        acquire_cred_with_password: library
+                            .get::<AcquireCredWithPassword>(b"gss_acquire_cred_with_password\0")
+                            .ok()
+                            .map(|f| *f),
+                        release_cred: library.get::<ReleaseCred>(b"gss_release_cred\0").ok().map(|f| *f),
                         _library: library,
                     })
                 })()
@@ -116,9 +148,85 @@ impl Gssapi {
     }
 
     /// The first Negotiate token for `HTTP@host` (the proxy's service principal), from the
-    /// ambient Kerberos credentials. One leg: proxies accept the token and answer with the
-    /// request's result, so no mutual authentication is asked for.
-    pub fn initial_token(&self, host: &str) -> Result<Vec<u8>, NegotiateError> {
+    /// ambient Kerberos credentials, or, when there are none and `login` is given, from a
+    /// ticket obtained with that principal and password. One leg: proxies accept the token
+    /// and answer with the request's result, so no mutual authentication is asked for.
+    pub fn initial_token(&self, host: &str, login: Option<(&str, &Secret)>) -> Result<Vec<u8>, NegotiateError> {
+        match (self.token_with(host, None), login) {
+            (Err(NegotiateError::NoCredentials { .. }), Some((principal, password))) => {
+                let credential = self.password_credential(host, principal, password)?;
+                let token = self.token_with(host, Some(credential));
+                let mut minor: OmUint32 = 0;
+                let mut credential = credential;
+                if let Some(release) = self.release_cred {
+                    // SAFETY: releasing the credential `password_credential` acquired, once.
+                    unsafe { release(&mut minor, &mut credential) };
+                }
+                token
+            }
+            (result, _) => result,
+        }
+    }
+
+    /// Credentials for `principal` from its password (MIT's gss_acquire_cred_with_password).
+    fn password_credential(
+        &self,
+        host: &str,
+        principal: &str,
+        password: &Secret,
+    ) -> Result<*mut c_void, NegotiateError> {
+        let service = format!("HTTP@{host}");
+        let Some(acquire) = self.acquire_cred_with_password else {
+            return Err(NegotiateError::Failed {
+                service,
+                detail: "this GSSAPI library cannot log in with a password; run kinit first".into(),
+            });
+        };
+        let mut minor: OmUint32 = 0;
+        let mut name_buffer = GssBuffer { length: principal.len(), value: principal.as_ptr() as *mut c_void };
+        let name_type = GssOid { length: USER_NAME.len() as u32, elements: USER_NAME.as_ptr().cast() };
+        let mut name: *mut c_void = ptr::null_mut();
+        // SAFETY: valid pointers for the call; GSSAPI copies the name.
+        let major = unsafe { (self.import_name)(&mut minor, &mut name_buffer, &name_type, &mut name) };
+        if major & 0xffff_0000 != 0 {
+            return Err(NegotiateError::Failed { service, detail: self.describe(major, minor) });
+        }
+        let secret = password.expose();
+        let mut password_buffer = GssBuffer { length: secret.len(), value: secret.as_ptr() as *mut c_void };
+        let mut credential: *mut c_void = ptr::null_mut();
+        // A credential for SPNEGO itself: one acquired for the default mechanisms leaves
+        // SPNEGO "cannot find mechanisms to negotiate".
+        let spnego = GssOid { length: SPNEGO.len() as u32, elements: SPNEGO.as_ptr().cast() };
+        let mechs = GssOidSet { count: 1, elements: &spnego };
+        // SAFETY: valid pointers (`mechs` and `spnego` outlive the call); null for the
+        // outputs not wanted; the password buffer borrows `secret`, which outlives the call.
+        let major = unsafe {
+            acquire(
+                &mut minor,
+                name,
+                &mut password_buffer,
+                0,
+                &mechs as *const GssOidSet as *mut c_void,
+                GSS_C_INITIATE,
+                &mut credential,
+                ptr::null_mut(),
+                ptr::null_mut(),
+            )
+        };
+        let detail = (major & 0xffff_0000 != 0).then(|| self.describe(major, minor));
+        let mut ignored: OmUint32 = 0;
+        // SAFETY: releasing the name imported above, once.
+        unsafe { (self.release_name)(&mut ignored, &mut name) };
+        match detail {
+            Some(detail) => Err(NegotiateError::Failed {
+                service,
+                detail: format!("cannot log in as {principal} with the given password: {detail}"),
+            }),
+            None => Ok(credential),
+        }
+    }
+
+    fn token_with(&self, host: &str, credential: Option<*mut c_void>) -> Result<Vec<u8>, NegotiateError> {
         let service = format!("HTTP@{host}");
         let mut minor: OmUint32 = 0;
         let mut name_buffer = GssBuffer { length: service.len(), value: service.as_ptr() as *mut c_void };
@@ -141,7 +249,7 @@ impl Gssapi {
         let major = unsafe {
             (self.init_sec_context)(
                 &mut minor,
-                ptr::null_mut(),
+                credential.unwrap_or(ptr::null_mut()),
                 &mut context,
                 name,
                 &mech,
@@ -240,7 +348,7 @@ mod tests {
         match Gssapi::load() {
             Ok(gss) => {
                 // A name GSSAPI cannot even import gives an error, not a panic or a token.
-                let err = gss.initial_token("").expect_err("no service host");
+                let err = gss.initial_token("", None).expect_err("no service host");
                 assert!(err.to_string().contains("HTTP@"), "{err}");
             }
             Err(e) => assert_eq!(e, NegotiateError::NoLibrary),

@@ -239,6 +239,17 @@ impl Shared {
         Some(ntlm::NtlmCredentials::parse(&c.username, c.password.clone()))
     }
 
+    /// The Kerberos principal and password for a login without a ticket cache:
+    /// `user@REALM` as given, `DOMAIN\\user` as `user@DOMAIN` (realms are upper case).
+    fn kerberos_login(&self) -> Option<(String, crate::secret::Secret)> {
+        let c = self.proxy.credentials.as_ref().filter(|c| !c.username.is_empty() && !c.password.is_empty())?;
+        let principal = match c.username.split_once('\\') {
+            Some((domain, user)) => format!("{user}@{}", domain.to_ascii_uppercase()),
+            None => c.username.clone(),
+        };
+        Some((principal, c.password.clone()))
+    }
+
     fn basic(&self) -> Option<String> {
         let c = self.proxy.credentials.as_ref()?;
         Some(format!("Basic {}", STANDARD.encode(format!("{}:{}", c.username, c.password.expose()))))
@@ -335,10 +346,13 @@ impl Shared {
             Scheme::Negotiate => {
                 let gss = self.gss().map_err(|e| rejected(&e.to_string()))?;
                 let host = self.proxy.host.clone();
-                let token = tokio::task::spawn_blocking(move || gss.initial_token(&host))
-                    .await
-                    .map_err(|e| rejected(&e.to_string()))?
-                    .map_err(|e| rejected(&e.to_string()))?;
+                let login = self.kerberos_login();
+                let token = tokio::task::spawn_blocking(move || {
+                    gss.initial_token(&host, login.as_ref().map(|(p, s)| (p.as_str(), s)))
+                })
+                .await
+                .map_err(|e| rejected(&e.to_string()))?
+                .map_err(|e| rejected(&e.to_string()))?;
                 let value = format!("Negotiate {}", STANDARD.encode(token));
                 let response = send(up, head, body, Some(&value)).await.map_err(lost)?;
                 if response.status() == StatusCode::PROXY_AUTHENTICATION_REQUIRED {

@@ -14,6 +14,7 @@ pub struct Kdc {
     child: Child,
     pub dir: tempfile::TempDir,
     pub krb5_conf: PathBuf,
+    kdc_conf: PathBuf,
     pub proxy_keytab: PathBuf,
     pub user_keytab: PathBuf,
 }
@@ -26,6 +27,13 @@ impl Drop for Kdc {
 }
 
 impl Kdc {
+    /// A principal that logs in with a password (no keytab, no ticket cache).
+    pub fn add_password_principal(&self, user: &str, password: &str) {
+        let env: [(&str, &Path); 2] = [("KRB5_CONFIG", &self.krb5_conf), ("KRB5_KDC_PROFILE", &self.kdc_conf)];
+        let query = format!("addprinc -pw {password} {user}");
+        run(self.dir.path(), &env, "/usr/sbin/kadmin.local", &["-r", REALM, "-q", &query]);
+    }
+
     /// `kinit` from the user keytab into a fresh cache; returns the cache's path.
     pub fn kinit(&self, user: &str) -> PathBuf {
         let cache = self.dir.path().join(format!("ccache-{user}"));
@@ -102,5 +110,5 @@ pub fn start(user: &str) -> Kdc {
         assert!(Instant::now() < deadline, "krb5kdc did not start");
         std::thread::sleep(Duration::from_millis(20));
     }
-    Kdc { child, dir, krb5_conf, proxy_keytab, user_keytab }
+    Kdc { child, dir, krb5_conf, kdc_conf, proxy_keytab, user_keytab }
 }
