@@ -169,7 +169,7 @@ fn a_bad_pac_stops_the_run_before_any_request_with_exit_2() {
         ("not a string", "function FindProxyForURL(u, h) { return 3; }".into(), "returned a number, not a string"),
         (
             "unparseable",
-            "function FindProxyForURL(u, h) { return 'PROXY nowhere'; }".into(),
+            "function FindProxyForURL(u, h) { return 'PROXY nowhere:port'; }".into(),
             "names no usable host:port",
         ),
         ("endless loop", "function FindProxyForURL(u, h) { for (;;) {} }".into(), "did not finish within"),

@@ -43,11 +43,19 @@ fn outputs(out: &common::RunResult, dir: &Path) -> String {
     all
 }
 
-/// (407s, passes) per method in Squid's log.
-fn tally(proxy: &squid::Squid, method: &str) -> (usize, usize) {
-    let lines: Vec<_> = proxy.access().into_iter().filter(|a| a.method == method).collect();
-    let denied = lines.iter().filter(|a| a.result.ends_with("/407")).count();
-    (denied, lines.len() - denied)
+/// (407s, passes) per method in Squid's log. Squid writes a tunnel's line when the tunnel
+/// closes, which may be just after postie exits: wait (bounded) for `expected`.
+fn tally(proxy: &squid::Squid, method: &str, expected: (usize, usize)) -> (usize, usize) {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+    loop {
+        let lines: Vec<_> = proxy.access().into_iter().filter(|a| a.method == method).collect();
+        let denied = lines.iter().filter(|a| a.result.ends_with("/407")).count();
+        let found = (denied, lines.len() - denied);
+        if found == expected || std::time::Instant::now() > deadline {
+            return found;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
 }
 
 /// Whether every request Squid forwarded (plain http; its tunnel lines carry no user) was
@@ -80,8 +88,8 @@ fn squid_ntlm_over_plain_http_and_connect_one_handshake_per_connection() {
     assert_eq!(tls.records().len(), 2);
     // The relay asks once without credentials (learning the schemes), then NTLM's two legs:
     // two 407s per handshake, and one handshake for the four plain requests in a row.
-    assert_eq!(tally(&proxy, "GET"), (2, 4), "{:#?}", proxy.access());
-    assert_eq!(tally(&proxy, "CONNECT"), (2, 1), "one tunnel for both https requests: {:#?}", proxy.access());
+    assert_eq!(tally(&proxy, "GET", (2, 4)), (2, 4), "{:#?}", proxy.access());
+    assert_eq!(tally(&proxy, "CONNECT", (2, 1)), (2, 1), "one tunnel for both https requests: {:#?}", proxy.access());
     assert!(passed_as(&proxy, |u| u.contains("alice")), "Squid saw the NTLM user: {:#?}", proxy.access());
     let everything = outputs(&out, dir.path());
     assert!(!everything.contains("squid-ntlm-pw") && !everything.contains("TlRMTVNT"), "a secret leaked");
@@ -116,8 +124,8 @@ fn squid_negotiate_with_a_kinit_ticket_or_a_password_and_a_clear_error_without_e
     assert_eq!(out.code, 0, "{}\n{}", out.all(), proxy.cache_log());
     assert_eq!(echo.requests().len(), 4);
     assert_eq!(tls.records().len(), 2);
-    assert_eq!(tally(&proxy, "GET"), (1, 4), "one Negotiate leg per connection: {:#?}", proxy.access());
-    assert_eq!(tally(&proxy, "CONNECT"), (1, 1), "{:#?}", proxy.access());
+    assert_eq!(tally(&proxy, "GET", (1, 4)), (1, 4), "one Negotiate leg per connection: {:#?}", proxy.access());
+    assert_eq!(tally(&proxy, "CONNECT", (1, 1)), (1, 1), "{:#?}", proxy.access());
     let principal = format!("alice@{}", kdc::REALM);
     assert!(passed_as(&proxy, |u| u == principal), "Squid saw the Kerberos user: {:#?}", proxy.access());
     let everything = outputs(&out, dir.path());

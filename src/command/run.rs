@@ -117,7 +117,9 @@ fn check_pac_answers(
         let Ok(url) = crate::http::resolve_url(planned, scopes) else { continue };
         let proxy = crate::http::collection_proxy(&planned.request);
         if let crate::proxy::Rule::PacFailed(why) = policy.explain(&url, proxy.as_ref()).rule {
-            return Err(Failure::input(format!("{} ({url}): {why}; fix the PAC file", planned.full_name())));
+            // Scheme, host and port only: the URL may carry credentials or secret query values.
+            let shown = format!("{}://{}", url.scheme(), url.host_str().unwrap_or(""));
+            return Err(Failure::input(format!("{} ({shown}): {why}; fix the PAC file", planned.full_name())));
         }
     }
     Ok(())

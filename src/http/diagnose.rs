@@ -36,17 +36,6 @@ fn target(url: &Url) -> String {
 pub async fn classify(e: &reqwest::Error, route: &Route, url: &Url) -> SendError {
     let detail = chain(e);
     let lower = detail.to_lowercase();
-    if let Route::Proxy(proxy) = route
-        && e.is_timeout()
-        && e.is_connect()
-    {
-        // A proxy that does not answer the TCP handshake in time is unreachable: the next
-        // route of a PAC list may carry the request.
-        return err(
-            SendErrorKind::ProxyConnectFailed,
-            format!("cannot connect to proxy {}: connect timeout", proxy.masked()),
-        );
-    }
     if e.is_timeout() {
         return err(
             SendErrorKind::Timeout,

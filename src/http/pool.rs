@@ -162,8 +162,8 @@ impl RouteClients {
         let fail = |message: String| PoolError { route: self.key.route.to_string(), message };
         let relay = relay_for(endpoint, pool.options.proxy_auth)
             .map_err(|e| fail(format!("cannot start the proxy authentication relay: {e}")))?;
-        let via = Some(relay.addr());
-        let pooled = pool.build(&self.key, self.probe.clone(), true, via)?;
+        let via = Some(relay.proxy_url());
+        let pooled = pool.build(&self.key, self.probe.clone(), true, via.clone())?;
         let fresh = pool.build(&self.key, self.probe.clone(), false, via)?;
         let _ = self.relayed.set(Relayed { relay, pooled, fresh });
         Ok(true)
@@ -247,7 +247,7 @@ impl ClientPool {
         key: &ClientKey,
         probe: HandshakeProbe,
         pooled: bool,
-        via: Option<std::net::SocketAddr>,
+        via: Option<String>,
     ) -> Result<reqwest::Client, PoolError> {
         let fail = |message: String| PoolError { route: key.route.to_string(), message };
         let mut b = reqwest::Client::builder()
@@ -289,7 +289,8 @@ impl ClientPool {
         }
         b = match (&key.route, via) {
             (_, Some(relay)) => {
-                let proxy = reqwest::Proxy::all(format!("http://{relay}")).map_err(|e| fail(e.to_string()))?;
+                // The relay's URL carries its client token: never in an error message.
+                let proxy = reqwest::Proxy::all(relay.as_str()).map_err(|_| fail("invalid relay address".into()))?;
                 b.proxy(proxy)
             }
             (Route::Direct, None) => b.no_proxy(),

@@ -142,9 +142,12 @@ pub async fn send(
             Err(e) => return Err(failed(transport_error(&e, &clients, key, req).await, reconnected)),
         };
     }
-    if let Some(kind) = response.headers().get(crate::proxyauth::RELAY_ERROR_HEADER) {
+    if clients.relay().is_some()
+        && let Some(kind) = response.headers().get(crate::proxyauth::RELAY_ERROR_HEADER)
+    {
         let kind = match kind.as_bytes() {
             b"connect" => SendErrorKind::ProxyConnectFailed,
+            b"lost" => SendErrorKind::RequestFailed,
             _ => SendErrorKind::ProxyAuthenticationFailed,
         };
         let message = response.text().await.unwrap_or_default().trim().to_string();
@@ -236,15 +239,27 @@ async fn transport_error(
     key: &ClientKey,
     req: &PreparedRequest,
 ) -> SendError {
-    if let Some(relay) = clients.relay() {
+    if let (Some(relay), crate::proxy::Route::Proxy(proxy)) = (clients.relay(), &key.route) {
         let text = e.to_string().to_ascii_lowercase();
-        let tunnel = text.contains("tunnel") || text.contains("proxy authorization required");
-        if tunnel && let Some(failure) = relay.last_failure() {
-            let kind = match failure.kind {
-                crate::proxyauth::FailureKind::Connect => SendErrorKind::ProxyConnectFailed,
-                crate::proxyauth::FailureKind::Authentication => SendErrorKind::ProxyAuthenticationFailed,
+        if text.contains("tunnel") || text.contains("proxy authorization required") {
+            let target =
+                format!("{}:{}", req.url.host_str().unwrap_or(""), req.url.port_or_known_default().unwrap_or(0));
+            return match relay.take_failure(&target) {
+                Some(failure) => {
+                    let kind = match failure.kind {
+                        crate::proxyauth::FailureKind::Connect => SendErrorKind::ProxyConnectFailed,
+                        crate::proxyauth::FailureKind::Authentication => SendErrorKind::ProxyAuthenticationFailed,
+                        crate::proxyauth::FailureKind::Lost => SendErrorKind::RequestFailed,
+                    };
+                    SendError::new(kind, failure.message)
+                }
+                // The proxy itself refused the CONNECT (a policy block): never probe it again
+                // with credentials the relay keeps to itself.
+                None => SendError::new(
+                    SendErrorKind::ProxyConnectRefused,
+                    format!("proxy {} refused CONNECT {target}", proxy.masked()),
+                ),
             };
-            return SendError::new(kind, failure.message);
         }
     }
     classify(e, &key.route, &req.url).await

@@ -51,8 +51,11 @@ impl PacSource {
         let trimmed = text.trim();
         let lower = trimmed.to_ascii_lowercase();
         if lower.starts_with("http://") || lower.starts_with("https://") {
-            let url = url::Url::parse(trimmed)
-                .map_err(|e| PacError::Unfetchable { origin: trimmed.to_string(), message: e.to_string() })?;
+            let url = url::Url::parse(trimmed).map_err(|e| PacError::Unfetchable {
+                // The text may hold credentials: name the flag's value by its scheme only.
+                origin: format!("{}://…", &trimmed[..trimmed.find("://").unwrap_or(0)]),
+                message: format!("not a valid URL ({e})"),
+            })?;
             return Ok(PacSource::Url(url));
         }
         if lower.starts_with("file:") {
@@ -85,8 +88,8 @@ impl PacSource {
 
 type CacheKey = (String, String, u16);
 
-/// A loaded PAC. Answers are cached per (scheme, host, port) for the run, errors too, so a
-/// failing host costs one evaluation.
+/// A loaded PAC. Answers are cached for the run, errors too: per (scheme, host, port) for
+/// https, per URL for http (whose path the script sees).
 pub struct Pac {
     origin: String,
     engine: engine::Engine,
@@ -146,11 +149,16 @@ impl PacLookup for Pac {
             Some(h) => h.to_string(),
             None => return Err(format!("{url} has no host")),
         };
-        let key = (url.scheme().to_string(), host.clone(), url.port_or_known_default().unwrap_or(0));
+        let shown = script_url(url);
+        // An https URL reaches the script as scheme, host and port only; an http URL
+        // whole, so its answer may differ by path.
+        let key = match url.scheme() {
+            "https" | "wss" => (url.scheme().to_string(), host.clone(), url.port_or_known_default().unwrap_or(0)),
+            _ => (url.scheme().to_string(), shown.clone(), url.port_or_known_default().unwrap_or(0)),
+        };
         if let Some(hit) = self.cache.lock().unwrap_or_else(|p| p.into_inner()).get(&key) {
             return hit.clone();
         }
-        let shown = script_url(url);
         let answer = self.engine.call(&shown, &host).and_then(|returned| {
             parse_pac_result(&returned)
                 .map(|routes| PacAnswer {

@@ -182,12 +182,14 @@ fn precedence_custom_first_then_pac_then_system_and_bypass_on_top() {
 }
 
 #[test]
-fn answers_are_cached_per_scheme_host_and_port() {
+fn answers_are_cached_per_what_the_script_sees() {
     let p = pac("var n = 0; function FindProxyForURL(u, h) { n++; return 'PROXY p' + n + ':1'; }").unwrap();
-    assert_eq!(answer(&p, "http://a/1").unwrap(), "PROXY p1:1");
-    assert_eq!(answer(&p, "http://a/2?x").unwrap(), "PROXY p1:1");
-    assert_eq!(answer(&p, "http://a:81/").unwrap(), "PROXY p2:1");
-    assert_eq!(answer(&p, "https://a/").unwrap(), "PROXY p3:1");
+    assert_eq!(answer(&p, "https://a/1").unwrap(), "PROXY p1:1");
+    assert_eq!(answer(&p, "https://a/2?x").unwrap(), "PROXY p1:1", "https: per scheme, host and port");
+    assert_eq!(answer(&p, "https://a:8443/").unwrap(), "PROXY p2:1");
+    assert_eq!(answer(&p, "http://a/1").unwrap(), "PROXY p3:1");
+    assert_eq!(answer(&p, "http://a/1").unwrap(), "PROXY p3:1");
+    assert_eq!(answer(&p, "http://a/2").unwrap(), "PROXY p4:1", "http: the script sees the path");
 }
 
 #[test]
@@ -208,6 +210,7 @@ fn bad_pac_files_are_named_with_the_place_and_the_fix() {
         ("function FindProxyForURL(u, h) { return 42; }", "returned a number, not a string"),
         ("function FindProxyForURL(u, h) { return undefined; }", "returned undefined"),
         ("function FindProxyForURL(u, h) { return 'PROXY'; }", "returned `PROXY`: entry 1 `PROXY` names no usable"),
+        ("function FindProxyForURL(u, h) { return 'PROXY a:99999'; }", "names no usable"),
         ("function FindProxyForURL(u, h) { return 'GOPHER g:70'; }", "is not understood"),
         ("function FindProxyForURL(u, h) { return ''; }", "empty string"),
         ("function FindProxyForURL(u, h) {\n  null.x;\n}", "TypeError"),

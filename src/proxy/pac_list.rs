@@ -93,14 +93,19 @@ fn push_unique(routes: &mut Vec<Route>, route: Route) {
     }
 }
 
-/// `host:port` (or `[v6]:port`) as a proxy of `scheme`; the port is required, as
-/// browsers require it in a PAC result.
+/// `host[:port]` (or `[v6][:port]`) as a proxy of `scheme`; without a port, the scheme's
+/// default (80, 443, 1080), as Chrome and Firefox take it.
 fn endpoint(scheme: ProxyScheme, address: &str) -> Option<ProxyEndpoint> {
     if address.contains(['@', '/', '?', '#']) {
         return None;
     }
-    let (host, port) = address.rsplit_once(':')?;
-    let port: u16 = port.parse().ok().filter(|p| *p != 0)?;
+    let bracketed_v6 = address.starts_with('[') && address.ends_with(']');
+    let (host, port) = match address.rsplit_once(':') {
+        Some((host, port)) if !bracketed_v6 && !host.is_empty() => {
+            (host, port.parse::<u16>().ok().filter(|p| *p != 0)?)
+        }
+        _ => (address, scheme.default_port()),
+    };
     let host = match host.strip_prefix('[').and_then(|h| h.strip_suffix(']')) {
         Some(v6) => v6.parse::<std::net::Ipv6Addr>().ok()?.to_string(),
         None => match url::Host::parse(host).ok()? {
@@ -132,6 +137,11 @@ mod tests {
             ("PROXY [::1]:3128", &["http://[::1]:3128"]),
             ("PROXY 10.0.0.1:8080;PROXY 10.0.0.1:8080;DIRECT", &["http://10.0.0.1:8080", "direct"]),
             ("PROXY\ta:1\t;\tDIRECT", &["http://a:1", "direct"]),
+            (
+                "PROXY proxy.corp; HTTPS s.corp; SOCKS k",
+                &["http://proxy.corp:80", "https://s.corp:443", "socks4a://k:1080"],
+            ),
+            ("PROXY [::1]", &["http://[::1]:80"]),
         ];
         for (text, expected) in cases {
             let routes = parse_pac_result(text).unwrap_or_else(|e| panic!("{text}: {e}"));
@@ -145,7 +155,6 @@ mod tests {
             ("", "empty string"),
             (" ; ; ", "empty string"),
             ("PROXY", "entry 1 `PROXY` names no usable host:port"),
-            ("PROXY a", "names no usable"),
             ("PROXY a:0", "names no usable"),
             ("PROXY a:99999", "names no usable"),
             ("PROXY a:1 b:2", "names no usable"),

@@ -35,6 +35,17 @@ type Body = BoxBody<Bytes, hyper::Error>;
 /// Header on a relay's own error response, so the sender tells it from the proxy's.
 pub const RELAY_ERROR_HEADER: &str = "x-postie-relay-error";
 
+/// The user name of the relay's own credentials.
+const RELAY_USER: &str = "postie-relay";
+
+/// Base64 may hold `+`, `/` and `=`: percent-encode them for the proxy URL.
+fn percent_token(token: &str) -> String {
+    token.replace('%', "%25").replace('+', "%2B").replace('/', "%2F").replace('=', "%3D")
+}
+
+/// How long the relay waits for the proxy's TCP handshake.
+const CONNECT_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(15);
+
 /// What went wrong between the relay and the proxy.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum FailureKind {
@@ -42,6 +53,9 @@ pub enum FailureKind {
     Connect,
     /// The proxy refused every answer postie could give.
     Authentication,
+    /// The proxy closed the connection after the request may have reached it: not a dead
+    /// proxy (no failover, which could send the request twice).
+    Lost,
 }
 
 #[derive(Clone, Debug)]
@@ -54,8 +68,12 @@ struct Shared {
     proxy: ProxyEndpoint,
     mode: ProxyAuthMode,
     gss: OnceLock<Result<Arc<Gssapi>, NegotiateError>>,
-    last_failure: Mutex<Option<Failure>>,
+    /// Why the last CONNECT to each target failed, taken by the sender that asked.
+    failures: Mutex<HashMap<String, Failure>>,
     handshakes: AtomicUsize,
+    /// `Proxy-Authorization` every client of this relay must send: the relay holds the
+    /// user's proxy credentials, so nothing else on the machine may use it.
+    client_token: String,
 }
 
 /// A running relay for one proxy (with its credentials) and mode.
@@ -85,12 +103,14 @@ impl Relay {
         let listener = std::net::TcpListener::bind("127.0.0.1:0")?;
         listener.set_nonblocking(true)?;
         let addr = listener.local_addr()?;
+        let secret: [u8; 24] = rand::random();
         let shared = Arc::new(Shared {
             proxy,
             mode,
             gss: OnceLock::new(),
-            last_failure: Mutex::new(None),
+            failures: Mutex::new(HashMap::new()),
             handshakes: AtomicUsize::new(0),
+            client_token: STANDARD.encode(secret),
         });
         let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
         let serving = shared.clone();
@@ -106,14 +126,15 @@ impl Relay {
         Ok(Relay { addr, shared })
     }
 
-    /// Where reqwest sends its proxied requests.
-    pub fn addr(&self) -> SocketAddr {
-        self.addr
+    /// The proxy URL reqwest uses for the relay: its address, with the token only this
+    /// run knows as Basic credentials. Never printed.
+    pub fn proxy_url(&self) -> String {
+        format!("http://{RELAY_USER}:{}@{}", percent_token(&self.shared.client_token), self.addr)
     }
 
-    /// The last thing that went wrong with the proxy, for the request error.
-    pub fn last_failure(&self) -> Option<Failure> {
-        self.shared.last_failure.lock().unwrap_or_else(|p| p.into_inner()).clone()
+    /// Why the last CONNECT to `target` (`host:port`) failed at the proxy; taken once.
+    pub fn take_failure(&self, target: &str) -> Option<Failure> {
+        self.shared.failures.lock().unwrap_or_else(|p| p.into_inner()).remove(target)
     }
 
     /// Connection-bound handshakes completed (NTLM, Negotiate).
@@ -127,6 +148,11 @@ async fn serve(stream: tokio::net::TcpStream, shared: Arc<Shared>) {
     let service = hyper::service::service_fn(move |req: Request<Incoming>| {
         let (shared, pinned) = (shared.clone(), pinned.clone());
         async move {
+            if !shared.authorized(req.headers()) {
+                let refused =
+                    Failure { kind: FailureKind::Authentication, message: "not a client of this relay".into() };
+                return Ok::<_, Infallible>(failure_response(&refused));
+            }
             let response = if req.method() == Method::CONNECT {
                 tunnel(req, &shared).await
             } else {
@@ -181,10 +207,18 @@ impl Head {
 
 async fn open(shared: &Shared) -> Result<Upstream, Failure> {
     let proxy = &shared.proxy;
-    let tcp = tokio::net::TcpStream::connect((proxy.host.as_str(), proxy.port)).await.map_err(|e| Failure {
-        kind: FailureKind::Connect,
-        message: format!("cannot connect to proxy {}: {}", proxy.masked(), io_reason(&e)),
-    })?;
+    let connect = tokio::net::TcpStream::connect((proxy.host.as_str(), proxy.port));
+    let tcp = match tokio::time::timeout(CONNECT_TIMEOUT, connect).await {
+        Ok(Ok(tcp)) => tcp,
+        Ok(Err(e)) => {
+            let message = format!("cannot connect to proxy {}: {}", proxy.masked(), io_reason(&e));
+            return Err(Failure { kind: FailureKind::Connect, message });
+        }
+        Err(_) => {
+            let message = format!("cannot connect to proxy {}: connect timeout", proxy.masked());
+            return Err(Failure { kind: FailureKind::Connect, message });
+        }
+    };
     let _ = tcp.set_nodelay(true);
     let (send, connection) = hyper::client::conn::http1::Builder::new()
         .title_case_headers(true)
@@ -214,15 +248,42 @@ async fn drain(response: Response<Incoming>) -> (hyper::http::response::Parts, B
     (parts, bytes)
 }
 
+/// `Connection: close` or `Proxy-Connection: close`.
+fn closes(headers: &HeaderMap) -> bool {
+    ["connection", "proxy-connection"].iter().any(|name| {
+        headers
+            .get_all(*name)
+            .iter()
+            .any(|v| v.to_str().is_ok_and(|v| v.split(',').any(|t| t.trim().eq_ignore_ascii_case("close"))))
+    })
+}
+
 fn header_values(headers: &HeaderMap) -> Vec<&str> {
     headers.get_all(hyper::header::PROXY_AUTHENTICATE).iter().filter_map(|v| v.to_str().ok()).collect()
 }
 
 impl Shared {
     fn fail(&self, kind: FailureKind, message: String) -> Failure {
-        let failure = Failure { kind, message };
-        *self.last_failure.lock().unwrap_or_else(|p| p.into_inner()) = Some(failure.clone());
-        failure
+        Failure { kind, message }
+    }
+
+    fn note_failure(&self, target: &str, failure: &Failure) {
+        let mut failures = self.failures.lock().unwrap_or_else(|p| p.into_inner());
+        // Bounded: a failure nobody asked for is dropped rather than kept for the run.
+        if failures.len() > 1024 {
+            failures.clear();
+        }
+        failures.insert(target.to_string(), failure.clone());
+    }
+
+    fn authorized(&self, headers: &HeaderMap) -> bool {
+        let expected = format!("{RELAY_USER}:{}", self.client_token);
+        headers
+            .get(hyper::header::PROXY_AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Basic "))
+            .and_then(|t| STANDARD.decode(t.trim()).ok())
+            .is_some_and(|given| given == expected.as_bytes())
     }
 
     fn gss(&self) -> Result<Arc<Gssapi>, NegotiateError> {
@@ -259,7 +320,7 @@ impl Shared {
     /// agree on. A response other than 407 is the request's answer.
     async fn exchange(&self, up: &mut Upstream, head: &Head, body: &Bytes) -> Result<Response<Incoming>, Failure> {
         let masked = self.proxy.masked();
-        let lost = |e: String| self.fail(FailureKind::Connect, format!("proxy {masked} closed the connection: {e}"));
+        let lost = |e: String| self.fail(FailureKind::Lost, format!("proxy {masked} closed the connection: {e}"));
         let basic = match &up.auth {
             ConnAuth::Basic(value) => Some(value.clone()),
             _ => None,
@@ -270,6 +331,10 @@ impl Shared {
         }
         let (parts, _) = drain(first).await;
         up.auth = ConnAuth::None;
+        // A proxy that closes after its first 407 gets the handshake on a new connection.
+        if closes(&parts.headers) || up.send.is_closed() {
+            *up = open(self).await?;
+        }
         let offered = challenges(header_values(&parts.headers));
         let plan = choose(self.mode, &offered, self.abilities()).map_err(|why| {
             self.fail(FailureKind::Authentication, format!("proxy authentication failed at {masked}: {why}"))
@@ -392,12 +457,13 @@ fn full(status: StatusCode, headers: Option<HeaderMap>, body: Bytes) -> Response
 fn failure_response(failure: &Failure) -> Response<Body> {
     let status = match failure.kind {
         FailureKind::Authentication => StatusCode::PROXY_AUTHENTICATION_REQUIRED,
-        FailureKind::Connect => StatusCode::BAD_GATEWAY,
+        FailureKind::Connect | FailureKind::Lost => StatusCode::BAD_GATEWAY,
     };
     let mut response = full(status, None, Bytes::from(format!("{}\n", failure.message)));
     let kind = match failure.kind {
         FailureKind::Authentication => "authentication",
         FailureKind::Connect => "connect",
+        FailureKind::Lost => "lost",
     };
     response.headers_mut().insert(RELAY_ERROR_HEADER, hyper::header::HeaderValue::from_static(kind));
     response
@@ -433,8 +499,15 @@ async fn forward(
         }
         let Some(up) = guard.as_mut() else { break };
         match shared.exchange(up, &head, &body).await {
-            Ok(response) => return response.map(|b| b.boxed()),
-            Err(failure) if reused && attempt == 0 && failure.kind == FailureKind::Connect => *guard = None,
+            Ok(mut response) => {
+                // Only the relay's own errors carry the marker; a server cannot forge one.
+                response.headers_mut().remove(RELAY_ERROR_HEADER);
+                return response.map(|b| b.boxed());
+            }
+            // Resent only when resending is harmless: the request may have reached the target.
+            Err(failure) if reused && attempt == 0 && failure.kind == FailureKind::Lost && idempotent(&head.method) => {
+                *guard = None
+            }
             Err(failure) => return failure_response(&failure),
         }
     }
@@ -443,18 +516,29 @@ async fn forward(
     )
 }
 
+fn idempotent(method: &Method) -> bool {
+    matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS | Method::PUT | Method::DELETE | Method::TRACE)
+}
+
 async fn tunnel(mut req: Request<Incoming>, shared: &Shared) -> Response<Body> {
     let inbound = hyper::upgrade::on(&mut req);
     let mut headers = req.headers().clone();
     strip_hop_headers(&mut headers);
     let head = Head { method: Method::CONNECT, uri: req.uri().clone(), version: Version::HTTP_11, headers };
+    let target = req.uri().authority().map(|a| a.to_string()).unwrap_or_default();
     let mut up = match open(shared).await {
         Ok(up) => up,
-        Err(failure) => return failure_response(&shared.fail(failure.kind, failure.message)),
+        Err(failure) => {
+            shared.note_failure(&target, &failure);
+            return failure_response(&failure);
+        }
     };
     let response = match shared.exchange(&mut up, &head, &Bytes::new()).await {
         Ok(response) => response,
-        Err(failure) => return failure_response(&failure),
+        Err(failure) => {
+            shared.note_failure(&target, &failure);
+            return failure_response(&failure);
+        }
     };
     if !response.status().is_success() {
         let (parts, body) = drain(response).await;
@@ -468,4 +552,54 @@ async fn tunnel(mut req: Request<Incoming>, shared: &Shared) -> Response<Body> {
     let mut ok = Response::new(Empty::new().map_err(|never| match never {}).boxed());
     *ok.status_mut() = StatusCode::OK;
     ok
+}
+
+#[cfg(test)]
+mod tests {
+    use std::io::{Read, Write};
+
+    use super::*;
+
+    fn ask(relay: &Relay, authorization: Option<String>) -> String {
+        let mut stream = std::net::TcpStream::connect(relay.addr).unwrap();
+        stream.set_read_timeout(Some(std::time::Duration::from_secs(20))).unwrap();
+        let auth = authorization.map(|a| format!("Proxy-Authorization: {a}\r\n")).unwrap_or_default();
+        let request =
+            format!("GET http://127.0.0.1:9/x HTTP/1.1\r\nHost: 127.0.0.1:9\r\n{auth}Connection: close\r\n\r\n");
+        stream.write_all(request.as_bytes()).unwrap();
+        let mut answer = String::new();
+        let _ = stream.read_to_string(&mut answer);
+        answer
+    }
+
+    #[test]
+    fn only_clients_with_the_relays_token_get_through() {
+        // A proxy on a port nothing listens on: a client that gets through meets a 502.
+        let dead = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+        let (proxy, _) = ProxyEndpoint::parse(&format!("http://alice:pw@127.0.0.1:{dead}"), "test").unwrap();
+        let relay = Relay::start(proxy, ProxyAuthMode::Any).unwrap();
+        let stranger = ask(&relay, None);
+        assert!(stranger.starts_with("HTTP/1.1 407"), "{stranger}");
+        assert!(stranger.contains("not a client of this relay"), "{stranger}");
+        let guess = ask(&relay, Some(format!("Basic {}", STANDARD.encode("postie-relay:guess"))));
+        assert!(guess.starts_with("HTTP/1.1 407"), "{guess}");
+        let own = ask(
+            &relay,
+            Some(format!("Basic {}", STANDARD.encode(format!("{RELAY_USER}:{}", relay.shared.client_token)))),
+        );
+        assert!(own.starts_with("HTTP/1.1 502"), "{own}");
+        assert!(
+            own.contains(RELAY_ERROR_HEADER) && own.contains("cannot connect to proxy http://***:***@127.0.0.1"),
+            "{own}"
+        );
+        assert!(!own.contains("pw"), "{own}");
+        // The URL reqwest gets holds the token percent-encoded, and parses back to it.
+        let url = url::Url::parse(&relay.proxy_url()).unwrap();
+        let token = percent_decode(url.password().unwrap());
+        assert_eq!(token, relay.shared.client_token);
+    }
+
+    fn percent_decode(text: &str) -> String {
+        text.replace("%2B", "+").replace("%2F", "/").replace("%3D", "=").replace("%25", "%")
+    }
 }

@@ -24,6 +24,9 @@ fn describe(route: &Route) -> String {
 
 /// The decided route against the case.
 pub fn judge(case: &Case, decision: &Decision) -> Verdict {
+    if let crate::proxy::Rule::PacFailed(why) = &decision.rule {
+        return Verdict::Error(why.clone());
+    }
     let got = describe(&decision.route);
     if case.expect.matches(&decision.route) {
         Verdict::Pass(format!("{got} (rule: {})", decision.rule))

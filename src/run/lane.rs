@@ -266,6 +266,12 @@ impl Worker {
         execution.warnings.extend(prepared.warnings.iter().cloned());
         execution.secrets.extend(prepared.secrets.iter().cloned());
         let request_proxy = collection_proxy(&planned.request);
+        if let Some(pac) = self.ctx.policy.pac.clone() {
+            // The PAC may resolve names (dnsResolve) and is bounded only by its own timeout:
+            // ask it off the runtime; the answer is cached for the decision below.
+            let url = prepared.url.clone();
+            let _ = tokio::task::spawn_blocking(move || pac.find(&url)).await;
+        }
         let (first, fallbacks, rule) = self.ctx.policy.routes_with_rule(&prepared.url, request_proxy.as_ref());
         let routes = self.ctx.dead_proxies.order(first, fallbacks);
         let pac_failed = match &rule {

@@ -125,7 +125,10 @@ impl ScriptServices for LaneServices<'_> {
             secrets: Vec::new(),
             warnings: Vec::new(),
         };
-        let route = self.ctx.policy.route(&url, None);
+        let (route, _, rule) = self.ctx.policy.routes_with_rule(&url, None);
+        if let crate::proxy::Rule::PacFailed(why) = rule {
+            return Err(SendRequestError::Failed { kind: "ProxyPacFailed".to_string(), message: why });
+        }
         let key = client_key(&self.ctx.options, None, &url, route, &mut Vec::new());
         let opts = SendOptions { timeout: self.ctx.options.timeout_request };
         let result = self.side.send_blocking(&key, &prepared, &opts, &self.ctx.cancel);

@@ -60,11 +60,22 @@ fn run(dir: &Path, env: &[(&str, &Path)], program: &str, args: &[&str]) {
     assert!(out.status.success(), "{program} {args:?}: {}", String::from_utf8_lossy(&out.stderr));
 }
 
+/// A loopback port free for TCP and UDP alike (the KDC listens on both).
+fn tcp_and_udp_port() -> u16 {
+    for _ in 0..50 {
+        let port = postie::testkit::unused_local_port();
+        if std::net::UdpSocket::bind(("127.0.0.1", port)).is_ok() {
+            return port;
+        }
+    }
+    panic!("no loopback port free for both TCP and UDP");
+}
+
 /// A KDC for `REALM` with principals `HTTP/localhost` and `user`.
 pub fn start(user: &str) -> Kdc {
     let dir = super::tempdir();
     std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
-    let port = postie::testkit::unused_local_port();
+    let port = tcp_and_udp_port();
     let d = dir.path().display();
     let krb5_conf = dir.path().join("krb5.conf");
     std::fs::write(
