@@ -21,6 +21,8 @@ pub enum AuthKind {
     ApiKey,
     OAuth2,
     Digest,
+    /// AWS Signature Version 4.
+    AwsV4,
     /// A type postie does not sign with (yet): `awsv4`, `oauth1`, `hawk`, ...
     Other(String),
 }
@@ -34,6 +36,7 @@ impl AuthKind {
             "apikey" => AuthKind::ApiKey,
             "oauth2" => AuthKind::OAuth2,
             "digest" => AuthKind::Digest,
+            "awsv4" => AuthKind::AwsV4,
             other => AuthKind::Other(other.to_string()),
         }
     }
@@ -46,6 +49,7 @@ impl AuthKind {
             AuthKind::ApiKey => "apikey",
             AuthKind::OAuth2 => "oauth2",
             AuthKind::Digest => "digest",
+            AuthKind::AwsV4 => "awsv4",
             AuthKind::Other(name) => name,
         }
     }

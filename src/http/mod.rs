@@ -13,6 +13,7 @@ mod prepare;
 mod reconnect;
 mod response;
 mod send;
+pub mod sign;
 mod trust;
 
 pub use pool::{ClientKey, ClientPool, DEFAULT_POOL_IDLE_TIMEOUT, HttpProtocol, PoolError, PoolOptions};

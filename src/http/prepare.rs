@@ -255,13 +255,12 @@ pub fn prepare(req: &PlannedRequest, scopes: &Scopes, files: BodyFiles) -> Resul
     {
         headers.push(("Content-Type".to_string(), ct.to_string()));
     }
-    if body.is_empty()
+    // Added after signing, as Newman's request library adds it: AWS signatures do not
+    // cover it.
+    let zero_length = body.is_empty()
         && !BODYLESS_METHODS.contains(&method.as_str())
         && !has(&headers, "content-length")
-        && !has(&headers, "transfer-encoding")
-    {
-        headers.push(("Content-Length".to_string(), "0".to_string()));
-    }
+        && !has(&headers, "transfer-encoding");
     // a file body gets its type from the file's extension, as in Newman
     if let (Some(Body::File { src: Some(src) }), PreparedBody::Bytes(_)) = (body_spec, &body)
         && !has(&headers, "content-type")
@@ -281,6 +280,9 @@ pub fn prepare(req: &PlannedRequest, scopes: &Scopes, files: BodyFiles) -> Resul
         if !has(&prepared.headers, name) {
             prepared.headers.push((name.to_string(), value));
         }
+    }
+    if zero_length && !has(&prepared.headers, "content-length") {
+        prepared.headers.push(("Content-Length".to_string(), "0".to_string()));
     }
     Ok(prepared)
 }
@@ -375,10 +377,92 @@ fn apply_auth(auth: &Auth, scopes: &Scopes, req: &mut PreparedRequest, url: &mut
             req.secrets.push(password.clone());
             req.digest = Some(DigestCredentials { username: get("username"), password });
         }
+        AuthKind::AwsV4 => sign_awsv4(&get, req, url),
         AuthKind::Other(other) => req.warnings.push(format!(
             "auth type `{other}` is not supported by postie yet; the request is sent without authentication"
         )),
     }
+}
+
+/// AWS Signature V4 over the request as built so far (body included), as Newman signs it.
+fn sign_awsv4(get: &dyn Fn(&str) -> String, req: &mut PreparedRequest, url: &mut Url) {
+    use super::sign::awsv4;
+    let params = awsv4::AwsParams {
+        access_key: get("accessKey"),
+        secret_key: get("secretKey"),
+        session_token: get("sessionToken"),
+        region: get("region"),
+        service: get("service"),
+        add_to_query: matches!(get("addAuthDataToQuery").as_str(), "true" | "1"),
+    };
+    req.secrets.extend([params.secret_key.clone(), params.session_token.clone()].into_iter().filter(|s| !s.is_empty()));
+    // Newman's runtime drops earlier signatures before signing again.
+    req.headers.retain(|(k, _)| {
+        !["authorization", "x-amz-date", "x-amz-security-token", "x-amz-content-sha256"]
+            .contains(&k.to_ascii_lowercase().as_str())
+    });
+    let stale = [
+        "X-Amz-Security-Token",
+        "X-Amz-Date",
+        "X-Amz-Algorithm",
+        "X-Amz-Credential",
+        "X-Amz-SignedHeaders",
+        "X-Amz-Signature",
+    ];
+    remove_query_params(url, &stale);
+    let host = match url.port() {
+        Some(port) => format!("{}:{port}", url.host_str().unwrap_or("")),
+        None => url.host_str().unwrap_or("").to_string(),
+    };
+    let body: Option<&[u8]> = match &req.body {
+        PreparedBody::Text(t) => Some(t.as_bytes()),
+        PreparedBody::Bytes(b) => Some(b),
+        // Newman does not hash form-data bodies either.
+        PreparedBody::None | PreparedBody::Multipart(_) => None,
+    };
+    let datetime = chrono::Utc::now().format("%Y%m%dT%H%M%SZ").to_string();
+    let request = awsv4::Request {
+        method: &req.method,
+        host: &host,
+        path: url.path(),
+        query: url.query(),
+        headers: &req.headers,
+        body,
+    };
+    let signed = awsv4::sign(&request, &params, &datetime);
+    for (name, value) in signed.headers {
+        if name == "Authorization" {
+            req.secrets.push(value.clone());
+        }
+        req.set_header(&name, value);
+    }
+    if !signed.query.is_empty() {
+        let mut query = url.query().unwrap_or_default().to_string();
+        for (key, value) in signed.query {
+            if key == "X-Amz-Signature" {
+                req.secrets.push(value.clone());
+            }
+            if !query.is_empty() {
+                query.push('&');
+            }
+            query.push_str(&format!("{key}={value}"));
+        }
+        url.set_query(Some(&query));
+    }
+}
+
+/// Removes every query parameter named one of `names`, keeping the others' bytes.
+fn remove_query_params(url: &mut Url, names: &[&str]) {
+    let Some(query) = url.query() else { return };
+    let kept: Vec<&str> = query
+        .split('&')
+        .filter(|s| {
+            let name = s.split('=').next().unwrap_or_default();
+            !names.iter().any(|n| url::form_urlencoded::parse(name.as_bytes()).next().is_some_and(|(k, _)| k == *n))
+        })
+        .collect();
+    let joined = kept.join("&");
+    url.set_query(if joined.is_empty() { None } else { Some(&joined) });
 }
 
 #[cfg(test)]

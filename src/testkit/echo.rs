@@ -50,6 +50,7 @@ fn router(journal: Arc<Journal<Recorded>>) -> Router {
         .route("/stream/{n}", any(h::stream))
         .route("/{coding}", any(h::compressed))
         .route("/response-headers", any(h::response_headers))
+        .route("/aws-sigv4/{*rest}", any(super::signed::aws_sigv4))
         .route("/anything", any(h::anything))
         .route("/anything/{*rest}", any(h::anything))
         .fallback(h::not_found)

@@ -20,6 +20,7 @@ mod proxy_conn;
 mod proxy_state;
 mod recorder;
 mod server_thread;
+pub mod signed;
 mod socks;
 mod standin;
 mod tls;

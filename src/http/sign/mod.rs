@@ -1,0 +1,4 @@
+//! Request signing for the auth types that sign the final request (pure functions of the
+//! request's parts: method, URL, headers, body, time).
+
+pub mod awsv4;

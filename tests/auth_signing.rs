@@ -1,0 +1,117 @@
+//! Signed auth types end to end: the real binary signs, the echo API's verifying endpoints
+//! recompute the signature from what arrived and answer 401 on a mismatch. Every scheme
+//! passes directly and through the recording proxy; a body changed by a pre-request script
+//! is what gets signed; secrets and signatures never reach any output.
+
+mod common;
+
+use std::path::Path;
+
+use common::{postie, run, tempdir, write_items};
+use postie::testkit::signed::TEST_SECRET;
+use postie::testkit::{EchoServer, RecordingProxy};
+
+fn aws(params: &[(&str, &str)]) -> String {
+    let list: Vec<String> = params.iter().map(|(k, v)| format!(r#"{{"key":"{k}","value":"{v}"}}"#)).collect();
+    format!(r#"{{"type":"awsv4","awsv4":[{}]}}"#, list.join(","))
+}
+
+fn item(name: &str, method: &str, url: &str, auth: &str, extra: &str, expect: u16) -> String {
+    format!(
+        r#"{{"name":"{name}","request":{{"method":"{method}","url":"{url}","auth":{auth}{extra}}},"event":[{{"listen":"test","script":{{"exec":["pm.test('{expect}', () => pm.response.to.have.status({expect}));"]}}}}]}}"#
+    )
+}
+
+fn collection(dir: &Path, echo: &EchoServer) -> std::path::PathBuf {
+    let key = [("accessKey", "AKIDPOSTIE"), ("secretKey", "{{awsSecret}}")];
+    let with = |more: &[(&'static str, &'static str)]| {
+        let mut all = key.to_vec();
+        all.extend_from_slice(more);
+        aws(&all)
+    };
+    let body_changed = r#","header":[{"key":"Content-Type","value":"application/json"},{"key":"X-Custom","value":"  spaced   out "}],"body":{"mode":"raw","raw":"{\"before\":true}"}"#;
+    let items = vec![
+        item(
+            "api gateway GET",
+            "GET",
+            &echo.url("/aws-sigv4/api/items?b=2&a=1&a=0"),
+            &with(&[("region", "eu-central-1")]),
+            "",
+            200,
+        ),
+        format!(
+            r#"{{"name":"s3 PUT, body changed by the pre-request script","event":[{{"listen":"prerequest","script":{{"exec":["pm.request.body.update(JSON.stringify({{after: true}}));"]}}}},{{"listen":"test","script":{{"exec":["pm.test('200', () => pm.response.to.have.status(200));"]}}}}],"request":{{"method":"PUT","url":"{}","auth":{}{body_changed}}}}}"#,
+            echo.url("/aws-sigv4/bucket/key%20with%20space.json"),
+            with(&[("service", "s3"), ("region", "us-west-2"), ("sessionToken", "{{awsSession}}")])
+        ),
+        item(
+            "form body",
+            "POST",
+            &echo.url("/aws-sigv4/form"),
+            &with(&[("service", "execute-api")]),
+            r#","body":{"mode":"urlencoded","urlencoded":[{"key":"a","value":"1 2"},{"key":"b","value":"x&y"}]}"#,
+            200,
+        ),
+        item(
+            "presigned query",
+            "GET",
+            &echo.url("/aws-sigv4/q?x=1"),
+            &with(&[("addAuthDataToQuery", "true")]),
+            "",
+            200,
+        ),
+        item(
+            "a wrong secret is refused by the endpoint",
+            "GET",
+            &echo.url("/aws-sigv4/api/items"),
+            &aws(&[("accessKey", "AKIDPOSTIE"), ("secretKey", "not-the-secret")]),
+            "",
+            401,
+        ),
+    ];
+    write_items(dir, "signed", &items)
+}
+
+fn outputs(out: &common::RunResult, dir: &Path) -> String {
+    let mut all = out.all();
+    for report in ["out.json", "out.xml"] {
+        all.push_str(&std::fs::read_to_string(dir.join(report)).unwrap_or_default());
+    }
+    all
+}
+
+#[test]
+fn awsv4_requests_verify_directly_and_through_a_proxy() {
+    let echo = EchoServer::start_blocking();
+    let proxy = RecordingProxy::start_blocking();
+    let dir = tempdir();
+    let collection = collection(dir.path(), &echo);
+    for via_proxy in [false, true] {
+        let mut cmd = postie(dir.path());
+        cmd.args(["run", collection.to_str().unwrap(), "-r", "cli,json,junit"])
+            .args(["--reporter-json-export", "out.json", "--reporter-junit-export", "out.xml"])
+            .args(["--env-var", &format!("awsSecret={TEST_SECRET}"), "--env-var", "awsSession=SESSION-TOKEN-123"]);
+        if via_proxy {
+            cmd.args(["--proxy", &proxy.url()]);
+        }
+        let out = run(cmd);
+        assert_eq!(out.code, 0, "via proxy: {via_proxy}\n{}", out.all());
+        let everything = outputs(&out, dir.path());
+        for secret in [TEST_SECRET, "SESSION-TOKEN-123"] {
+            assert!(!everything.contains(secret), "`{secret}` leaked (via proxy: {via_proxy})");
+        }
+        // Signatures are masked wherever they appear (`X-Amz-Signature=***`).
+        for (at, _) in everything.match_indices("Signature=") {
+            let next = everything[at + "Signature=".len()..].chars().next().unwrap_or(' ');
+            assert!(
+                !next.is_ascii_hexdigit(),
+                "a signature leaked: {}",
+                &everything[at..(at + 80).min(everything.len())]
+            );
+        }
+    }
+    assert_eq!(proxy.records().len(), 5, "the second run went through the proxy");
+    // What was signed is what the pre-request script left in the body.
+    let put = echo.requests().into_iter().find(|r| r.method == "PUT").unwrap();
+    assert_eq!(String::from_utf8_lossy(&put.body), r#"{"after":true}"#);
+}
