@@ -60,6 +60,13 @@ pub enum ProtocolVersion {
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum, Default)]
+pub enum OAuth2Fetch {
+    #[default]
+    Auto,
+    Never,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum, Default)]
 pub enum ParallelUnit {
     /// One lane per iteration.
     #[default]
@@ -223,6 +230,13 @@ pub struct RunArgs {
     /// Print each request's route and details.
     #[arg(long)]
     pub verbose: bool,
+
+    /// OAuth 2.0 auth blocks without a stored token: `auto` fetches one for client_credentials and password grants (or with a refresh token); `never` sends without, as Newman does.
+    #[arg(long, value_name = "auto|never", default_value = "auto")]
+    pub oauth2_fetch: OAuth2Fetch,
+    /// Environment variable holding the OAuth 2.0 client secret, used instead of the auth blocks' clientSecret.
+    #[arg(long, value_name = "NAME")]
+    pub oauth2_client_secret_env: Option<String>,
 
     /// Run shard i of n of the plan's lanes (cut as --parallel says) on this machine; `auto` reads POSTIE_SHARD, GitLab's CI_NODE_INDEX/CI_NODE_TOTAL or Buildkite's BUILDKITE_PARALLEL_JOB(_COUNT). Join the shards' JSON reports with `postie merge-reports`.
     #[arg(long, value_name = "i/n|auto", help_heading = "Concurrency")]

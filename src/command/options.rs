@@ -84,6 +84,8 @@ impl<'a> RunOptionsBuilder<'a> {
             timeout_request: millis(args.timeout_request),
             proxy_retry_after: self.proxy_retry_after(),
             proxy_auth: self.proxy_auth()?,
+            oauth2_fetch: args.oauth2_fetch == crate::cli::OAuth2Fetch::Auto,
+            oauth2_client_secret: self.oauth2_client_secret()?,
             timeout_run: millis(args.timeout),
             timeout_script: millis(args.timeout_script),
             follow_redirects: !args.ignore_redirects,
@@ -112,6 +114,18 @@ impl<'a> RunOptionsBuilder<'a> {
             working_dir: self.working_dir,
             confine_files: self.args.no_insecure_file_read,
         })
+    }
+
+    /// The client secret named by `--oauth2-client-secret-env`: an unset variable is an
+    /// input error (exit 2), not a silently empty secret.
+    fn oauth2_client_secret(&self) -> Result<Option<crate::secret::Secret>, Failure> {
+        let Some(name) = &self.args.oauth2_client_secret_env else { return Ok(None) };
+        match std::env::var(name) {
+            Ok(value) if !value.is_empty() => Ok(Some(crate::secret::Secret::new(value))),
+            _ => Err(Failure::input(format!(
+                "--oauth2-client-secret-env names `{name}`, which is not set (or empty); export it or drop the flag"
+            ))),
+        }
     }
 
     /// `--proxy-auth` over config `[proxy].auth`; `any` when neither is given.

@@ -8,6 +8,7 @@ mod body;
 mod decode;
 mod diagnose;
 mod mime;
+pub mod oauth2;
 mod pool;
 mod prepare;
 mod reconnect;
@@ -18,8 +19,8 @@ mod trust;
 
 pub use pool::{ClientKey, ClientPool, DEFAULT_POOL_IDLE_TIMEOUT, HttpProtocol, PoolError, PoolOptions};
 pub use prepare::{
-    BodyFiles, MultipartPart, MultipartValue, PrepareError, PreparedBody, PreparedRequest, collection_proxy, parse_url,
-    prepare, resolve_url, strip_json_comments,
+    BodyFiles, FetchedToken, MultipartPart, MultipartValue, PrepareError, PreparedBody, PreparedRequest,
+    collection_proxy, parse_url, prepare, resolve_url, strip_json_comments,
 };
 pub use response::{Response, SendError, SendErrorKind};
 pub use send::{SendOptions, send};

@@ -226,8 +226,25 @@ fn replace_path_variables(url: &str, vars: &[(String, String)], scopes: &Scopes)
     format!("{head}{}{tail}", path.join("/"))
 }
 
+/// An OAuth 2.0 token the runner fetched for the request's auth block.
+#[derive(Clone, Debug, Default)]
+pub enum FetchedToken {
+    /// Nothing fetched: the block's stored `accessToken` is used.
+    #[default]
+    None,
+    Token(String),
+    /// No token goes on the request, and the runner has already said why (a fetch that
+    /// failed stops the request; an interactive grant is sent without).
+    Withheld,
+}
+
 /// Builds the request; `files` says where form-data and file bodies are read from.
-pub fn prepare(req: &PlannedRequest, scopes: &Scopes, files: BodyFiles) -> Result<PreparedRequest, PrepareError> {
+pub fn prepare(
+    req: &PlannedRequest,
+    scopes: &Scopes,
+    files: BodyFiles,
+    fetched: &FetchedToken,
+) -> Result<PreparedRequest, PrepareError> {
     let mut url = resolve_url(req, scopes)?;
     let method = scopes.replace_in(&req.request.method).to_uppercase();
     let mut headers: Vec<(String, String)> = req
@@ -273,7 +290,7 @@ pub fn prepare(req: &PlannedRequest, scopes: &Scopes, files: BodyFiles) -> Resul
     let mut prepared =
         PreparedRequest { method, url: url.clone(), headers, body, digest: None, secrets: Vec::new(), warnings };
     if let Some(auth) = &req.auth {
-        apply_auth(auth, scopes, &mut prepared, &mut url);
+        apply_auth(auth, scopes, &mut prepared, &mut url, fetched);
         prepared.url = url;
     }
     for (name, value) in implicit_headers() {
@@ -330,7 +347,7 @@ fn implicit_headers() -> [(&'static str, String); 6] {
     ]
 }
 
-fn apply_auth(auth: &Auth, scopes: &Scopes, req: &mut PreparedRequest, url: &mut Url) {
+fn apply_auth(auth: &Auth, scopes: &Scopes, req: &mut PreparedRequest, url: &mut Url, fetched: &FetchedToken) {
     let get = |key: &str| scopes.replace_in(&auth.text(key));
     match &auth.kind {
         AuthKind::Basic => {
@@ -357,8 +374,12 @@ fn apply_auth(auth: &Auth, scopes: &Scopes, req: &mut PreparedRequest, url: &mut
             }
         }
         AuthKind::OAuth2 => {
-            // Newman only uses a stored token; it never fetches one.
-            let token = get("accessToken");
+            // Newman only uses a stored token; postie fetches one for headless grants.
+            let token = match fetched {
+                FetchedToken::Token(token) => token.clone(),
+                FetchedToken::Withheld => return,
+                FetchedToken::None => get("accessToken"),
+            };
             if token.is_empty() {
                 req.warnings.push("oauth2 auth has no stored access token; the request is sent without one".into());
                 return;

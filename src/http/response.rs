@@ -37,6 +37,8 @@ pub enum SendErrorKind {
     ProxySocksFailed,
     /// The PAC file gave no usable answer for the request's URL: nothing was sent.
     ProxyPacFailed,
+    /// The runner could not get an OAuth 2.0 token for the request: nothing was sent.
+    OAuth2TokenFailed,
     TlsError,
     DnsError,
     ConnectionFailed,
@@ -62,6 +64,7 @@ impl SendErrorKind {
             SendErrorKind::ProxyConnectFailed => "ProxyConnectFailed",
             SendErrorKind::ProxySocksFailed => "ProxySocksFailed",
             SendErrorKind::ProxyPacFailed => "ProxyPacFailed",
+            SendErrorKind::OAuth2TokenFailed => "OAuth2TokenFailed",
             SendErrorKind::TlsError => "TlsError",
             SendErrorKind::DnsError => "DnsError",
             SendErrorKind::ConnectionFailed => "ConnectionFailed",

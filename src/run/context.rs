@@ -23,6 +23,8 @@ pub struct LaneContext {
     pub cancel: Cancel,
     /// Proxies that could not be connected to, skipped for a while (PAC failover).
     pub dead_proxies: Arc<super::failover::DeadProxies>,
+    /// OAuth 2.0 tokens the run fetched.
+    pub tokens: super::oauth2::TokenCache,
 }
 
 /// The client settings for a request to `url` on `route`: the planned request's own

@@ -6,7 +6,11 @@
 use std::cell::RefCell;
 use std::sync::Arc;
 
-use crate::http::{BodyFiles, ClientKey, ClientPool, SendError, SendErrorKind, SendOptions, collection_proxy, prepare};
+use crate::collection::AuthKind;
+use crate::http::oauth2::Block;
+use crate::http::{
+    BodyFiles, ClientKey, ClientPool, FetchedToken, SendError, SendErrorKind, SendOptions, collection_proxy, prepare,
+};
 use crate::plan::{Lane, LaneUnit, PlannedRequest};
 use crate::proxy::Rule;
 use crate::report::{Cursor, Event, Execution, ScriptErrorRecord, ScriptPhase};
@@ -23,6 +27,7 @@ use super::convert::{
 use super::failover;
 use super::limit::HostLimits;
 use super::network::{SideNetwork, send_cancellable, with_retries};
+use super::oauth2;
 use super::options::RunOptions;
 use super::scripting::{LaneServices, ScopeCache, apply_scope_maps};
 
@@ -244,7 +249,8 @@ impl Worker {
 
         execution.secrets = scopes.secret_values();
         let files = BodyFiles { dir: &self.ctx.options.working_dir, confined: self.ctx.options.confine_files };
-        let prepared = match prepare(planned_now, scopes, files) {
+        let (fetched, oauth2_block, token_error) = self.oauth2_token(planned_now, scopes, &mut execution).await;
+        let prepared = match prepare(planned_now, scopes, files, &fetched) {
             Ok(p) => p,
             Err(e) => {
                 execution.error = Some(prepare_error(&e));
@@ -292,9 +298,12 @@ impl Worker {
         let send_opts = SendOptions { timeout: opts.timeout_request };
         let cancel = &self.ctx.cancel;
         let carried = std::sync::Mutex::new((0usize, Vec::<String>::new()));
-        let (result, attempts) = with_retries(&prepared.method, cancel, &opts.retry, || async {
+        let (mut result, attempts) = with_retries(&prepared.method, cancel, &opts.retry, || async {
             if let Some(why) = &pac_failed {
                 return Err(SendError::new(SendErrorKind::ProxyPacFailed, why.clone()));
+            }
+            if let Some(e) = &token_error {
+                return Err(e.clone());
             }
             let mut index = 0;
             loop {
@@ -314,6 +323,27 @@ impl Worker {
         })
         .await;
         let (index, notes) = carried.into_inner().unwrap_or_else(|p| p.into_inner());
+        // A 401 with a token the runner fetched: refresh it once and send again.
+        if let (Ok(response), Some(block), FetchedToken::Token(old)) = (&result, &oauth2_block, &fetched)
+            && response.code == 401
+        {
+            match oauth2::token(&self.ctx, &self.pool, block, Some(old)).await {
+                Ok(token) if token.access_token != *old => {
+                    execution.secrets.push(token.access_token.clone());
+                    execution.secrets.extend(token.refresh_token.clone());
+                    let files = BodyFiles { dir: &opts.working_dir, confined: opts.confine_files };
+                    if let Ok(again) = prepare(planned_now, scopes, files, &FetchedToken::Token(token.access_token)) {
+                        let key = &keys[index.min(keys.len() - 1)];
+                        result =
+                            send_cancellable(&self.pool, Some(&self.limits), key, &again, &send_opts, cancel).await;
+                    }
+                }
+                Ok(_) => {}
+                Err(e) => {
+                    execution.warnings.push(format!("the API answered 401 and a new token could not be had: {e}"))
+                }
+            }
+        }
         execution.warnings.extend(notes);
         let route = &routes[index.min(routes.len() - 1)];
         execution.route = describe_route(route);
@@ -346,6 +376,47 @@ impl Worker {
         }
         execution.secrets.extend(scopes.secret_values());
         (execution, flow)
+    }
+}
+
+impl Worker {
+    /// The OAuth 2.0 token for the request's auth block when the runner fetches one
+    /// (`--oauth2-fetch auto`, no stored token, a headless grant or a refresh token): the
+    /// token for `prepare`, the block (for a refresh on 401), and the error that stops the
+    /// request when no token could be had.
+    async fn oauth2_token(
+        &self,
+        planned: &PlannedRequest,
+        scopes: &Scopes,
+        execution: &mut Execution,
+    ) -> (FetchedToken, Option<Block>, Option<SendError>) {
+        let none = (FetchedToken::None, None, None);
+        let Some(auth) = planned.auth.as_ref().filter(|a| a.kind == AuthKind::OAuth2) else { return none };
+        let opts = &self.ctx.options;
+        let secret = opts.oauth2_client_secret.as_ref().map(|s| s.expose());
+        let block = Block::from_auth(auth, &|text| scopes.replace_in(text), secret);
+        let secrets = [&block.client_secret, &block.password, &block.refresh_token];
+        execution.secrets.extend(secrets.into_iter().filter(|s| !s.is_empty()).cloned());
+        if !opts.oauth2_fetch || !block.access_token.is_empty() {
+            return none;
+        }
+        if !block.wants_fetch() {
+            return match block.why_not() {
+                Some(why) => {
+                    execution.warnings.push(why);
+                    (FetchedToken::Withheld, None, None)
+                }
+                None => none,
+            };
+        }
+        match oauth2::token(&self.ctx, &self.pool, &block, None).await {
+            Ok(token) => {
+                execution.secrets.push(token.access_token.clone());
+                execution.secrets.extend(token.refresh_token.clone());
+                (FetchedToken::Token(token.access_token), Some(block), None)
+            }
+            Err(e) => (FetchedToken::Withheld, Some(block), Some(e)),
+        }
     }
 }
 

@@ -17,6 +17,7 @@ mod limit;
 mod mailbox;
 mod merge;
 mod network;
+mod oauth2;
 mod options;
 mod order;
 mod retry;
@@ -155,6 +156,7 @@ pub fn run(
         iterations,
         cancel: cancel.clone(),
         dead_proxies,
+        tokens: Default::default(),
     });
     let start_scopes = scopes.clone();
     let next = Arc::new(AtomicUsize::new(0));

@@ -21,6 +21,10 @@ pub struct RunOptions {
     pub proxy_retry_after: Duration,
     /// `--proxy-auth`: which proxy authentication schemes answer a 407.
     pub proxy_auth: crate::proxyauth::ProxyAuthMode,
+    /// `--oauth2-fetch auto`: fetch tokens for oauth2 blocks without one.
+    pub oauth2_fetch: bool,
+    /// `--oauth2-client-secret-env NAME`: the client secret every oauth2 block uses.
+    pub oauth2_client_secret: Option<crate::secret::Secret>,
     pub timeout_run: Option<Duration>,
     pub timeout_script: Option<Duration>,
     pub follow_redirects: bool,
@@ -69,6 +73,8 @@ impl Default for RunOptions {
             timeout_request: None,
             proxy_retry_after: super::failover::DEFAULT_RETRY_AFTER,
             proxy_auth: Default::default(),
+            oauth2_fetch: true,
+            oauth2_client_secret: None,
             timeout_run: None,
             timeout_script: None,
             follow_redirects: true,

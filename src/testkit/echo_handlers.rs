@@ -32,6 +32,7 @@ pub(crate) struct EchoState {
     pub(crate) digest: DigestState,
     /// `/flaky/{n}`: how often each `key` was asked for.
     pub(crate) flaky: std::sync::Mutex<std::collections::HashMap<String, u32>>,
+    pub(crate) oauth2: super::oauth2_server::OAuth2State,
 }
 
 impl AsRef<DigestState> for EchoState {
@@ -42,7 +43,7 @@ impl AsRef<DigestState> for EchoState {
 
 impl EchoState {
     pub(crate) fn new() -> Arc<Self> {
-        Arc::new(EchoState { digest: DigestState::new(), flaky: Default::default() })
+        Arc::new(EchoState { digest: DigestState::new(), flaky: Default::default(), oauth2: Default::default() })
     }
 }
 

@@ -15,6 +15,7 @@ mod echo;
 mod echo_handlers;
 mod http1;
 pub mod ntlm_server;
+pub mod oauth2_server;
 mod proxy;
 mod proxy_conn;
 mod proxy_state;
