@@ -16,6 +16,11 @@ fn aws(params: &[(&str, &str)]) -> String {
     format!(r#"{{"type":"awsv4","awsv4":[{}]}}"#, list.join(","))
 }
 
+fn hawk(params: &[(&str, &str)]) -> String {
+    let list: Vec<String> = params.iter().map(|(k, v)| format!(r#"{{"key":"{k}","value":"{v}"}}"#)).collect();
+    format!(r#"{{"type":"hawk","hawk":[{}]}}"#, list.join(","))
+}
+
 fn item(name: &str, method: &str, url: &str, auth: &str, extra: &str, expect: u16) -> String {
     format!(
         r#"{{"name":"{name}","request":{{"method":"{method}","url":"{url}","auth":{auth}{extra}}},"event":[{{"listen":"test","script":{{"exec":["pm.test('{expect}', () => pm.response.to.have.status({expect}));"]}}}}]}}"#
@@ -61,6 +66,42 @@ fn collection(dir: &Path, echo: &EchoServer) -> std::path::PathBuf {
             200,
         ),
         item(
+            "hawk sha256 with ext",
+            "GET",
+            &echo.url("/hawk/r?b=1&a=2"),
+            &hawk(&[
+                ("authId", "id-1"),
+                ("authKey", "{{awsSecret}}"),
+                ("algorithm", "sha256"),
+                ("extraData", "x \\\"y\\\""),
+            ]),
+            "",
+            200,
+        ),
+        item(
+            "hawk sha1 with payload hash, app and dlg",
+            "POST",
+            &echo.url("/hawk/p"),
+            &hawk(&[
+                ("authId", "id-2"),
+                ("authKey", "{{awsSecret}}"),
+                ("algorithm", "sha1"),
+                ("includePayloadHash", "true"),
+                ("app", "app-1"),
+                ("delegation", "dlg-1"),
+            ]),
+            r#","body":{"mode":"raw","raw":"{\"hawk\":1}","options":{"raw":{"language":"json"}}}"#,
+            200,
+        ),
+        item(
+            "a wrong hawk key is refused",
+            "GET",
+            &echo.url("/hawk/r"),
+            &hawk(&[("authId", "id-1"), ("authKey", "not-the-key"), ("algorithm", "sha256")]),
+            "",
+            401,
+        ),
+        item(
             "a wrong secret is refused by the endpoint",
             "GET",
             &echo.url("/aws-sigv4/api/items"),
@@ -81,7 +122,7 @@ fn outputs(out: &common::RunResult, dir: &Path) -> String {
 }
 
 #[test]
-fn awsv4_requests_verify_directly_and_through_a_proxy() {
+fn signed_requests_verify_directly_and_through_a_proxy() {
     let echo = EchoServer::start_blocking();
     let proxy = RecordingProxy::start_blocking();
     let dir = tempdir();
@@ -110,7 +151,7 @@ fn awsv4_requests_verify_directly_and_through_a_proxy() {
             );
         }
     }
-    assert_eq!(proxy.records().len(), 5, "the second run went through the proxy");
+    assert_eq!(proxy.records().len(), 8, "the second run went through the proxy");
     // What was signed is what the pre-request script left in the body.
     let put = echo.requests().into_iter().find(|r| r.method == "PUT").unwrap();
     assert_eq!(String::from_utf8_lossy(&put.body), r#"{"after":true}"#);

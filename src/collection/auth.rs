@@ -23,6 +23,7 @@ pub enum AuthKind {
     Digest,
     /// AWS Signature Version 4.
     AwsV4,
+    Hawk,
     /// A type postie does not sign with (yet): `awsv4`, `oauth1`, `hawk`, ...
     Other(String),
 }
@@ -37,6 +38,7 @@ impl AuthKind {
             "oauth2" => AuthKind::OAuth2,
             "digest" => AuthKind::Digest,
             "awsv4" => AuthKind::AwsV4,
+            "hawk" => AuthKind::Hawk,
             other => AuthKind::Other(other.to_string()),
         }
     }
@@ -50,6 +52,7 @@ impl AuthKind {
             AuthKind::OAuth2 => "oauth2",
             AuthKind::Digest => "digest",
             AuthKind::AwsV4 => "awsv4",
+            AuthKind::Hawk => "hawk",
             AuthKind::Other(name) => name,
         }
     }
@@ -136,8 +139,8 @@ mod tests {
         assert!(parse_auth(&json!("bearer")).is_err());
         let AuthSetting::Auth(a) = parse_auth(&json!({"type":"bearer"})).unwrap() else { panic!() };
         assert_eq!(a.text("token"), "");
-        let AuthSetting::Auth(a) = parse_auth(&json!({"type":"hawk"})).unwrap() else { panic!() };
-        assert_eq!(a.kind, AuthKind::Other("hawk".into()));
-        assert_eq!(a.kind.as_str(), "hawk");
+        let AuthSetting::Auth(a) = parse_auth(&json!({"type":"edgegrid"})).unwrap() else { panic!() };
+        assert_eq!(a.kind, AuthKind::Other("edgegrid".into()));
+        assert_eq!(a.kind.as_str(), "edgegrid");
     }
 }

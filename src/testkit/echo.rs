@@ -51,6 +51,7 @@ fn router(journal: Arc<Journal<Recorded>>) -> Router {
         .route("/{coding}", any(h::compressed))
         .route("/response-headers", any(h::response_headers))
         .route("/aws-sigv4/{*rest}", any(super::signed::aws_sigv4))
+        .route("/hawk/{*rest}", any(super::signed::hawk))
         .route("/oauth2/token", any(super::oauth2_server::token))
         .route("/oauth2/resource", any(super::oauth2_server::resource))
         .route("/anything", any(h::anything))

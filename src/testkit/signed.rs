@@ -1,4 +1,4 @@
-//! The echo API's verifying endpoints for signed requests: each recomputes the signature
+//! The echo API's verifying endpoints for signed requests (AWS SigV4, Hawk): each recomputes the signature
 //! from the request as it arrived (method, path, query, the signed headers' values, the
 //! body's hash) with the test secret, and answers 401 with the reason on a mismatch, so a
 //! request changed after signing (by a proxy, or by signing the wrong body) fails.
@@ -94,6 +94,94 @@ fn verify_aws(method: &Method, uri: &Uri, headers: &HeaderMap, body: &[u8]) -> R
     } else {
         Err(format!("signature mismatch; canonical request as received:\n{}", canonical.text()))
     }
+}
+
+/// `/hawk/...`: Hawk with key `TEST_SECRET` (sha256 or sha1), the payload hash checked
+/// against the body when the header carries one.
+pub(crate) async fn hawk(method: Method, uri: Uri, headers: HeaderMap, body: Bytes) -> Response {
+    match verify_hawk(&method, &uri, &headers, &body) {
+        Ok(id) => axum::Json(serde_json::json!({ "verified": true, "id": id })).into_response(),
+        Err(why) => refuse(why),
+    }
+}
+
+/// The `key="value"` attributes of a Hawk header, unescaped.
+fn hawk_attributes(value: &str) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    let mut rest = value;
+    while let Some(eq) = rest.find("=\"") {
+        let key = rest[..eq].trim().trim_start_matches(',').trim().to_string();
+        let mut text = String::new();
+        let mut chars = rest[eq + 2..].char_indices();
+        let mut end = rest.len() - eq - 2;
+        while let Some((i, c)) = chars.next() {
+            match c {
+                '\\' => {
+                    if let Some((_, next)) = chars.next() {
+                        text.push(next);
+                    }
+                }
+                '"' => {
+                    end = i + 1;
+                    break;
+                }
+                other => text.push(other),
+            }
+        }
+        out.push((key, text));
+        rest = &rest[eq + 2 + end..];
+    }
+    out
+}
+
+fn verify_hawk(method: &Method, uri: &Uri, headers: &HeaderMap, body: &[u8]) -> Result<String, String> {
+    use crate::http::sign::hawk;
+    let value = headers.get("authorization").and_then(|v| v.to_str().ok()).ok_or("no Authorization header")?;
+    let attributes = value.strip_prefix("Hawk ").map(hawk_attributes).ok_or("not a Hawk header")?;
+    let get = |k: &str| attributes.iter().find(|(key, _)| key == k).map(|(_, v)| v.clone()).unwrap_or_default();
+    let host_header = headers.get("host").and_then(|v| v.to_str().ok()).unwrap_or("");
+    let (host, port) = match host_header.rsplit_once(':') {
+        Some((h, p)) if p.chars().all(|c| c.is_ascii_digit()) => {
+            (h.trim_matches(['[', ']']).to_string(), p.parse().unwrap_or(80))
+        }
+        _ => (host_header.to_string(), 80),
+    };
+    let hash = get("hash");
+    if !hash.is_empty() {
+        let content_type = headers.get("content-type").and_then(|v| v.to_str().ok());
+        let ok = ["sha256", "sha1"]
+            .iter()
+            .any(|alg| hawk::payload_hash(alg, content_type, body).as_deref() == Some(hash.as_str()));
+        if !ok {
+            return Err("the payload hash is not the hash of the body received".into());
+        }
+    }
+    let resource = uri.path_and_query().map(|p| p.as_str()).unwrap_or("/");
+    let request = hawk::Request {
+        method: method.as_str(),
+        resource,
+        host: &host,
+        port,
+        hash: (!hash.is_empty()).then_some(hash.as_str()),
+    };
+    for algorithm in ["sha256", "sha1"] {
+        let params = hawk::HawkParams {
+            id: get("id"),
+            key: TEST_SECRET.into(),
+            algorithm: algorithm.into(),
+            nonce: get("nonce"),
+            timestamp: get("ts"),
+            ext: get("ext"),
+            app: get("app"),
+            dlg: get("dlg"),
+        };
+        let expected = hawk::header(&request, &params).map(|h| hawk_attributes(&h[5..]));
+        let mac = expected.and_then(|a| a.into_iter().find(|(k, _)| k == "mac").map(|(_, v)| v));
+        if mac.as_deref() == Some(get("mac").as_str()) {
+            return Ok(get("id"));
+        }
+    }
+    Err(format!("MAC mismatch for {} {resource} at {host}:{port}", method.as_str()))
 }
 
 fn hex(bytes: &[u8]) -> String {

@@ -2,3 +2,4 @@
 //! request's parts: method, URL, headers, body, time).
 
 pub mod awsv4;
+pub mod hawk;

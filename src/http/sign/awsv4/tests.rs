@@ -217,3 +217,16 @@ fn paths_and_queries_are_canonical_as_aws4_makes_them() {
     assert_eq!(canonical_query(&parse_query("a=3&a=1"), true), "a=3", "S3 signs the first value only");
     assert_eq!(canonical_query(&parse_query("k=a+b%2x&=skip"), false), "k=a%20b%252x");
 }
+
+#[test]
+fn a_form_body_signs_without_its_content_type_as_newman_does() {
+    // Newman's request library adds the form's Content-Type after signing.
+    let params = AwsParams { access_key: "AK".into(), secret_key: "s".into(), ..Default::default() };
+    let signed = sign(&newman_request("POST", "/post", None, &[], Some(b"a=1%202")), &params, "20261206T134340Z");
+    assert_eq!(
+        signed.headers.last().unwrap().1,
+        "AWS4-HMAC-SHA256 Credential=AK/20261206/us-east-1/execute-api/aws4_request, \
+         SignedHeaders=host;x-amz-content-sha256;x-amz-date, \
+         Signature=9e270c04399963ce09b6148244407a649708c8e2c9ac8fa3fab32d3e5719e96e"
+    );
+}
