@@ -21,6 +21,18 @@ fn hawk(params: &[(&str, &str)]) -> String {
     format!(r#"{{"type":"hawk","hawk":[{}]}}"#, list.join(","))
 }
 
+fn jwt(params: &[(&str, &str)]) -> String {
+    let list: Vec<String> = params
+        .iter()
+        .map(|(k, v)| format!(r#"{{"key":"{k}","value":{}}}"#, serde_json::Value::String(v.to_string())))
+        .collect();
+    format!(r#"{{"type":"jwt","jwt":[{}]}}"#, list.join(","))
+}
+
+fn test_key(name: &str) -> String {
+    std::fs::read_to_string(common::fixture("jwt").join(name)).unwrap()
+}
+
 fn item(name: &str, method: &str, url: &str, auth: &str, extra: &str, expect: u16) -> String {
     format!(
         r#"{{"name":"{name}","request":{{"method":"{method}","url":"{url}","auth":{auth}{extra}}},"event":[{{"listen":"test","script":{{"exec":["pm.test('{expect}', () => pm.response.to.have.status({expect}));"]}}}}]}}"#
@@ -102,6 +114,54 @@ fn collection(dir: &Path, echo: &EchoServer) -> std::path::PathBuf {
             401,
         ),
         item(
+            "jwt HS256",
+            "GET",
+            &echo.url("/jwt/a"),
+            &jwt(&[("algorithm", "HS256"), ("secret", "{{awsSecret}}"), ("payload", "{\"sub\":\"{{user}}\"}")]),
+            "",
+            200,
+        ),
+        item(
+            "jwt RS384",
+            "GET",
+            &echo.url("/jwt/b"),
+            &jwt(&[("algorithm", "RS384"), ("privateKey", &test_key("rsa.pem"))]),
+            "",
+            200,
+        ),
+        item(
+            "jwt PS256",
+            "GET",
+            &echo.url("/jwt/c"),
+            &jwt(&[("algorithm", "PS256"), ("privateKey", &test_key("rsa.pem"))]),
+            "",
+            200,
+        ),
+        item(
+            "jwt ES256 in the query",
+            "GET",
+            &echo.url("/jwt/d?x=1"),
+            &jwt(&[("algorithm", "ES256"), ("privateKey", &test_key("ec256.pem")), ("addTokenTo", "queryParam")]),
+            "",
+            200,
+        ),
+        item(
+            "jwt ES512",
+            "GET",
+            &echo.url("/jwt/e"),
+            &jwt(&[("algorithm", "ES512"), ("privateKey", &test_key("ec521.pem"))]),
+            "",
+            200,
+        ),
+        item(
+            "jwt with the wrong HMAC secret is refused",
+            "GET",
+            &echo.url("/jwt/f"),
+            &jwt(&[("algorithm", "HS512"), ("secret", "nope")]),
+            "",
+            401,
+        ),
+        item(
             "a wrong secret is refused by the endpoint",
             "GET",
             &echo.url("/aws-sigv4/api/items"),
@@ -131,14 +191,15 @@ fn signed_requests_verify_directly_and_through_a_proxy() {
         let mut cmd = postie(dir.path());
         cmd.args(["run", collection.to_str().unwrap(), "-r", "cli,json,junit"])
             .args(["--reporter-json-export", "out.json", "--reporter-junit-export", "out.xml"])
-            .args(["--env-var", &format!("awsSecret={TEST_SECRET}"), "--env-var", "awsSession=SESSION-TOKEN-123"]);
+            .args(["--env-var", &format!("awsSecret={TEST_SECRET}"), "--env-var", "awsSession=SESSION-TOKEN-123"])
+            .args(["--env-var", "user=alice"]);
         if via_proxy {
             cmd.args(["--proxy", &proxy.url()]);
         }
         let out = run(cmd);
         assert_eq!(out.code, 0, "via proxy: {via_proxy}\n{}", out.all());
         let everything = outputs(&out, dir.path());
-        for secret in [TEST_SECRET, "SESSION-TOKEN-123"] {
+        for secret in [TEST_SECRET, "SESSION-TOKEN-123", "eyJ", "PRIVATE KEY"] {
             assert!(!everything.contains(secret), "`{secret}` leaked (via proxy: {via_proxy})");
         }
         // Signatures are masked wherever they appear (`X-Amz-Signature=***`).
@@ -151,7 +212,7 @@ fn signed_requests_verify_directly_and_through_a_proxy() {
             );
         }
     }
-    assert_eq!(proxy.records().len(), 8, "the second run went through the proxy");
+    assert_eq!(proxy.records().len(), 14, "the second run went through the proxy");
     // What was signed is what the pre-request script left in the body.
     let put = echo.requests().into_iter().find(|r| r.method == "PUT").unwrap();
     assert_eq!(String::from_utf8_lossy(&put.body), r#"{"after":true}"#);

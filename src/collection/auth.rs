@@ -24,6 +24,8 @@ pub enum AuthKind {
     /// AWS Signature Version 4.
     AwsV4,
     Hawk,
+    /// Postman's JWT Bearer.
+    Jwt,
     /// A type postie does not sign with (yet): `awsv4`, `oauth1`, `hawk`, ...
     Other(String),
 }
@@ -39,6 +41,7 @@ impl AuthKind {
             "digest" => AuthKind::Digest,
             "awsv4" => AuthKind::AwsV4,
             "hawk" => AuthKind::Hawk,
+            "jwt" => AuthKind::Jwt,
             other => AuthKind::Other(other.to_string()),
         }
     }
@@ -53,6 +56,7 @@ impl AuthKind {
             AuthKind::Digest => "digest",
             AuthKind::AwsV4 => "awsv4",
             AuthKind::Hawk => "hawk",
+            AuthKind::Jwt => "jwt",
             AuthKind::Other(name) => name,
         }
     }

@@ -409,6 +409,7 @@ fn apply_auth(auth: &Auth, scopes: &Scopes, req: &mut PreparedRequest, url: &mut
         }
         AuthKind::AwsV4 => sign_awsv4(&get, req, url),
         AuthKind::Hawk => sign_hawk(&get, req, url),
+        AuthKind::Jwt => sign_jwt(auth, &get, req, url),
         AuthKind::Other(other) => req.warnings.push(format!(
             "auth type `{other}` is not supported by postie yet; the request is sent without authentication"
         )),
@@ -480,6 +481,41 @@ fn sign_awsv4(get: &dyn Fn(&str) -> String, req: &mut PreparedRequest, url: &mut
         }
         url.set_query(Some(&query));
     }
+}
+
+/// Postman's JWT Bearer: a token signed from the block, in the Authorization header
+/// (`headerPrefix`, default `Bearer`) or a query parameter (`queryParamKey`, default `token`).
+fn sign_jwt(auth: &Auth, get: &dyn Fn(&str) -> String, req: &mut PreparedRequest, url: &mut Url) {
+    use super::sign::jwt;
+    let algorithm = get("algorithm");
+    let params = jwt::JwtParams {
+        algorithm: if algorithm.is_empty() { "HS256".into() } else { algorithm },
+        secret: get("secret"),
+        secret_base64: matches!(get("isSecretBase64Encoded").as_str(), "true" | "1"),
+        private_key: get("privateKey"),
+        header: get("header"),
+        payload: get("payload"),
+    };
+    req.secrets.extend([params.secret.clone(), params.private_key.clone()].into_iter().filter(|s| !s.is_empty()));
+    let token = match jwt::token(&params) {
+        Ok(token) => token,
+        Err(e) => {
+            req.warnings.push(format!("JWT auth: {e}; the request is sent without a token"));
+            return;
+        }
+    };
+    req.secrets.push(token.clone());
+    if get("addTokenTo") == "queryParam" {
+        let key = get("queryParamKey");
+        set_query_param(url, if key.is_empty() { "token" } else { &key }, &token);
+        return;
+    }
+    // A block without `headerPrefix` means Bearer; one set to "" means no prefix.
+    let prefix =
+        if auth.params.iter().any(|(k, _)| k == "headerPrefix") { get("headerPrefix") } else { "Bearer".into() };
+    req.headers.retain(|(k, _)| !k.eq_ignore_ascii_case("authorization"));
+    let value = if prefix.is_empty() { token } else { format!("{prefix} {token}") };
+    req.headers.push(("Authorization".to_string(), value));
 }
 
 /// Hawk over the request as built so far, as Newman's request library signs it.

@@ -1,4 +1,4 @@
-//! The echo API's verifying endpoints for signed requests (AWS SigV4, Hawk): each recomputes the signature
+//! The echo API's verifying endpoints for signed requests (AWS SigV4, Hawk, JWT): each recomputes the signature
 //! from the request as it arrived (method, path, query, the signed headers' values, the
 //! body's hash) with the test secret, and answers 401 with the reason on a mismatch, so a
 //! request changed after signing (by a proxy, or by signing the wrong body) fails.
@@ -182,6 +182,99 @@ fn verify_hawk(method: &Method, uri: &Uri, headers: &HeaderMap, body: &[u8]) -> 
         }
     }
     Err(format!("MAC mismatch for {} {resource} at {host}:{port}", method.as_str()))
+}
+
+/// `/jwt/...`: a JWT in `Authorization: Bearer` or the `token` query parameter, HS* signed
+/// with `TEST_SECRET`, RS*/PS*/ES* with the test keys in `fixtures/jwt`.
+pub(crate) async fn jwt(uri: Uri, headers: HeaderMap) -> Response {
+    let from_header = headers
+        .get("authorization")
+        .and_then(|v| v.to_str().ok())
+        .map(|v| v.strip_prefix("Bearer ").unwrap_or(v).to_string());
+    let from_query = url::form_urlencoded::parse(uri.query().unwrap_or("").as_bytes())
+        .find(|(k, _)| k == "token")
+        .map(|(_, v)| v.into_owned());
+    let Some(token) = from_header.or(from_query) else { return refuse("no token".into()) };
+    match verify_jwt(&token) {
+        Ok(claims) => axum::Json(serde_json::json!({ "verified": true, "claims": claims })).into_response(),
+        Err(why) => refuse(why),
+    }
+}
+
+fn test_key(file: &str) -> Result<Vec<u8>, String> {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/jwt").join(file);
+    let pem = std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+    crate::http::sign::jwt::pem_der(&pem)
+}
+
+fn verify_jwt(token: &str) -> Result<serde_json::Value, String> {
+    use base64::Engine as _;
+    use hmac::{Hmac, KeyInit, Mac};
+    use ring::signature::{self as sig, KeyPair};
+    let b64 = base64::engine::general_purpose::URL_SAFE_NO_PAD;
+    let (input, signature) = token.rsplit_once('.').ok_or("not a JWT")?;
+    let (header, payload) = input.split_once('.').ok_or("not a JWT")?;
+    let header: serde_json::Value =
+        serde_json::from_slice(&b64.decode(header).map_err(|e| e.to_string())?).map_err(|e| e.to_string())?;
+    let claims: serde_json::Value =
+        serde_json::from_slice(&b64.decode(payload).map_err(|e| e.to_string())?).map_err(|e| e.to_string())?;
+    let signature = b64.decode(signature).map_err(|e| e.to_string())?;
+    let alg = header["alg"].as_str().unwrap_or("");
+    let data = input.as_bytes();
+    let ok = match alg {
+        "HS256" | "HS384" | "HS512" => {
+            let key = TEST_SECRET.as_bytes();
+            let expected = match alg {
+                "HS256" => {
+                    let mut m = <Hmac<sha2::Sha256> as KeyInit>::new_from_slice(key).map_err(|e| e.to_string())?;
+                    m.update(data);
+                    m.finalize().into_bytes().to_vec()
+                }
+                "HS384" => {
+                    let mut m = <Hmac<sha2::Sha384> as KeyInit>::new_from_slice(key).map_err(|e| e.to_string())?;
+                    m.update(data);
+                    m.finalize().into_bytes().to_vec()
+                }
+                _ => {
+                    let mut m = <Hmac<sha2::Sha512> as KeyInit>::new_from_slice(key).map_err(|e| e.to_string())?;
+                    m.update(data);
+                    m.finalize().into_bytes().to_vec()
+                }
+            };
+            expected == signature
+        }
+        "RS256" | "RS384" | "RS512" | "PS256" | "PS384" | "PS512" => {
+            let pair = sig::RsaKeyPair::from_pkcs8(&test_key("rsa.pem")?).map_err(|e| e.to_string())?;
+            let params: &sig::RsaParameters = match alg {
+                "RS256" => &sig::RSA_PKCS1_2048_8192_SHA256,
+                "RS384" => &sig::RSA_PKCS1_2048_8192_SHA384,
+                "RS512" => &sig::RSA_PKCS1_2048_8192_SHA512,
+                "PS256" => &sig::RSA_PSS_2048_8192_SHA256,
+                "PS384" => &sig::RSA_PSS_2048_8192_SHA384,
+                _ => &sig::RSA_PSS_2048_8192_SHA512,
+            };
+            sig::UnparsedPublicKey::new(params, pair.public().as_ref()).verify(data, &signature).is_ok()
+        }
+        "ES256" | "ES384" => {
+            let rng = ring::rand::SystemRandom::new();
+            let (file, signing, verifying) = if alg == "ES256" {
+                ("ec256.pem", &sig::ECDSA_P256_SHA256_FIXED_SIGNING, &sig::ECDSA_P256_SHA256_FIXED)
+            } else {
+                ("ec384.pem", &sig::ECDSA_P384_SHA384_FIXED_SIGNING, &sig::ECDSA_P384_SHA384_FIXED)
+            };
+            let pair = sig::EcdsaKeyPair::from_pkcs8(signing, &test_key(file)?, &rng).map_err(|e| e.to_string())?;
+            sig::UnparsedPublicKey::new(verifying, pair.public_key().as_ref()).verify(data, &signature).is_ok()
+        }
+        "ES512" => {
+            use p521::ecdsa::signature::Verifier;
+            use p521::pkcs8::DecodePrivateKey;
+            let secret = p521::SecretKey::from_pkcs8_der(&test_key("ec521.pem")?).map_err(|e| e.to_string())?;
+            let verifying = p521::ecdsa::VerifyingKey::from(&p521::ecdsa::SigningKey::from(&secret));
+            p521::ecdsa::Signature::from_slice(&signature).is_ok_and(|s| verifying.verify(data, &s).is_ok())
+        }
+        other => return Err(format!("unknown alg {other}")),
+    };
+    if ok { Ok(claims) } else { Err(format!("{alg} signature does not verify")) }
 }
 
 fn hex(bytes: &[u8]) -> String {

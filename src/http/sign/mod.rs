@@ -3,3 +3,4 @@
 
 pub mod awsv4;
 pub mod hawk;
+pub mod jwt;
