@@ -8,7 +8,7 @@ mod common;
 use std::path::Path;
 
 use common::{postie, run, tempdir, write_items};
-use postie::testkit::signed::TEST_SECRET;
+use postie::testkit::signed::{OAUTH1_TOKEN_SECRET, TEST_SECRET};
 use postie::testkit::{EchoServer, RecordingProxy};
 
 fn aws(params: &[(&str, &str)]) -> String {
@@ -27,6 +27,14 @@ fn jwt(params: &[(&str, &str)]) -> String {
         .map(|(k, v)| format!(r#"{{"key":"{k}","value":{}}}"#, serde_json::Value::String(v.to_string())))
         .collect();
     format!(r#"{{"type":"jwt","jwt":[{}]}}"#, list.join(","))
+}
+
+fn oauth1(params: &[(&str, &str)]) -> String {
+    let list: Vec<String> = params
+        .iter()
+        .map(|(k, v)| format!(r#"{{"key":"{k}","value":{}}}"#, serde_json::Value::String(v.to_string())))
+        .collect();
+    format!(r#"{{"type":"oauth1","oauth1":[{}]}}"#, list.join(","))
 }
 
 fn test_key(name: &str) -> String {
@@ -162,6 +170,60 @@ fn collection(dir: &Path, echo: &EchoServer) -> std::path::PathBuf {
             401,
         ),
         item(
+            "oauth1 header HMAC-SHA1 with realm",
+            "GET",
+            &echo.url("/oauth1/photos?file=vacation.jpg&size=original"),
+            &oauth1(&[
+                ("consumerKey", "ck"),
+                ("consumerSecret", "{{awsSecret}}"),
+                ("token", "tk"),
+                ("tokenSecret", OAUTH1_TOKEN_SECRET),
+                ("realm", "Photos"),
+                ("version", "1.0"),
+                ("addParamsToHeader", "true"),
+            ]),
+            "",
+            200,
+        ),
+        item(
+            "oauth1 query HMAC-SHA256 re-encodes the query",
+            "GET",
+            &echo.url("/oauth1/q?a=x%20y&b=(c)"),
+            &oauth1(&[("consumerKey", "ck"), ("consumerSecret", "{{awsSecret}}"), ("signatureMethod", "HMAC-SHA256")]),
+            "",
+            200,
+        ),
+        item(
+            "oauth1 form body HMAC-SHA512",
+            "POST",
+            &echo.url("/oauth1/form?q=1"),
+            &oauth1(&[("consumerKey", "ck"), ("consumerSecret", "{{awsSecret}}"), ("signatureMethod", "HMAC-SHA512")]),
+            r#","body":{"mode":"urlencoded","urlencoded":[{"key":"c2","value":""},{"key":"a3","value":"2 q"}]}"#,
+            200,
+        ),
+        item(
+            "oauth1 RSA-SHA256 with a body hash",
+            "PUT",
+            &echo.url("/oauth1/rsa"),
+            &oauth1(&[
+                ("consumerKey", "ck"),
+                ("privateKey", &test_key("rsa.pem")),
+                ("signatureMethod", "RSA-SHA256"),
+                ("includeBodyHash", "true"),
+                ("addParamsToHeader", "true"),
+            ]),
+            r#","body":{"mode":"raw","raw":"{\"put\":true}"}"#,
+            200,
+        ),
+        item(
+            "oauth1 with the wrong consumer secret is refused",
+            "GET",
+            &echo.url("/oauth1/x"),
+            &oauth1(&[("consumerKey", "ck"), ("consumerSecret", "nope"), ("addParamsToHeader", "true")]),
+            "",
+            401,
+        ),
+        item(
             "a wrong secret is refused by the endpoint",
             "GET",
             &echo.url("/aws-sigv4/api/items"),
@@ -212,7 +274,7 @@ fn signed_requests_verify_directly_and_through_a_proxy() {
             );
         }
     }
-    assert_eq!(proxy.records().len(), 14, "the second run went through the proxy");
+    assert_eq!(proxy.records().len(), 19, "the second run went through the proxy");
     // What was signed is what the pre-request script left in the body.
     let put = echo.requests().into_iter().find(|r| r.method == "PUT").unwrap();
     assert_eq!(String::from_utf8_lossy(&put.body), r#"{"after":true}"#);

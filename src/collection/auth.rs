@@ -26,6 +26,8 @@ pub enum AuthKind {
     Hawk,
     /// Postman's JWT Bearer.
     Jwt,
+    /// OAuth 1.0a.
+    OAuth1,
     /// A type postie does not sign with (yet): `awsv4`, `oauth1`, `hawk`, ...
     Other(String),
 }
@@ -42,6 +44,7 @@ impl AuthKind {
             "awsv4" => AuthKind::AwsV4,
             "hawk" => AuthKind::Hawk,
             "jwt" => AuthKind::Jwt,
+            "oauth1" => AuthKind::OAuth1,
             other => AuthKind::Other(other.to_string()),
         }
     }
@@ -57,6 +60,7 @@ impl AuthKind {
             AuthKind::AwsV4 => "awsv4",
             AuthKind::Hawk => "hawk",
             AuthKind::Jwt => "jwt",
+            AuthKind::OAuth1 => "oauth1",
             AuthKind::Other(name) => name,
         }
     }

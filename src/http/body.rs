@@ -9,7 +9,7 @@ use crate::collection::{Body, FormPart};
 use crate::vars::Scopes;
 
 /// Form encoding as Newman writes it: spaces as `%20`, not `+`.
-fn form_encode(text: &str) -> String {
+pub(super) fn form_encode(text: &str) -> String {
     // byte_serialize turns a literal `+` into `%2B`, so every `+` left stands for a space.
     url::form_urlencoded::byte_serialize(text.as_bytes()).collect::<String>().replace('+', "%20")
 }

@@ -294,7 +294,21 @@ pub fn prepare(
     let mut prepared =
         PreparedRequest { method, url: url.clone(), headers, body, digest: None, secrets: Vec::new(), warnings };
     if let Some(auth) = &req.auth {
-        apply_auth(auth, scopes, &mut prepared, &mut url, fetched);
+        let form: Option<Vec<(String, String)>> = match body_spec {
+            Some(Body::UrlEncoded(pairs)) => Some(
+                pairs
+                    .iter()
+                    .filter(|p| !p.disabled)
+                    .map(|p| (scopes.replace_in(&p.key), scopes.replace_in(&p.value)))
+                    .collect(),
+            ),
+            _ => None,
+        };
+        let signing = Signing {
+            form: form.as_deref(),
+            disable_url_encoding: req.profile_bool("disableUrlEncoding") == Some(true),
+        };
+        apply_auth(auth, scopes, &mut prepared, &mut url, fetched, &signing);
         prepared.url = url;
     }
     for (name, value) in implicit_headers() {
@@ -356,7 +370,21 @@ fn implicit_headers() -> [(&'static str, String); 6] {
     ]
 }
 
-fn apply_auth(auth: &Auth, scopes: &Scopes, req: &mut PreparedRequest, url: &mut Url, fetched: &FetchedToken) {
+/// What signing schemes need besides the prepared request.
+struct Signing<'a> {
+    /// The enabled pairs of a urlencoded body, decoded.
+    form: Option<&'a [(String, String)]>,
+    disable_url_encoding: bool,
+}
+
+fn apply_auth(
+    auth: &Auth,
+    scopes: &Scopes,
+    req: &mut PreparedRequest,
+    url: &mut Url,
+    fetched: &FetchedToken,
+    signing: &Signing<'_>,
+) {
     let get = |key: &str| scopes.replace_in(&auth.text(key));
     match &auth.kind {
         AuthKind::Basic => {
@@ -410,6 +438,7 @@ fn apply_auth(auth: &Auth, scopes: &Scopes, req: &mut PreparedRequest, url: &mut
         AuthKind::AwsV4 => sign_awsv4(&get, req, url),
         AuthKind::Hawk => sign_hawk(&get, req, url),
         AuthKind::Jwt => sign_jwt(auth, &get, req, url),
+        AuthKind::OAuth1 => sign_oauth1(&get, req, url, signing),
         AuthKind::Other(other) => req.warnings.push(format!(
             "auth type `{other}` is not supported by postie yet; the request is sent without authentication"
         )),
@@ -481,6 +510,112 @@ fn sign_awsv4(get: &dyn Fn(&str) -> String, req: &mut PreparedRequest, url: &mut
         }
         url.set_query(Some(&query));
     }
+}
+
+/// OAuth 1.0a over the request as built so far, as Newman's runtime signs it.
+fn sign_oauth1(get: &dyn Fn(&str) -> String, req: &mut PreparedRequest, url: &mut Url, signing: &Signing<'_>) {
+    use super::sign::oauth1;
+    const PROTOCOL: [&str; 10] = [
+        "oauth_consumer_key",
+        "oauth_token",
+        "oauth_signature_method",
+        "oauth_timestamp",
+        "oauth_nonce",
+        "oauth_version",
+        "oauth_signature",
+        "oauth_callback",
+        "oauth_verifier",
+        "oauth_body_hash",
+    ];
+    let flag = |key: &str| matches!(get(key).as_str(), "true" | "1");
+    let (nonce, timestamp) = (get("nonce"), get("timestamp"));
+    let params = oauth1::OAuth1Params {
+        consumer_key: get("consumerKey"),
+        consumer_secret: get("consumerSecret"),
+        token: get("token"),
+        token_secret: get("tokenSecret"),
+        private_key: get("privateKey"),
+        signature_method: get("signatureMethod"),
+        callback: get("callback"),
+        verifier: get("verifier"),
+        timestamp: if timestamp.is_empty() { chrono::Utc::now().timestamp().to_string() } else { timestamp },
+        nonce: if nonce.is_empty() { oauth1::nonce() } else { nonce },
+        version: get("version"),
+        realm: get("realm"),
+        include_body_hash: flag("includeBodyHash"),
+        add_params_to_header: flag("addParamsToHeader"),
+        add_empty_params_to_sign: flag("addEmptyParamsToSign"),
+        disable_header_encoding: flag("disableHeaderEncoding"),
+    };
+    req.secrets.extend(
+        [&params.consumer_secret, &params.token_secret, &params.private_key]
+            .into_iter()
+            .filter(|s| !s.is_empty())
+            .cloned(),
+    );
+    // Earlier signatures go, as Newman removes them before signing again.
+    req.headers.retain(|(k, _)| !k.eq_ignore_ascii_case("authorization"));
+    remove_query_params(url, &PROTOCOL);
+    let form: Option<Vec<(String, String)>> =
+        signing.form.map(|pairs| pairs.iter().filter(|(k, _)| !PROTOCOL.contains(&k.as_str())).cloned().collect());
+    if let (Some(kept), Some(all)) = (&form, signing.form)
+        && kept.len() != all.len()
+    {
+        req.body = PreparedBody::Text(encode_form(kept));
+    }
+    let body: Option<&[u8]> = match &req.body {
+        PreparedBody::Text(t) => Some(t.as_bytes()),
+        PreparedBody::Bytes(b) => Some(b),
+        _ => None,
+    };
+    let request = oauth1::Request { method: &req.method, url, form: form.as_deref(), body };
+    let placed = match oauth1::sign(&request, &params) {
+        None => return,
+        Some(Err(e)) => {
+            req.warnings.push(format!("OAuth 1.0 auth: {e}; the request is sent unsigned"));
+            return;
+        }
+        Some(Ok(placed)) => placed,
+    };
+    if !signing.disable_url_encoding
+        && let Some(query) = url.query().map(oauth1::reencode_query)
+    {
+        url.set_query(if query.is_empty() { None } else { Some(&query) });
+    }
+    match placed {
+        oauth1::Placement::Header(value) => {
+            req.secrets.push(value.clone());
+            req.headers.push(("Authorization".to_string(), value));
+        }
+        oauth1::Placement::Body(pairs) => {
+            req.secrets.extend(pairs.iter().filter(|(k, _)| k == "oauth_signature").map(|(_, v)| v.clone()));
+            let mut all = form.unwrap_or_default();
+            all.extend(pairs);
+            req.body = PreparedBody::Text(encode_form(&all));
+        }
+        oauth1::Placement::Query(pairs) => {
+            let mut query = url.query().unwrap_or_default().to_string();
+            for (k, v) in pairs {
+                if k == "oauth_signature" {
+                    req.secrets.push(v.clone());
+                }
+                if !query.is_empty() {
+                    query.push('&');
+                }
+                query.push_str(&format!("{k}={v}"));
+            }
+            url.set_query(Some(&query));
+        }
+    }
+}
+
+/// A urlencoded body as postie writes one.
+fn encode_form(pairs: &[(String, String)]) -> String {
+    pairs
+        .iter()
+        .map(|(k, v)| format!("{}={}", super::body::form_encode(k), super::body::form_encode(v)))
+        .collect::<Vec<_>>()
+        .join("&")
 }
 
 /// Postman's JWT Bearer: a token signed from the block, in the Authorization header

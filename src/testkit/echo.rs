@@ -53,6 +53,7 @@ fn router(journal: Arc<Journal<Recorded>>) -> Router {
         .route("/aws-sigv4/{*rest}", any(super::signed::aws_sigv4))
         .route("/hawk/{*rest}", any(super::signed::hawk))
         .route("/jwt/{*rest}", any(super::signed::jwt))
+        .route("/oauth1/{*rest}", any(super::signed::oauth1))
         .route("/oauth2/token", any(super::oauth2_server::token))
         .route("/oauth2/resource", any(super::oauth2_server::resource))
         .route("/anything", any(h::anything))

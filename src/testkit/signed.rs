@@ -1,4 +1,4 @@
-//! The echo API's verifying endpoints for signed requests (AWS SigV4, Hawk, JWT): each recomputes the signature
+//! The echo API's verifying endpoints for signed requests (AWS SigV4, Hawk, JWT, OAuth 1.0a): each recomputes the signature
 //! from the request as it arrived (method, path, query, the signed headers' values, the
 //! body's hash) with the test secret, and answers 401 with the reason on a mismatch, so a
 //! request changed after signing (by a proxy, or by signing the wrong body) fails.
@@ -275,6 +275,91 @@ fn verify_jwt(token: &str) -> Result<serde_json::Value, String> {
         other => return Err(format!("unknown alg {other}")),
     };
     if ok { Ok(claims) } else { Err(format!("{alg} signature does not verify")) }
+}
+
+/// The token secret `/oauth1/...` expects with any `oauth_token` (the consumer secret is
+/// `TEST_SECRET`; RSA signatures verify with `fixtures/jwt/rsa.pem`).
+pub const OAUTH1_TOKEN_SECRET: &str = "postie-token-secret";
+
+/// `/oauth1/...`: OAuth 1.0a in the Authorization header, the query or a form body.
+pub(crate) async fn oauth1(method: Method, uri: Uri, headers: HeaderMap, body: Bytes) -> Response {
+    match verify_oauth1(&method, &uri, &headers, &body) {
+        Ok(key) => axum::Json(serde_json::json!({ "verified": true, "consumer": key })).into_response(),
+        Err(why) => refuse(why),
+    }
+}
+
+fn verify_oauth1(method: &Method, uri: &Uri, headers: &HeaderMap, body: &[u8]) -> Result<String, String> {
+    use crate::http::sign::oauth1;
+    use base64::Engine as _;
+    let decode = |s: &str| {
+        url::form_urlencoded::parse(format!("x={s}").as_bytes()).next().map(|(_, v)| v.into_owned()).unwrap_or_default()
+    };
+    let host = headers.get("host").and_then(|v| v.to_str().ok()).ok_or("no Host")?;
+    let url = url::Url::parse(&format!("http://{host}{}", uri.path_and_query().map(|p| p.as_str()).unwrap_or("/")))
+        .map_err(|e| e.to_string())?;
+    let is_form = headers
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|c| c.starts_with("application/x-www-form-urlencoded"));
+    let form: Vec<(String, String)> = if is_form {
+        url::form_urlencoded::parse(body).map(|(k, v)| (k.into_owned(), v.into_owned())).collect()
+    } else {
+        Vec::new()
+    };
+    let header: Vec<(String, String)> = match headers.get("authorization").and_then(|v| v.to_str().ok()) {
+        Some(value) => value
+            .strip_prefix("OAuth ")
+            .ok_or("Authorization is not OAuth")?
+            .split(',')
+            .filter_map(|p| p.trim().split_once('='))
+            .map(|(k, v)| (decode(k), decode(v.trim_matches('"'))))
+            .filter(|(k, _)| k != "realm")
+            .collect(),
+        None => Vec::new(),
+    };
+    let query: Vec<(String, String)> = url.query_pairs().map(|(k, v)| (k.into_owned(), v.into_owned())).collect();
+    let find = |name: &str| header.iter().chain(&query).chain(&form).find(|(k, _)| k == name).map(|(_, v)| v.clone());
+    let given = find("oauth_signature").ok_or("no oauth_signature")?;
+    let signature_method = find("oauth_signature_method").unwrap_or_else(|| "HMAC-SHA1".into());
+    if let Some(hash) = find("oauth_body_hash") {
+        use sha2::Digest;
+        let b64 = base64::engine::general_purpose::STANDARD;
+        let actual = match signature_method.split('-').nth(1) {
+            Some("SHA1") => b64.encode(sha1::Sha1::digest(body)),
+            Some("SHA512") => b64.encode(sha2::Sha512::digest(body)),
+            _ => b64.encode(sha2::Sha256::digest(body)),
+        };
+        if actual != hash {
+            return Err("oauth_body_hash is not the hash of the body received".into());
+        }
+    }
+    let extra: Vec<(String, Option<String>)> =
+        header.iter().chain(&form).map(|(k, v)| (k.clone(), Some(v.clone()))).collect();
+    let base = oauth1::base_string(method.as_str(), &url, &extra);
+    let consumer = find("oauth_consumer_key").unwrap_or_default();
+    if signature_method.starts_with("RSA") {
+        use ring::signature as sig;
+        let pair = sig::RsaKeyPair::from_pkcs8(&test_key("rsa.pem")?).map_err(|e| e.to_string())?;
+        let params: &sig::RsaParameters = if signature_method == "RSA-SHA512" {
+            &sig::RSA_PKCS1_2048_8192_SHA512
+        } else {
+            &sig::RSA_PKCS1_2048_8192_SHA256
+        };
+        let raw = base64::engine::general_purpose::STANDARD.decode(&given).map_err(|e| e.to_string())?;
+        return sig::UnparsedPublicKey::new(params, ring::signature::KeyPair::public_key(&pair).as_ref())
+            .verify(base.as_bytes(), &raw)
+            .map(|_| consumer)
+            .map_err(|_| format!("RSA signature does not verify over {base}"));
+    }
+    let p = oauth1::OAuth1Params {
+        consumer_secret: TEST_SECRET.into(),
+        token_secret: if find("oauth_token").is_some() { OAUTH1_TOKEN_SECRET.into() } else { String::new() },
+        signature_method,
+        ..Default::default()
+    };
+    let expected = oauth1::signature(&p, &base)?;
+    if expected == given { Ok(consumer) } else { Err(format!("signature mismatch over {base}")) }
 }
 
 fn hex(bytes: &[u8]) -> String {

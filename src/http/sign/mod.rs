@@ -4,3 +4,4 @@
 pub mod awsv4;
 pub mod hawk;
 pub mod jwt;
+pub mod oauth1;
