@@ -37,6 +37,14 @@ fn oauth1(params: &[(&str, &str)]) -> String {
     format!(r#"{{"type":"oauth1","oauth1":[{}]}}"#, list.join(","))
 }
 
+fn edgegrid(params: &[(&str, &str)]) -> String {
+    let list: Vec<String> = params
+        .iter()
+        .map(|(k, v)| format!(r#"{{"key":"{k}","value":{}}}"#, serde_json::Value::String(v.to_string())))
+        .collect();
+    format!(r#"{{"type":"edgegrid","edgegrid":[{}]}}"#, list.join(","))
+}
+
 fn test_key(name: &str) -> String {
     std::fs::read_to_string(common::fixture("jwt").join(name)).unwrap()
 }
@@ -224,6 +232,28 @@ fn collection(dir: &Path, echo: &EchoServer) -> std::path::PathBuf {
             401,
         ),
         item(
+            "edgegrid POST with signed headers",
+            "POST",
+            &echo.url("/edgegrid/papi/v1?x=1"),
+            &edgegrid(&[
+                ("accessToken", "akab-access"),
+                ("clientToken", "akab-client"),
+                ("clientSecret", "{{awsSecret}}"),
+                ("headersToSign", "X-Edge-One,X-Edge-Two"),
+                ("maxBodySize", "2048"),
+            ]),
+            r#","header":[{"key":"X-Edge-One","value":"  one   1 "},{"key":"X-Edge-Two","value":"two"}],"body":{"mode":"raw","raw":"edge body"}"#,
+            200,
+        ),
+        item(
+            "edgegrid with the wrong secret is refused",
+            "GET",
+            &echo.url("/edgegrid/papi"),
+            &edgegrid(&[("accessToken", "a"), ("clientToken", "c"), ("clientSecret", "nope")]),
+            "",
+            401,
+        ),
+        item(
             "a wrong secret is refused by the endpoint",
             "GET",
             &echo.url("/aws-sigv4/api/items"),
@@ -274,7 +304,7 @@ fn signed_requests_verify_directly_and_through_a_proxy() {
             );
         }
     }
-    assert_eq!(proxy.records().len(), 19, "the second run went through the proxy");
+    assert_eq!(proxy.records().len(), 21, "the second run went through the proxy");
     // What was signed is what the pre-request script left in the body.
     let put = echo.requests().into_iter().find(|r| r.method == "PUT").unwrap();
     assert_eq!(String::from_utf8_lossy(&put.body), r#"{"after":true}"#);

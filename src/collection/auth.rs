@@ -28,6 +28,8 @@ pub enum AuthKind {
     Jwt,
     /// OAuth 1.0a.
     OAuth1,
+    /// Akamai EdgeGrid.
+    EdgeGrid,
     /// A type postie does not sign with (yet): `awsv4`, `oauth1`, `hawk`, ...
     Other(String),
 }
@@ -45,6 +47,7 @@ impl AuthKind {
             "hawk" => AuthKind::Hawk,
             "jwt" => AuthKind::Jwt,
             "oauth1" => AuthKind::OAuth1,
+            "edgegrid" => AuthKind::EdgeGrid,
             other => AuthKind::Other(other.to_string()),
         }
     }
@@ -61,6 +64,7 @@ impl AuthKind {
             AuthKind::Hawk => "hawk",
             AuthKind::Jwt => "jwt",
             AuthKind::OAuth1 => "oauth1",
+            AuthKind::EdgeGrid => "edgegrid",
             AuthKind::Other(name) => name,
         }
     }
@@ -147,8 +151,8 @@ mod tests {
         assert!(parse_auth(&json!("bearer")).is_err());
         let AuthSetting::Auth(a) = parse_auth(&json!({"type":"bearer"})).unwrap() else { panic!() };
         assert_eq!(a.text("token"), "");
-        let AuthSetting::Auth(a) = parse_auth(&json!({"type":"edgegrid"})).unwrap() else { panic!() };
-        assert_eq!(a.kind, AuthKind::Other("edgegrid".into()));
-        assert_eq!(a.kind.as_str(), "edgegrid");
+        let AuthSetting::Auth(a) = parse_auth(&json!({"type":"asap"})).unwrap() else { panic!() };
+        assert_eq!(a.kind, AuthKind::Other("asap".into()));
+        assert_eq!(a.kind.as_str(), "asap");
     }
 }

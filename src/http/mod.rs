@@ -4,6 +4,7 @@
 //! pooled connection (`reconnect`), bodies decompressed with their headers kept (`decode`),
 //! readable transport errors (`diagnose`), and the run's trust store (`trust`).
 
+mod auth;
 mod body;
 mod decode;
 mod diagnose;
@@ -17,10 +18,11 @@ mod send;
 pub mod sign;
 mod trust;
 
+pub use auth::FetchedToken;
 pub use pool::{ClientKey, ClientPool, DEFAULT_POOL_IDLE_TIMEOUT, HttpProtocol, PoolError, PoolOptions};
 pub use prepare::{
-    BodyFiles, FetchedToken, MultipartPart, MultipartValue, PrepareError, PreparedBody, PreparedRequest,
-    collection_proxy, parse_url, prepare, resolve_url, strip_json_comments,
+    BodyFiles, MultipartPart, MultipartValue, PrepareError, PreparedBody, PreparedRequest, collection_proxy, parse_url,
+    prepare, resolve_url, strip_json_comments,
 };
 pub use response::{Response, SendError, SendErrorKind};
 pub use send::{SendOptions, send};

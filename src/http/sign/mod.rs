@@ -2,6 +2,7 @@
 //! request's parts: method, URL, headers, body, time).
 
 pub mod awsv4;
+pub mod edgegrid;
 pub mod hawk;
 pub mod jwt;
 pub mod oauth1;
