@@ -170,6 +170,17 @@ fn collection(dir: &Path, echo: &EchoServer) -> std::path::PathBuf {
             200,
         ),
         item(
+            "asap RS256",
+            "GET",
+            &echo.url("/jwt/asap"),
+            &format!(
+                r#"{{"type":"asap","asap":[{{"key":"kid","value":"key-1"}},{{"key":"iss","value":"postie"}},{{"key":"aud","value":"svc"}},{{"key":"privateKey","value":{}}}]}}"#,
+                serde_json::Value::String(test_key("rsa.pem"))
+            ),
+            "",
+            200,
+        ),
+        item(
             "jwt with the wrong HMAC secret is refused",
             "GET",
             &echo.url("/jwt/f"),
@@ -304,7 +315,7 @@ fn signed_requests_verify_directly_and_through_a_proxy() {
             );
         }
     }
-    assert_eq!(proxy.records().len(), 21, "the second run went through the proxy");
+    assert_eq!(proxy.records().len(), 22, "the second run went through the proxy");
     // What was signed is what the pre-request script left in the body.
     let put = echo.requests().into_iter().find(|r| r.method == "PUT").unwrap();
     assert_eq!(String::from_utf8_lossy(&put.body), r#"{"after":true}"#);

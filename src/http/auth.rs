@@ -91,6 +91,7 @@ pub(super) fn apply_auth(
         AuthKind::Hawk => sign_hawk(&get, req, url),
         AuthKind::Jwt => sign_jwt(auth, &get, req, url),
         AuthKind::OAuth1 => sign_oauth1(&get, req, url, signing),
+        AuthKind::Asap => sign_asap(&get, req),
         AuthKind::EdgeGrid => sign_edgegrid(auth, &get, &|text: &str| scopes.replace_in(text), req, url),
         AuthKind::Other(other) => req.warnings.push(format!(
             "auth type `{other}` is not supported by postie yet; the request is sent without authentication"
@@ -331,6 +332,33 @@ fn host_port(url: &Url) -> String {
     match url.port() {
         Some(port) => format!("{}:{port}", url.host_str().unwrap_or("")),
         None => url.host_str().unwrap_or("").to_string(),
+    }
+}
+
+/// Atlassian S2S (ASAP): a JWT in `Authorization: Bearer`.
+fn sign_asap(get: &dyn Fn(&str) -> String, req: &mut PreparedRequest) {
+    use super::sign::asap;
+    let params = asap::AsapParams {
+        alg: get("alg"),
+        kid: get("kid"),
+        iss: get("iss"),
+        sub: get("sub"),
+        aud: get("aud"),
+        exp: get("exp"),
+        private_key: get("privateKey"),
+        claims: get("claims"),
+    };
+    if !params.private_key.is_empty() {
+        req.secrets.push(params.private_key.clone());
+    }
+    let new_jti = || uuid::Builder::from_random_bytes(rand::random()).into_uuid().to_string();
+    match asap::token(&params, chrono::Utc::now().timestamp(), &new_jti) {
+        Ok(token) => {
+            req.secrets.push(token.clone());
+            req.headers.retain(|(k, _)| !k.eq_ignore_ascii_case("authorization"));
+            req.headers.push(("Authorization".to_string(), format!("Bearer {token}")));
+        }
+        Err(e) => req.warnings.push(format!("ASAP auth: {e}; the request is sent without a token")),
     }
 }
 

@@ -4,6 +4,7 @@
 //!
 //! Pure: parameters in, token out. HMAC from RustCrypto, RSA and P-256/P-384 from ring
 //! (deterministic PKCS#1 v1.5; randomised PSS and ECDSA), P-521 from the `p521` crate.
+//! `sign_object` is shared with ASAP, which builds its own header and claims.
 
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64URL;
@@ -42,16 +43,21 @@ pub enum JwtError {
 
 /// The signed token.
 pub fn token(p: &JwtParams) -> Result<String, JwtError> {
+    let mut header = parse_object(&p.header, "header")?;
+    // `{ ...header, alg }`: an `alg` already there keeps its place with the new value.
+    header.insert("alg".into(), Value::String(p.algorithm.clone()));
+    let payload = parse_object(&p.payload, "payload")?;
+    sign_object(p, header, payload)
+}
+
+/// Signs `header` and `payload` as they are (the header's `alg` is the caller's to set).
+pub fn sign_object(p: &JwtParams, header: Map<String, Value>, payload: Map<String, Value>) -> Result<String, JwtError> {
     let alg = p.algorithm.as_str();
     let family = alg.get(..2).unwrap_or("");
     let bits = alg.get(2..).unwrap_or("");
     if !matches!(family, "HS" | "RS" | "PS" | "ES") || !matches!(bits, "256" | "384" | "512") {
         return Err(JwtError::Algorithm(p.algorithm.clone()));
     }
-    let mut header = parse_object(&p.header, "header")?;
-    // `{ ...header, alg }`: an `alg` already there keeps its place with the new value.
-    header.insert("alg".into(), Value::String(alg.to_string()));
-    let payload = parse_object(&p.payload, "payload")?;
     let signing_input = format!(
         "{}.{}",
         B64URL.encode(Value::Object(header).to_string()),
@@ -70,7 +76,7 @@ pub fn token(p: &JwtParams) -> Result<String, JwtError> {
     Ok(format!("{signing_input}.{}", B64URL.encode(signature)))
 }
 
-fn parse_object(text: &str, what: &'static str) -> Result<Map<String, Value>, JwtError> {
+pub(super) fn parse_object(text: &str, what: &'static str) -> Result<Map<String, Value>, JwtError> {
     let text = text.trim();
     if text.is_empty() {
         return Ok(Map::new());
@@ -107,12 +113,14 @@ fn hmac(bits: &str, key: &[u8], data: &[u8]) -> Vec<u8> {
     }
 }
 
-/// The DER inside a PEM block.
+/// The DER inside a PEM block (line breaks optional, as ASAP keys come without them).
 pub fn pem_der(pem: &str) -> Result<Vec<u8>, String> {
-    let inner: String = pem.lines().map(str::trim).filter(|l| !l.starts_with("-----") && !l.is_empty()).collect();
-    if !pem.contains("-----BEGIN") {
-        return Err("no PEM block".into());
-    }
+    let start = pem.find("-----BEGIN").ok_or("no PEM block")?;
+    let rest = &pem[start + "-----BEGIN".len()..];
+    let body_start = rest.find("-----").ok_or("no PEM block")? + 5;
+    let body = &rest[body_start..];
+    let body = &body[..body.find("-----END").ok_or("no end of the PEM block")?];
+    let inner: String = body.chars().filter(|c| !c.is_whitespace()).collect();
     base64::engine::general_purpose::STANDARD.decode(inner).map_err(|e| format!("bad base64 ({e})"))
 }
 
@@ -121,7 +129,10 @@ fn with_key(family: &str, bits: &str, der: &[u8], data: &[u8]) -> Result<Vec<u8>
     let rng = ring::rand::SystemRandom::new();
     match family {
         "RS" | "PS" => {
-            let pair = sig::RsaKeyPair::from_pkcs8(der).map_err(|e| e.to_string())?;
+            // PKCS#8 as Postman asks for, or a bare PKCS#1 RSA key.
+            let pair = sig::RsaKeyPair::from_pkcs8(der)
+                .or_else(|_| sig::RsaKeyPair::from_der(der))
+                .map_err(|e| e.to_string())?;
             let padding: &'static dyn sig::RsaEncoding = match (family, bits) {
                 ("RS", "256") => &sig::RSA_PKCS1_SHA256,
                 ("RS", "384") => &sig::RSA_PKCS1_SHA384,
