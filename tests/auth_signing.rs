@@ -8,6 +8,7 @@ mod common;
 use std::path::Path;
 
 use common::{postie, run, tempdir, write_items};
+use postie::testkit::ntlm_endpoint::NTLM_USER;
 use postie::testkit::signed::{OAUTH1_TOKEN_SECRET, TEST_SECRET};
 use postie::testkit::{EchoServer, RecordingProxy};
 
@@ -181,6 +182,25 @@ fn collection(dir: &Path, echo: &EchoServer) -> std::path::PathBuf {
             200,
         ),
         item(
+            "ntlm against the server",
+            "GET",
+            &echo.url("/ntlm/a"),
+            &format!(
+                r#"{{"type":"ntlm","ntlm":[{{"key":"username","value":"{}\\{}"}},{{"key":"password","value":"{}"}}]}}"#,
+                NTLM_USER.0, NTLM_USER.1, NTLM_USER.2
+            ),
+            "",
+            200,
+        ),
+        item(
+            "ntlm with the wrong password is refused",
+            "GET",
+            &echo.url("/ntlm/b"),
+            r#"{"type":"ntlm","ntlm":[{"key":"username","value":"alice"},{"key":"domain","value":"CORP"},{"key":"password","value":"wrong"}]}"#,
+            "",
+            401,
+        ),
+        item(
             "jwt with the wrong HMAC secret is refused",
             "GET",
             &echo.url("/jwt/f"),
@@ -302,7 +322,7 @@ fn signed_requests_verify_directly_and_through_a_proxy() {
         let out = run(cmd);
         assert_eq!(out.code, 0, "via proxy: {via_proxy}\n{}", out.all());
         let everything = outputs(&out, dir.path());
-        for secret in [TEST_SECRET, "SESSION-TOKEN-123", "eyJ", "PRIVATE KEY"] {
+        for secret in [TEST_SECRET, "SESSION-TOKEN-123", "eyJ", "PRIVATE KEY", NTLM_USER.2, "TlRMTVNT"] {
             assert!(!everything.contains(secret), "`{secret}` leaked (via proxy: {via_proxy})");
         }
         // Signatures are masked wherever they appear (`X-Amz-Signature=***`).
@@ -315,7 +335,12 @@ fn signed_requests_verify_directly_and_through_a_proxy() {
             );
         }
     }
-    assert_eq!(proxy.records().len(), 22, "the second run went through the proxy");
+    // Each NTLM request is three legs (as is, Type 1, Type 3) on one connection.
+    assert_eq!(proxy.records().len(), 22 + 2 * 3, "the second run went through the proxy");
+    // NTLM's three legs went on one connection (per run: direct, then through the proxy).
+    let legs: Vec<u64> = echo.requests().iter().filter(|r| r.path == "/ntlm/a").map(|r| r.connection_id).collect();
+    assert_eq!(legs.len(), 6, "{legs:?}");
+    assert!(legs[..3].iter().all(|c| *c == legs[0]), "one connection for the handshake: {legs:?}");
     // What was signed is what the pre-request script left in the body.
     let put = echo.requests().into_iter().find(|r| r.method == "PUT").unwrap();
     assert_eq!(String::from_utf8_lossy(&put.body), r#"{"after":true}"#);

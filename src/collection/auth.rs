@@ -32,6 +32,8 @@ pub enum AuthKind {
     EdgeGrid,
     /// Atlassian S2S.
     Asap,
+    /// NTLM against the server (connection-bound).
+    Ntlm,
     /// A type postie does not sign with (yet): `awsv4`, `oauth1`, `hawk`, ...
     Other(String),
 }
@@ -51,6 +53,7 @@ impl AuthKind {
             "oauth1" => AuthKind::OAuth1,
             "edgegrid" => AuthKind::EdgeGrid,
             "asap" => AuthKind::Asap,
+            "ntlm" => AuthKind::Ntlm,
             other => AuthKind::Other(other.to_string()),
         }
     }
@@ -69,6 +72,7 @@ impl AuthKind {
             AuthKind::OAuth1 => "oauth1",
             AuthKind::EdgeGrid => "edgegrid",
             AuthKind::Asap => "asap",
+            AuthKind::Ntlm => "ntlm",
             AuthKind::Other(name) => name,
         }
     }
@@ -155,8 +159,8 @@ mod tests {
         assert!(parse_auth(&json!("bearer")).is_err());
         let AuthSetting::Auth(a) = parse_auth(&json!({"type":"bearer"})).unwrap() else { panic!() };
         assert_eq!(a.text("token"), "");
-        let AuthSetting::Auth(a) = parse_auth(&json!({"type":"ntlm"})).unwrap() else { panic!() };
-        assert_eq!(a.kind, AuthKind::Other("ntlm".into()));
-        assert_eq!(a.kind.as_str(), "ntlm");
+        let AuthSetting::Auth(a) = parse_auth(&json!({"type":"kerberos-someday"})).unwrap() else { panic!() };
+        assert_eq!(a.kind, AuthKind::Other("kerberos-someday".into()));
+        assert_eq!(a.kind.as_str(), "kerberos-someday");
     }
 }

@@ -145,6 +145,7 @@ impl Prober {
             headers: Vec::new(),
             body: Default::default(),
             digest: None,
+            ntlm: None,
             secrets: Vec::new(),
             warnings: Vec::new(),
         };

@@ -92,6 +92,21 @@ pub(super) fn apply_auth(
         AuthKind::Jwt => sign_jwt(auth, &get, req, url),
         AuthKind::OAuth1 => sign_oauth1(&get, req, url, signing),
         AuthKind::Asap => sign_asap(&get, req),
+        AuthKind::Ntlm => {
+            // `DOMAIN\user` or `user@domain` in the user name, unless the block names a domain.
+            let (user, domain) = (get("username"), get("domain"));
+            let password = crate::secret::Secret::new(get("password"));
+            let mut creds = crate::proxyauth::ntlm::NtlmCredentials::parse(&user, password.clone());
+            if !domain.is_empty() {
+                creds.domain = domain;
+                creds.user = user;
+            }
+            creds.workstation = get("workstation");
+            if !password.is_empty() {
+                req.secrets.push(password.expose().to_string());
+            }
+            req.ntlm = Some(creds);
+        }
         AuthKind::EdgeGrid => sign_edgegrid(auth, &get, &|text: &str| scopes.replace_in(text), req, url),
         AuthKind::Other(other) => req.warnings.push(format!(
             "auth type `{other}` is not supported by postie yet; the request is sent without authentication"

@@ -144,7 +144,7 @@ impl RouteClients {
         if let Some(c) = self.fresh.get() {
             return Ok(c.clone());
         }
-        let built = pool.build(&self.key, self.probe.clone(), false, None)?;
+        let built = pool.build(&self.key, self.probe.clone(), Idle::Never, None)?;
         Ok(self.fresh.get_or_init(|| built).clone())
     }
 
@@ -163,10 +163,18 @@ impl RouteClients {
         let relay = relay_for(endpoint, pool.options.proxy_auth)
             .map_err(|e| fail(format!("cannot start the proxy authentication relay: {e}")))?;
         let via = Some(relay.proxy_url());
-        let pooled = pool.build(&self.key, self.probe.clone(), true, via.clone())?;
-        let fresh = pool.build(&self.key, self.probe.clone(), false, via)?;
+        let pooled = pool.build(&self.key, self.probe.clone(), Idle::Pooled, via.clone())?;
+        let fresh = pool.build(&self.key, self.probe.clone(), Idle::Never, via)?;
         let _ = self.relayed.set(Relayed { relay, pooled, fresh });
         Ok(true)
+    }
+
+    /// A client of its own with room for one idle connection, so that requests sent on it
+    /// one after another share a connection (NTLM against a server authenticates the
+    /// connection); through the relay when the route uses it.
+    pub fn dedicated(&self, pool: &ClientPool) -> Result<reqwest::Client, PoolError> {
+        let via = self.relayed.get().map(|r| r.relay.proxy_url());
+        pool.build(&self.key, self.probe.clone(), Idle::One, via)
     }
 
     /// The relay, once the route uses it.
@@ -178,6 +186,14 @@ impl RouteClients {
     pub fn stop_reusing(&self) {
         self.closing.store(true, Ordering::Relaxed);
     }
+}
+
+/// How many idle connections a client keeps.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Idle {
+    Pooled,
+    Never,
+    One,
 }
 
 /// What `Policy::limited` says, for the same classification (`TooManyRedirects`).
@@ -210,7 +226,7 @@ impl ClientPool {
         let probe = HandshakeProbe::default();
         let entry = Arc::new(RouteClients {
             key: key.clone(),
-            pooled: self.build(key, probe.clone(), true, None)?,
+            pooled: self.build(key, probe.clone(), Idle::Pooled, None)?,
             fresh: OnceLock::new(),
             closing: AtomicBool::new(false),
             probe,
@@ -246,7 +262,7 @@ impl ClientPool {
         &self,
         key: &ClientKey,
         probe: HandshakeProbe,
-        pooled: bool,
+        idle: Idle,
         via: Option<String>,
     ) -> Result<reqwest::Client, PoolError> {
         let fail = |message: String| PoolError { route: key.route.to_string(), message };
@@ -279,11 +295,12 @@ impl ClientPool {
             HttpProtocol::Http2 => b.http2_prior_knowledge(),
         };
         b = b.connector_layer(NoteConnects).pool_idle_timeout(self.options.idle_timeout);
-        if !pooled {
-            b = b.pool_max_idle_per_host(0);
-        } else if let Some(n) = self.options.max_idle_per_host {
-            b = b.pool_max_idle_per_host(n);
-        }
+        b = match (idle, self.options.max_idle_per_host) {
+            (Idle::Never, _) => b.pool_max_idle_per_host(0),
+            (Idle::One, _) => b.pool_max_idle_per_host(1),
+            (Idle::Pooled, Some(n)) => b.pool_max_idle_per_host(n),
+            (Idle::Pooled, None) => b,
+        };
         if let Some(t) = self.options.connect_timeout {
             b = b.connect_timeout(t);
         }

@@ -87,6 +87,8 @@ pub struct PreparedRequest {
     pub headers: Vec<(String, String)>,
     pub body: PreparedBody,
     pub digest: Option<DigestCredentials>,
+    /// NTLM against the server: a handshake on one connection when it asks for it.
+    pub ntlm: Option<crate::proxyauth::ntlm::NtlmCredentials>,
     /// Resolved secrets (auth passwords, tokens) for the redactor.
     pub secrets: Vec<String>,
     pub warnings: Vec<String>,
@@ -279,8 +281,16 @@ pub fn prepare(
             super::mime::for_path(std::path::Path::new(&scopes.replace_in(src))).to_string(),
         ));
     }
-    let mut prepared =
-        PreparedRequest { method, url: url.clone(), headers, body, digest: None, secrets: Vec::new(), warnings };
+    let mut prepared = PreparedRequest {
+        method,
+        url: url.clone(),
+        headers,
+        body,
+        digest: None,
+        ntlm: None,
+        secrets: Vec::new(),
+        warnings,
+    };
     if let Some(auth) = &req.auth {
         let form: Option<Vec<(String, String)>> = match body_spec {
             Some(Body::UrlEncoded(pairs)) => Some(

@@ -107,7 +107,10 @@ pub async fn send(
 ) -> Result<Response, SendError> {
     let clients = pool.clients(key).map_err(|e| SendError::new(SendErrorKind::ClientSetup, e.to_string()))?;
     let started = Instant::now();
-    let (response, mut reconnected) = exchange(pool, &clients, req, None, opts).await?;
+    let (response, mut reconnected) = match &req.ntlm {
+        Some(credentials) => (ntlm_exchange(pool, &clients, req, credentials, opts).await?, false),
+        None => exchange(pool, &clients, req, None, opts).await?,
+    };
     let failed = |e: SendError, reconnected: bool| SendError { reconnected, ..e };
     let setup = |e: super::pool::PoolError| SendError::new(SendErrorKind::ClientSetup, e.to_string());
     let mut response = match response {
@@ -229,6 +232,62 @@ pub async fn send(
     }
     let size = body.len() as u64;
     Ok(Response { code, reason, headers, body, time, size, http_version, tls, warnings, reconnected })
+}
+
+/// NTLM against the server, as Newman's runtime runs it: the request as is, and when the
+/// server answers 401/403 offering NTLM, again with a Type 1 message, then with the Type 3
+/// answer to its challenge, all on one connection (NTLM authenticates the connection).
+async fn ntlm_exchange(
+    pool: &ClientPool,
+    clients: &RouteClients,
+    req: &PreparedRequest,
+    credentials: &crate::proxyauth::ntlm::NtlmCredentials,
+    opts: &SendOptions,
+) -> Result<reqwest::Result<reqwest::Response>, SendError> {
+    use crate::proxyauth::ntlm;
+    use base64::Engine as _;
+    let b64 = base64::engine::general_purpose::STANDARD;
+    let setup = |e: super::pool::PoolError| SendError::new(SendErrorKind::ClientSetup, e.to_string());
+    let client = clients.dedicated(pool).map_err(setup)?;
+    let offers = |r: &reqwest::Response, with_token: bool| {
+        matches!(r.status().as_u16(), 401 | 403)
+            && r.headers().get_all(reqwest::header::WWW_AUTHENTICATE).iter().filter_map(|v| v.to_str().ok()).any(|v| {
+                let v = v.trim();
+                if with_token {
+                    v.starts_with("NTLM ")
+                } else {
+                    v.eq_ignore_ascii_case("ntlm") || v.starts_with("NTLM ")
+                }
+            })
+    };
+    let first = match build(&client, req, None, opts)?.send().await {
+        Ok(r) if offers(&r, false) => r,
+        other => return Ok(other),
+    };
+    // The body is read so the connection carries the next leg.
+    let _ = first.bytes().await;
+    let type1 = format!("NTLM {}", b64.encode(ntlm::negotiate_message()));
+    let second = match build(&client, req, Some(("Authorization", type1)), opts)?.send().await {
+        Ok(r) if offers(&r, true) => r,
+        other => return Ok(other),
+    };
+    let challenge = second
+        .headers()
+        .get_all(reqwest::header::WWW_AUTHENTICATE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find_map(|v| v.trim().strip_prefix("NTLM "))
+        .and_then(|t| b64.decode(t.trim()).ok())
+        .and_then(|bytes| ntlm::parse_challenge(&bytes).ok());
+    let Some(challenge) = challenge else {
+        return Err(SendError::new(
+            SendErrorKind::RequestFailed,
+            "ntlm: the server did not send a valid NTLM challenge (type 2 message)".to_string(),
+        ));
+    };
+    let _ = second.bytes().await;
+    let type3 = format!("NTLM {}", b64.encode(ntlm::authenticate_now(credentials, &challenge)));
+    Ok(build(&client, req, Some(("Authorization", type3)), opts)?.send().await)
 }
 
 /// Why a request got no response; on the relay's route, what the relay met at the proxy

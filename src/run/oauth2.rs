@@ -96,6 +96,7 @@ async fn request(
         headers: spec.headers,
         body: PreparedBody::Text(spec.body),
         digest: None,
+        ntlm: None,
         secrets: Vec::new(),
         warnings: Vec::new(),
     };

@@ -122,6 +122,7 @@ impl ScriptServices for LaneServices<'_> {
             headers: request.headers,
             body: request.body.map(PreparedBody::Text).unwrap_or_default(),
             digest: None,
+            ntlm: None,
             secrets: Vec::new(),
             warnings: Vec::new(),
         };

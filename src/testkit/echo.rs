@@ -55,6 +55,7 @@ fn router(journal: Arc<Journal<Recorded>>) -> Router {
         .route("/jwt/{*rest}", any(super::signed::jwt))
         .route("/oauth1/{*rest}", any(super::signed::oauth1))
         .route("/edgegrid/{*rest}", any(super::signed::edgegrid))
+        .route("/ntlm/{*rest}", any(super::ntlm_endpoint::ntlm))
         .route("/oauth2/token", any(super::oauth2_server::token))
         .route("/oauth2/resource", any(super::oauth2_server::resource))
         .route("/anything", any(h::anything))

@@ -33,6 +33,7 @@ pub(crate) struct EchoState {
     /// `/flaky/{n}`: how often each `key` was asked for.
     pub(crate) flaky: std::sync::Mutex<std::collections::HashMap<String, u32>>,
     pub(crate) oauth2: super::oauth2_server::OAuth2State,
+    pub(crate) ntlm: super::ntlm_endpoint::NtlmEndpoint,
 }
 
 impl AsRef<DigestState> for EchoState {
@@ -43,7 +44,12 @@ impl AsRef<DigestState> for EchoState {
 
 impl EchoState {
     pub(crate) fn new() -> Arc<Self> {
-        Arc::new(EchoState { digest: DigestState::new(), flaky: Default::default(), oauth2: Default::default() })
+        Arc::new(EchoState {
+            digest: DigestState::new(),
+            flaky: Default::default(),
+            oauth2: Default::default(),
+            ntlm: Default::default(),
+        })
     }
 }
 

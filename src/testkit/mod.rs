@@ -14,6 +14,7 @@ mod digest;
 mod echo;
 mod echo_handlers;
 mod http1;
+pub mod ntlm_endpoint;
 pub mod ntlm_server;
 pub mod oauth2_server;
 mod proxy;
