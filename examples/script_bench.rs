@@ -104,6 +104,7 @@ fn main() {
             scripts: vec![ScriptSource { origin: "request r".into(), code: code.clone() }],
             vars: maps(&scopes),
             request: ScriptRequest {
+                auth: None,
                 method: "GET".into(),
                 url: format!("http://127.0.0.1:40000/get?n={i}"),
                 headers: vec![("User-Agent".into(), "postie/0.1".into()), ("Accept".into(), "*/*".into())],

@@ -340,7 +340,8 @@ fn signed_requests_verify_directly_and_through_a_proxy() {
     // NTLM's three legs went on one connection (per run: direct, then through the proxy).
     let legs: Vec<u64> = echo.requests().iter().filter(|r| r.path == "/ntlm/a").map(|r| r.connection_id).collect();
     assert_eq!(legs.len(), 6, "{legs:?}");
-    assert!(legs[..3].iter().all(|c| *c == legs[0]), "one connection for the handshake: {legs:?}");
+    assert!(legs[..3].iter().all(|c| *c == legs[0]), "one connection for the direct handshake: {legs:?}");
+    assert!(legs[3..].iter().all(|c| *c == legs[3]), "one connection for the proxied handshake: {legs:?}");
     // What was signed is what the pre-request script left in the body.
     let put = echo.requests().into_iter().find(|r| r.method == "PUT").unwrap();
     assert_eq!(String::from_utf8_lossy(&put.body), r#"{"after":true}"#);

@@ -59,8 +59,15 @@ fn run_with(dir: &Path, collection: &Path, extra: &[&str]) -> common::RunResult 
 
 fn assert_no_secrets(out: &common::RunResult, dir: &Path) {
     let everything = out.all() + &std::fs::read_to_string(dir.join("out.json")).unwrap_or_default();
-    for secret in [TEST_SECRET, USER.1, "at-", "rt-"] {
+    for secret in [TEST_SECRET, USER.1] {
         assert!(!everything.contains(secret), "`{secret}` leaked");
+    }
+    // Issued tokens look like `at-<n>-<random>` and `rt-<n>-<random>`.
+    for prefix in ["at-", "rt-"] {
+        for (at, _) in everything.match_indices(prefix) {
+            let next = everything[at + prefix.len()..].chars().next().unwrap_or(' ');
+            assert!(!next.is_ascii_digit(), "a token leaked: {}", &everything[at..(at + 24).min(everything.len())]);
+        }
     }
 }
 
@@ -95,7 +102,12 @@ fn password_grant_with_client_credentials_in_the_body() {
         ("client_authentication", "body"),
         ("addTokenTo", "queryParams"),
     ]);
-    let collection = write_items(dir.path(), "pw", &[item("resource", &echo.url("/oauth2/resource"), &auth, 200)]);
+    // Scripts see the fetched token as the block's accessToken, as Postman shows it.
+    let exposed = format!(
+        r#"{{"name":"resource","request":{{"method":"GET","url":"{}","auth":{auth}}},"event":[{{"listen":"test","script":{{"exec":["pm.test('200', () => pm.response.to.have.status(200));","pm.test('token', () => {{ const a = pm.request.auth; pm.expect(a.type).to.equal('oauth2'); const t = a.parameters().get('accessToken'); pm.expect(t).to.match(/^at-/); pm.expect(a.oauth2.get('username')).to.equal('alice'); pm.expect(pm.request.url.toString()).to.include(t); }});"]}}}}]}}"#,
+        echo.url("/oauth2/resource")
+    );
+    let collection = write_items(dir.path(), "pw", &[exposed]);
     let out = run_with(dir.path(), &collection, &[]);
     assert_eq!(out.code, 0, "{}", out.all());
     let token_request = echo.requests().into_iter().find(|r| r.path == "/oauth2/token").unwrap();
@@ -111,8 +123,8 @@ fn password_grant_with_client_credentials_in_the_body() {
 fn tokens_are_refreshed_when_they_expire_and_after_a_401() {
     let echo = EchoServer::start_blocking();
     let dir = tempdir();
-    // Expiry: a token that lives one second, and requests 1.3 s apart.
-    let short = client_credentials(&echo, "?expires_in=1", &[]);
+    // Expiry: a token that lives two seconds, and requests 2.3 s apart.
+    let short = client_credentials(&echo, "?expires_in=2", &[]);
     let collection = write_items(
         dir.path(),
         "expiry",
@@ -121,7 +133,7 @@ fn tokens_are_refreshed_when_they_expire_and_after_a_401() {
             item("second", &echo.url("/oauth2/resource"), &short, 200),
         ],
     );
-    let out = run_with(dir.path(), &collection, &["--delay-request", "1300"]);
+    let out = run_with(dir.path(), &collection, &["--delay-request", "2300"]);
     assert_eq!(out.code, 0, "{}", out.all());
     assert_eq!(grants(&echo), ["client_credentials", "refresh_token"]);
 

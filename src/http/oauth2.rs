@@ -147,9 +147,24 @@ impl Block {
         })
     }
 
-    /// What identifies a token in the run's cache.
+    /// What identifies a token in the run's cache: everything the token request carries
+    /// (URL, client, credentials, scope, audience, extra parameters) and the refresh token,
+    /// so two users or audiences never share a token.
     pub fn cache_key(&self) -> String {
-        format!("{}\u{1}{}\u{1}{}\u{1}{}", self.token_url, self.client_id, self.scope, self.grant.wire())
+        use sha2::{Digest, Sha256};
+        let request = self.token_request(None);
+        let mut hash = Sha256::new();
+        for part in [request.url.as_str(), request.body.as_str(), self.refresh_token.as_str()] {
+            hash.update(part.as_bytes());
+            hash.update([0]);
+        }
+        for (k, v) in request.headers.iter().chain(&request.url_params) {
+            hash.update(k.as_bytes());
+            hash.update([1]);
+            hash.update(v.as_bytes());
+            hash.update([0]);
+        }
+        hash.finalize().iter().map(|b| format!("{b:02x}")).collect()
     }
 
     /// The request for a new token: the grant's, or `refresh_token` when `refresh` is given.
@@ -260,9 +275,11 @@ pub fn parse_token_response(status: u16, body: &[u8], now: Instant) -> Result<To
         return Err(format!("the token endpoint answered {status} without an OAuth error"));
     }
     let access_token = field("access_token").filter(|t| !t.is_empty()).ok_or("the answer has no access_token")?;
+    // An absurd `expires_in` (negative, infinite, centuries) means no known expiry.
     let expires_at = field("expires_in")
         .and_then(|s| s.parse::<f64>().ok())
-        .map(|secs| now + Duration::from_secs_f64(secs.max(0.0)));
+        .and_then(|secs| Duration::try_from_secs_f64(secs).ok())
+        .and_then(|d| now.checked_add(d));
     Ok(Token {
         access_token,
         token_type: field("token_type").unwrap_or_else(|| "Bearer".into()),
@@ -312,6 +329,19 @@ mod tests {
     }
 
     #[test]
+    fn different_users_or_audiences_never_share_a_token() {
+        let base = json!({"grant_type": "password_credentials", "accessTokenUrl": "u", "clientId": "c",
+                          "username": "alice", "password": "a"});
+        let mut bob = base.clone();
+        bob["username"] = json!("bob");
+        let mut audience = base.clone();
+        audience["audience"] = json!("api-2");
+        let keys = [block(base.clone()).cache_key(), block(bob).cache_key(), block(audience).cache_key()];
+        assert!(keys[0] != keys[1] && keys[0] != keys[2] && keys[1] != keys[2]);
+        assert_eq!(block(base.clone()).cache_key(), block(base).cache_key());
+    }
+
+    #[test]
     fn only_headless_grants_or_a_refresh_token_fetch() {
         assert!(!block(json!({"accessToken": "stored", "accessTokenUrl": "u"})).wants_fetch());
         assert!(!block(json!({"grant_type": "authorization_code", "accessTokenUrl": "u"})).wants_fetch());
@@ -344,5 +374,9 @@ mod tests {
         assert_eq!(e, "invalid_client (bad secret)");
         assert!(parse_token_response(500, b"oops", now).unwrap_err().contains("500"));
         assert!(parse_token_response(200, b"{}", now).unwrap_err().contains("no access_token"));
+        for odd in ["inf", "1e300", "-5", "NaN", "1e19"] {
+            let body = format!(r#"{{"access_token":"A","expires_in":"{odd}"}}"#);
+            assert!(parse_token_response(200, body.as_bytes(), now).is_ok(), "{odd}");
+        }
     }
 }

@@ -314,12 +314,15 @@ pub fn prepare(
             prepared.headers.push((name.to_string(), value));
         }
     }
-    if let Some(ct) = implicit_type.filter(|_| form_type_late)
+    // Auth may have added a body (OAuth 1.0 parameters into an empty form): decide the
+    // form's type and the empty-body length from the body as it is now.
+    let form_type = body_spec.and_then(Body::implicit_content_type).filter(|_| form_type_late);
+    if let Some(ct) = form_type.filter(|_| !prepared.body.is_empty())
         && !has(&prepared.headers, "content-type")
     {
         prepared.headers.push(("Content-Type".to_string(), ct.to_string()));
     }
-    if zero_length && !has(&prepared.headers, "content-length") {
+    if zero_length && prepared.body.is_empty() && !has(&prepared.headers, "content-length") {
         prepared.headers.push(("Content-Length".to_string(), "0".to_string()));
     }
     Ok(prepared)

@@ -249,23 +249,34 @@ async fn ntlm_exchange(
     let b64 = base64::engine::general_purpose::STANDARD;
     let setup = |e: super::pool::PoolError| SendError::new(SendErrorKind::ClientSetup, e.to_string());
     let client = clients.dedicated(pool).map_err(setup)?;
+    // The handshake owns the Authorization header on every leg, as in Newman.
+    let mut bare = req.clone();
+    bare.headers.retain(|(k, _)| !k.eq_ignore_ascii_case("authorization"));
+    let req = &bare;
     let offers = |r: &reqwest::Response, with_token: bool| {
         matches!(r.status().as_u16(), 401 | 403)
             && r.headers().get_all(reqwest::header::WWW_AUTHENTICATE).iter().filter_map(|v| v.to_str().ok()).any(|v| {
-                let v = v.trim();
                 if with_token {
-                    v.starts_with("NTLM ")
+                    v.trim().starts_with("NTLM ")
                 } else {
-                    v.eq_ignore_ascii_case("ntlm") || v.starts_with("NTLM ")
+                    // `NTLM`, `Negotiate`, or both in one header.
+                    v.split(',').any(|c| {
+                        let scheme = c.split_whitespace().next().unwrap_or("");
+                        scheme.eq_ignore_ascii_case("ntlm") || scheme.eq_ignore_ascii_case("negotiate")
+                    })
                 }
             })
     };
+    // A drained connection goes back to the client's pool from hyper's own task: give it a
+    // moment so the next leg finds it rather than opening a second connection.
+    let settle = || tokio::time::sleep(Duration::from_millis(2));
     let first = match build(&client, req, None, opts)?.send().await {
         Ok(r) if offers(&r, false) => r,
         other => return Ok(other),
     };
     // The body is read so the connection carries the next leg.
     let _ = first.bytes().await;
+    settle().await;
     let type1 = format!("NTLM {}", b64.encode(ntlm::negotiate_message()));
     let second = match build(&client, req, Some(("Authorization", type1)), opts)?.send().await {
         Ok(r) if offers(&r, true) => r,
@@ -286,6 +297,7 @@ async fn ntlm_exchange(
         ));
     };
     let _ = second.bytes().await;
+    settle().await;
     let type3 = format!("NTLM {}", b64.encode(ntlm::authenticate_now(credentials, &challenge)));
     Ok(build(&client, req, Some(("Authorization", type3)), opts)?.send().await)
 }

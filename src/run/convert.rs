@@ -16,6 +16,37 @@ pub fn sources(refs: &[ScriptRef]) -> Vec<ScriptSource> {
 }
 
 /// The request as pre-request scripts see it: as written, variables unresolved (as Postman).
+/// The auth block as scripts see it (`pm.request.auth`): values through `resolve`, and an
+/// OAuth 2.0 `token` the runner fetched in place of the stored `accessToken`.
+pub fn auth_json(
+    auth: &crate::collection::Auth,
+    resolve: &dyn Fn(&str) -> String,
+    token: Option<&str>,
+) -> serde_json::Value {
+    let kind = auth.kind.as_str();
+    let mut params: Vec<serde_json::Value> = auth
+        .params
+        .iter()
+        .map(|(k, v)| {
+            let value = match (k.as_str(), token, v) {
+                ("accessToken", Some(token), _) => serde_json::Value::String(token.to_string()),
+                (_, _, serde_json::Value::String(text)) => serde_json::Value::String(resolve(text)),
+                (_, _, other) => other.clone(),
+            };
+            serde_json::json!({ "key": k, "value": value })
+        })
+        .collect();
+    if let Some(token) = token
+        && !auth.params.iter().any(|(k, _)| k == "accessToken")
+    {
+        params.push(serde_json::json!({ "key": "accessToken", "value": token }));
+    }
+    let mut out = serde_json::Map::new();
+    out.insert("type".into(), kind.into());
+    out.insert(kind.to_string(), params.into());
+    out.into()
+}
+
 pub fn template_request(planned: &PlannedRequest) -> ScriptRequest {
     let r = &planned.request;
     ScriptRequest {
@@ -26,6 +57,7 @@ pub fn template_request(planned: &PlannedRequest) -> ScriptRequest {
             Some(Body::Raw { text, .. }) => Some(text.clone()),
             _ => None,
         },
+        auth: planned.auth.as_ref().map(|a| auth_json(a, &|t| t.to_string(), None)),
     }
 }
 
@@ -75,6 +107,7 @@ pub fn script_request(p: &PreparedRequest) -> ScriptRequest {
             PreparedBody::Text(t) => Some(t.clone()),
             _ => None,
         },
+        auth: None,
     }
 }
 

@@ -21,8 +21,8 @@ use crate::vars::{Scopes, VariableScope};
 
 use super::context::{LaneContext, client_key};
 use super::convert::{
-    apply_request_changes, describe_route, event_of, prepare_error, record_outcome, request_error, response_record,
-    script_request, script_response, script_route, sent_request, sources, template_request,
+    apply_request_changes, auth_json, describe_route, event_of, prepare_error, record_outcome, request_error,
+    response_record, script_request, script_response, script_route, sent_request, sources, template_request,
 };
 use super::failover;
 use super::limit::HostLimits;
@@ -249,7 +249,8 @@ impl Worker {
 
         execution.secrets = scopes.secret_values();
         let files = BodyFiles { dir: &self.ctx.options.working_dir, confined: self.ctx.options.confine_files };
-        let (fetched, oauth2_block, token_error) = self.oauth2_token(planned_now, scopes, &mut execution).await;
+        let (fetched, oauth2_block, token_error, token_was_new) =
+            self.oauth2_token(planned_now, scopes, &mut execution).await;
         let prepared = match prepare(planned_now, scopes, files, &fetched) {
             Ok(p) => p,
             Err(e) => {
@@ -298,6 +299,21 @@ impl Worker {
         let send_opts = SendOptions { timeout: opts.timeout_request };
         let cancel = &self.ctx.cancel;
         let carried = std::sync::Mutex::new((0usize, Vec::<String>::new()));
+        // A retry of a signed request is signed again: nonces, timestamps and token ids are
+        // single-use for the servers that check them.
+        let resign = planned_now.auth.as_ref().is_some_and(|a| {
+            matches!(
+                a.kind,
+                AuthKind::AwsV4
+                    | AuthKind::Hawk
+                    | AuthKind::OAuth1
+                    | AuthKind::EdgeGrid
+                    | AuthKind::Asap
+                    | AuthKind::Jwt
+            )
+        });
+        let tries = std::sync::atomic::AtomicUsize::new(0);
+        let frozen_scopes: &Scopes = scopes;
         let (mut result, attempts) = with_retries(&prepared.method, cancel, &opts.retry, || async {
             if let Some(why) = &pac_failed {
                 return Err(SendError::new(SendErrorKind::ProxyPacFailed, why.clone()));
@@ -305,10 +321,17 @@ impl Worker {
             if let Some(e) = &token_error {
                 return Err(e.clone());
             }
+            let again = (tries.fetch_add(1, std::sync::atomic::Ordering::Relaxed) > 0 && resign)
+                .then(|| {
+                    let files = BodyFiles { dir: &opts.working_dir, confined: opts.confine_files };
+                    prepare(planned_now, frozen_scopes, files, &fetched).ok()
+                })
+                .flatten();
+            let this = again.as_ref().unwrap_or(&prepared);
             let mut index = 0;
             loop {
                 let sent =
-                    send_cancellable(&self.pool, Some(&self.limits), &keys[index], &prepared, &send_opts, cancel).await;
+                    send_cancellable(&self.pool, Some(&self.limits), &keys[index], this, &send_opts, cancel).await;
                 let mut note = carried.lock().unwrap_or_else(|p| p.into_inner());
                 note.0 = index;
                 match sent {
@@ -323,12 +346,15 @@ impl Worker {
         })
         .await;
         let (index, notes) = carried.into_inner().unwrap_or_else(|p| p.into_inner());
-        // A 401 with a token the runner fetched: refresh it once and send again.
+        // A 401 with a cached token the runner fetched earlier: it may have been revoked, so
+        // refresh it once and send again. A token issued for this very request is not
+        // refreshed: the API rejects it (a negative test), and asking again would not help.
         if let (Ok(response), Some(block), FetchedToken::Token(old)) = (&result, &oauth2_block, &fetched)
             && response.code == 401
+            && !token_was_new
         {
             match oauth2::token(&self.ctx, &self.pool, block, Some(old)).await {
-                Ok(token) if token.access_token != *old => {
+                Ok((token, _)) if token.access_token != *old => {
                     execution.secrets.push(token.access_token.clone());
                     execution.secrets.extend(token.refresh_token.clone());
                     let files = BodyFiles { dir: &opts.working_dir, confined: opts.confine_files };
@@ -336,6 +362,10 @@ impl Worker {
                         let key = &keys[index.min(keys.len() - 1)];
                         result =
                             send_cancellable(&self.pool, Some(&self.limits), key, &again, &send_opts, cancel).await;
+                        execution.request = Some(sent_request(&again));
+                        execution.warnings.push(
+                            "the API answered 401; the OAuth 2.0 token was refreshed and the request sent again".into(),
+                        );
                     }
                 }
                 Ok(_) => {}
@@ -365,9 +395,15 @@ impl Worker {
 
         // Test scripts run after a response, and after a request error too (with an empty
         // `pm.response`), as in Newman.
+        let mut after = script_request(&prepared);
+        let token = match &fetched {
+            FetchedToken::Token(t) => Some(t.as_str()),
+            _ => None,
+        };
+        after.auth = planned_now.auth.as_ref().map(|a| auth_json(a, &|t| scopes.replace_in(t), token));
         let call = ScriptCall {
             phase: ScriptPhase::Test,
-            request: script_request(&prepared),
+            request: after,
             response: execution.response.as_ref().map(script_response),
             route: Some(script_route),
         };
@@ -389,8 +425,8 @@ impl Worker {
         planned: &PlannedRequest,
         scopes: &Scopes,
         execution: &mut Execution,
-    ) -> (FetchedToken, Option<Block>, Option<SendError>) {
-        let none = (FetchedToken::None, None, None);
+    ) -> (FetchedToken, Option<Block>, Option<SendError>, bool) {
+        let none = (FetchedToken::None, None, None, false);
         let Some(auth) = planned.auth.as_ref().filter(|a| a.kind == AuthKind::OAuth2) else { return none };
         let opts = &self.ctx.options;
         let secret = opts.oauth2_client_secret.as_ref().map(|s| s.expose());
@@ -404,18 +440,20 @@ impl Worker {
             return match block.why_not() {
                 Some(why) => {
                     execution.warnings.push(why);
-                    (FetchedToken::Withheld, None, None)
+                    (FetchedToken::Withheld, None, None, false)
                 }
                 None => none,
             };
         }
+        // Values of extra token request parameters may be credentials (a client assertion).
+        execution.secrets.extend(block.extra.iter().map(|(_, v, _)| v.clone()).filter(|v| v.len() > 3));
         match oauth2::token(&self.ctx, &self.pool, &block, None).await {
-            Ok(token) => {
+            Ok((token, new)) => {
                 execution.secrets.push(token.access_token.clone());
                 execution.secrets.extend(token.refresh_token.clone());
-                (FetchedToken::Token(token.access_token), Some(block), None)
+                (FetchedToken::Token(token.access_token), Some(block), None, new)
             }
-            Err(e) => (FetchedToken::Withheld, Some(block), Some(e)),
+            Err(e) => (FetchedToken::Withheld, Some(block), Some(e), false),
         }
     }
 }

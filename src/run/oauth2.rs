@@ -14,7 +14,20 @@ use crate::proxy::Rule;
 use super::context::{LaneContext, client_key};
 use super::network::send_cancellable;
 
-type Slot = Arc<tokio::sync::Mutex<Option<Token>>>;
+type Slot = Arc<tokio::sync::Mutex<Held>>;
+
+/// What a key holds: the last token, or the last failure and when it happened (a token
+/// endpoint that is down is not asked again by every waiting lane in turn).
+#[derive(Default)]
+enum Held {
+    #[default]
+    Nothing,
+    Token(Token),
+    Failed(SendError, Instant),
+}
+
+/// How long a failed token request answers for its key before it is tried again.
+const FAILURE_MEMORY: std::time::Duration = std::time::Duration::from_secs(10);
 
 /// The run's tokens.
 #[derive(Default)]
@@ -37,19 +50,22 @@ pub async fn token(
     pool: &ClientPool,
     block: &Block,
     rejected: Option<&str>,
-) -> Result<Token, SendError> {
+) -> Result<(Token, bool), SendError> {
     let slot = ctx.tokens.slot(&block.cache_key());
     let mut held = slot.lock().await;
-    if let Some(token) = held.as_ref()
-        && token.fresh(Instant::now())
-        && rejected != Some(token.access_token.as_str())
-    {
-        return Ok(token.clone());
+    match &*held {
+        Held::Token(token) if token.fresh(Instant::now()) && rejected != Some(token.access_token.as_str()) => {
+            return Ok((token.clone(), false));
+        }
+        Held::Failed(e, at) if rejected.is_none() && at.elapsed() < FAILURE_MEMORY => return Err(e.clone()),
+        _ => {}
     }
-    let refresh = held
-        .as_ref()
-        .and_then(|t| t.refresh_token.clone())
-        .or_else(|| (!block.refresh_token.is_empty()).then(|| block.refresh_token.clone()));
+    let previous_refresh = match &*held {
+        Held::Token(t) => t.refresh_token.clone(),
+        _ => None,
+    };
+    let refresh =
+        previous_refresh.clone().or_else(|| (!block.refresh_token.is_empty()).then(|| block.refresh_token.clone()));
     let fetched = match refresh {
         Some(refresh) => match request(ctx, pool, block, Some(&refresh)).await {
             Ok(token) => Ok(token),
@@ -59,13 +75,19 @@ pub async fn token(
         },
         None => request(ctx, pool, block, None).await,
     };
-    let mut token = fetched?;
+    let mut token = match fetched {
+        Ok(token) => token,
+        Err(e) => {
+            *held = Held::Failed(e.clone(), Instant::now());
+            return Err(e);
+        }
+    };
     // A refresh answer without a new refresh token keeps the old one (RFC 6749 §6).
     if token.refresh_token.is_none() {
-        token.refresh_token = held.as_ref().and_then(|t| t.refresh_token.clone());
+        token.refresh_token = previous_refresh;
     }
-    *held = Some(token.clone());
-    Ok(token)
+    *held = Held::Token(token.clone());
+    Ok((token, true))
 }
 
 fn failure(url: &str, why: &str) -> SendError {

@@ -186,7 +186,9 @@ impl Finished {
             }
         }
         if let Some(r) = self.request {
-            *request = ScriptRequest { method: r.method, url: r.url, headers: r.headers, body: r.body };
+            // The auth block is the runner's to give; a script reads it, it is not written back.
+            let auth = request.auth.take();
+            *request = ScriptRequest { method: r.method, url: r.url, headers: r.headers, body: r.body, auth };
         }
         match self.next_request {
             None => {}

@@ -29,6 +29,7 @@ struct RequestOut<'a> {
     url: &'a str,
     headers: &'a [(String, String)],
     body: &'a Option<String>,
+    auth: &'a Option<serde_json::Value>,
 }
 
 impl RunVars {
@@ -54,7 +55,7 @@ impl RunVars {
     /// The request as JSON text: method, url, headers (pairs), body.
     fn request_text(&self) -> String {
         let r = self.request.borrow();
-        let out = RequestOut { method: &r.method, url: &r.url, headers: &r.headers, body: &r.body };
+        let out = RequestOut { method: &r.method, url: &r.url, headers: &r.headers, body: &r.body, auth: &r.auth };
         // Strings only: serialising cannot fail.
         serde_json::to_string(&out).unwrap_or_else(|_| "null".to_string())
     }
@@ -114,7 +115,8 @@ fn send_request(slot: &ServicesSlot, request_json: &str) -> String {
     let answer = match serde_json::from_str::<OutgoingRequest>(request_json) {
         Err(e) => serde_json::json!({ "error": format!("pm.sendRequest: malformed request: {e}") }),
         Ok(req) => {
-            let request = ScriptRequest { method: req.method, url: req.url, headers: req.headers, body: req.body };
+            let request =
+                ScriptRequest { method: req.method, url: req.url, headers: req.headers, body: req.body, auth: None };
             match slot.with(|services| services.send_request(request)) {
                 None => serde_json::json!({ "error": "pm.sendRequest is not available here" }),
                 Some(Err(error)) => serde_json::json!({ "error": error.to_string() }),

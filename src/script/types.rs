@@ -71,6 +71,8 @@ pub struct ScriptRequest {
     pub url: String,
     pub headers: Vec<(String, String)>,
     pub body: Option<String>,
+    /// The effective auth block (`pm.request.auth`): `{type, <type>: [{key, value}]}`.
+    pub auth: Option<serde_json::Value>,
 }
 
 /// A received response (`pm.response`), also the answer of `pm.sendRequest`.

@@ -181,6 +181,23 @@ class RequestBody {
   toJSON() { return { mode: this.mode, raw: this.raw }; }
 }
 
+// pm.request.auth: the request's effective auth block, as postman-collection's RequestAuth
+// (`type`, the parameters under that name, `parameters()`); an OAuth 2.0 token the runner
+// fetched reads as the block's accessToken.
+class RequestAuth {
+  constructor(def) {
+    this.type = def.type;
+    this[def.type] = new PropertyList(def[def.type] || []);
+  }
+  parameters() { return this[this.type]; }
+  current() { return this[this.type]; }
+  toJSON() {
+    var out = { type: this.type };
+    out[this.type] = this.parameters().toJSON();
+    return out;
+  }
+}
+
 class PostmanRequest {
   constructor(data) {
     this.method = data.method;
@@ -190,6 +207,7 @@ class PostmanRequest {
     this._urlBaseline = this._url.toString();
     this.headers = new HeaderList(data.headers);
     this._body = data.body === null || data.body === undefined ? undefined : new RequestBody(data.body);
+    this.auth = data.auth ? new RequestAuth(data.auth) : undefined;
   }
   get url() { return this._url; }
   set url(value) { this._url = value instanceof Url ? value : new Url(value); }
