@@ -12,38 +12,33 @@ use postie::testkit::ntlm_endpoint::NTLM_USER;
 use postie::testkit::signed::{OAUTH1_TOKEN_SECRET, TEST_SECRET};
 use postie::testkit::{EchoServer, RecordingProxy};
 
+/// An auth block of `kind` with these parameters (values JSON-escaped).
+fn auth(kind: &str, params: &[(&str, &str)]) -> String {
+    let list: Vec<String> = params
+        .iter()
+        .map(|(k, v)| format!(r#"{{"key":"{k}","value":{}}}"#, serde_json::Value::String(v.to_string())))
+        .collect();
+    format!(r#"{{"type":"{kind}","{kind}":[{}]}}"#, list.join(","))
+}
+
 fn aws(params: &[(&str, &str)]) -> String {
-    let list: Vec<String> = params.iter().map(|(k, v)| format!(r#"{{"key":"{k}","value":"{v}"}}"#)).collect();
-    format!(r#"{{"type":"awsv4","awsv4":[{}]}}"#, list.join(","))
+    auth("awsv4", params)
 }
 
 fn hawk(params: &[(&str, &str)]) -> String {
-    let list: Vec<String> = params.iter().map(|(k, v)| format!(r#"{{"key":"{k}","value":"{v}"}}"#)).collect();
-    format!(r#"{{"type":"hawk","hawk":[{}]}}"#, list.join(","))
+    auth("hawk", params)
 }
 
 fn jwt(params: &[(&str, &str)]) -> String {
-    let list: Vec<String> = params
-        .iter()
-        .map(|(k, v)| format!(r#"{{"key":"{k}","value":{}}}"#, serde_json::Value::String(v.to_string())))
-        .collect();
-    format!(r#"{{"type":"jwt","jwt":[{}]}}"#, list.join(","))
+    auth("jwt", params)
 }
 
 fn oauth1(params: &[(&str, &str)]) -> String {
-    let list: Vec<String> = params
-        .iter()
-        .map(|(k, v)| format!(r#"{{"key":"{k}","value":{}}}"#, serde_json::Value::String(v.to_string())))
-        .collect();
-    format!(r#"{{"type":"oauth1","oauth1":[{}]}}"#, list.join(","))
+    auth("oauth1", params)
 }
 
 fn edgegrid(params: &[(&str, &str)]) -> String {
-    let list: Vec<String> = params
-        .iter()
-        .map(|(k, v)| format!(r#"{{"key":"{k}","value":{}}}"#, serde_json::Value::String(v.to_string())))
-        .collect();
-    format!(r#"{{"type":"edgegrid","edgegrid":[{}]}}"#, list.join(","))
+    auth("edgegrid", params)
 }
 
 fn test_key(name: &str) -> String {
@@ -255,6 +250,14 @@ fn collection(dir: &Path, echo: &EchoServer) -> std::path::PathBuf {
             200,
         ),
         item(
+            "oauth1 RSA-SHA1 in the query",
+            "GET",
+            &echo.url("/oauth1/rsa1?q=1"),
+            &oauth1(&[("consumerKey", "ck"), ("privateKey", &test_key("rsa.pem")), ("signatureMethod", "RSA-SHA1")]),
+            "",
+            200,
+        ),
+        item(
             "oauth1 with the wrong consumer secret is refused",
             "GET",
             &echo.url("/oauth1/x"),
@@ -336,7 +339,7 @@ fn signed_requests_verify_directly_and_through_a_proxy() {
         }
     }
     // Each NTLM request is three legs (as is, Type 1, Type 3) on one connection.
-    assert_eq!(proxy.records().len(), 22 + 2 * 3, "the second run went through the proxy");
+    assert_eq!(proxy.records().len(), 23 + 2 * 3, "the second run went through the proxy");
     // NTLM's three legs went on one connection (per run: direct, then through the proxy).
     let legs: Vec<u64> = echo.requests().iter().filter(|r| r.path == "/ntlm/a").map(|r| r.connection_id).collect();
     assert_eq!(legs.len(), 6, "{legs:?}");

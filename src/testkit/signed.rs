@@ -342,10 +342,10 @@ fn verify_oauth1(method: &Method, uri: &Uri, headers: &HeaderMap, body: &[u8]) -
     if signature_method.starts_with("RSA") {
         use ring::signature as sig;
         let pair = sig::RsaKeyPair::from_pkcs8(&test_key("rsa.pem")?).map_err(|e| e.to_string())?;
-        let params: &sig::RsaParameters = if signature_method == "RSA-SHA512" {
-            &sig::RSA_PKCS1_2048_8192_SHA512
-        } else {
-            &sig::RSA_PKCS1_2048_8192_SHA256
+        let params: &sig::RsaParameters = match signature_method.as_str() {
+            "RSA-SHA512" => &sig::RSA_PKCS1_2048_8192_SHA512,
+            "RSA-SHA1" => &sig::RSA_PKCS1_2048_8192_SHA1_FOR_LEGACY_USE_ONLY,
+            _ => &sig::RSA_PKCS1_2048_8192_SHA256,
         };
         let raw = base64::engine::general_purpose::STANDARD.decode(&given).map_err(|e| e.to_string())?;
         return sig::UnparsedPublicKey::new(params, ring::signature::KeyPair::public_key(&pair).as_ref())

@@ -225,18 +225,7 @@ fn signed_headers(headers: &[(String, String)]) -> String {
     canonical_headers(headers).into_iter().map(|(k, _)| k).collect::<Vec<_>>().join(";")
 }
 
-/// `encodeURIComponent` plus `!'()*`: everything but `A-Z a-z 0-9 - _ . ~`.
-fn encode_full(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for b in text.bytes() {
-        if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
-}
+use super::rfc3986 as encode_full;
 
 /// Percent-decoding that leaves a malformed escape as written (as Node's `querystring`).
 fn decode(text: &str, plus_is_space: bool) -> String {

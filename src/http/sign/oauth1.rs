@@ -1,6 +1,6 @@
 //! OAuth 1.0a (Postman's `oauth1` auth), as Newman's runtime and its `node-oauth1` library
 //! sign: the signature base string of RFC 5849 §3.4.1 (query, protocol and urlencoded body
-//! parameters, sorted), HMAC-SHA1/256/512, RSA-SHA256/512 or PLAINTEXT, and the protocol
+//! parameters, sorted), HMAC-SHA1/256/512, RSA-SHA1/256/512 or PLAINTEXT, and the protocol
 //! parameters in the Authorization header, the form body or the query.
 //!
 //! Pure: the request's parts and the block in, what to add out.
@@ -53,17 +53,7 @@ pub struct Request<'a> {
 }
 
 /// RFC 3986 percent-encoding as `node-oauth1` does it (`encodeURIComponent` plus `!*'()`).
-pub fn percent_encode(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for b in text.bytes() {
-        if b.is_ascii_alphanumeric() || b"-_.~".contains(&b) {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
-}
+pub use super::rfc3986 as percent_encode;
 
 /// `decodeForm`: `+` is a space; a pair without `=` has no value.
 fn decode_form(query: &str) -> Vec<(String, Option<String>)> {
@@ -161,7 +151,17 @@ pub fn signature(p: &OAuth1Params, base: &str) -> Result<String, String> {
                 .map_err(|e| e.to_string())?;
             b64.encode(out)
         }
-        "RSA-SHA1" => return Err("RSA-SHA1 is not supported (SHA-1 signatures are withdrawn); use RSA-SHA256".into()),
+        "RSA-SHA1" => {
+            use rsa::pkcs1::DecodeRsaPrivateKey;
+            use rsa::pkcs8::DecodePrivateKey;
+            use rsa::signature::{SignatureEncoding, Signer};
+            let der = super::jwt::pem_der(&p.private_key)?;
+            let key = rsa::RsaPrivateKey::from_pkcs8_der(&der)
+                .or_else(|_| rsa::RsaPrivateKey::from_pkcs1_der(&der))
+                .map_err(|e| format!("the private key is not an RSA key in PEM ({e})"))?;
+            let signer = rsa::pkcs1v15::SigningKey::<sha1_legacy::Sha1>::new(key);
+            b64.encode(signer.sign(base.as_bytes()).to_bytes())
+        }
         other => return Err(format!("unknown signature method `{other}`")),
     })
 }
