@@ -1,6 +1,7 @@
 //! The echo API's `/ntlm/...`: a server that wants NTLM on the connection, as IIS does. A
-//! Type 1 message gets a 401 with the challenge, a Type 3 answer is verified against the
-//! known password (`ntlm_server`), and the connection is trusted afterwards.
+//! Type 1 message gets a 401 with the challenge, a Type 3 answer on that same connection is
+//! verified against the known password (`ntlm_server`), and the connection is trusted
+//! afterwards.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -22,11 +23,18 @@ pub(crate) struct NtlmEndpoint {
     server: NtlmServer,
     /// Connections that completed the handshake.
     trusted: Mutex<HashMap<u64, String>>,
+    /// Connections that were sent the challenge: as real servers (IIS) do, an answer is
+    /// taken only on the connection that got the challenge.
+    challenged: Mutex<std::collections::HashSet<u64>>,
 }
 
 impl Default for NtlmEndpoint {
     fn default() -> Self {
-        NtlmEndpoint { server: NtlmServer::new(NTLM_USER.1, NTLM_USER.0, NTLM_USER.2), trusted: Default::default() }
+        NtlmEndpoint {
+            server: NtlmServer::new(NTLM_USER.1, NTLM_USER.0, NTLM_USER.2),
+            trusted: Default::default(),
+            challenged: Default::default(),
+        }
     }
 }
 
@@ -59,7 +67,11 @@ pub(crate) async fn ntlm(
         };
     };
     if is_negotiate(&message) {
+        endpoint.challenged.lock().unwrap_or_else(|p| p.into_inner()).insert(conn.id);
         return challenge(&format!("NTLM {}", STANDARD.encode(endpoint.server.challenge_message())), "challenge");
+    }
+    if !endpoint.challenged.lock().unwrap_or_else(|p| p.into_inner()).remove(&conn.id) {
+        return challenge("NTLM", "an NTLM answer on a connection that was not challenged");
     }
     match endpoint.server.verify(&message) {
         Ok(user) => {
