@@ -8,6 +8,7 @@ mod failure;
 mod inputs;
 mod merge;
 mod options;
+mod remote;
 mod run;
 mod shard;
 

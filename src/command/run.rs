@@ -19,6 +19,8 @@ use crate::run::Cancel;
 use crate::vars;
 
 pub fn run(mut args: RunArgs) -> Result<Outcome, Failure> {
+    // Inputs named by URL are read from local copies, removed when the run ends.
+    let _downloads = super::remote::fetch_inputs(&mut args)?;
     // A folder of a v3 collection runs inside its collection, as `--folder` would.
     if args.collection.is_dir()
         && let Some((root, folder)) = collection::enclosing_collection(&args.collection)

@@ -1,5 +1,5 @@
-//! Fetching a PAC from an http(s) URL: once per run, always direct (a PAC is never fetched
-//! through the proxies it chooses), with the run's TLS trust settings.
+//! Fetching a PAC from an http(s) URL (once per run, always direct: a PAC is never fetched
+//! through the proxies it chooses) and inputs named by URL, with the run's TLS settings.
 
 use std::time::Duration;
 
@@ -15,12 +15,19 @@ pub struct PacTls {
     pub extra_roots: Vec<CertificateDer<'static>>,
 }
 
-/// A PAC larger than this is not a PAC.
-const MAX_PAC_BYTES: usize = 4 * 1024 * 1024;
+/// Larger than any PAC, and than the inputs runs fetch by URL are expected to be.
+const MAX_BYTES: usize = 512 * 1024 * 1024;
 const FETCH_TIMEOUT: Duration = Duration::from_secs(30);
 
-/// The body of `url`, or the transport error / status that stopped it.
+/// The body of `url`, fetched directly, as text (a byte-order mark dropped).
 pub fn fetch_text(url: &url::Url, tls: &PacTls) -> Result<String, String> {
+    let bytes = fetch_bytes(url, Route::Direct, tls)?;
+    let text = String::from_utf8_lossy(&bytes);
+    Ok(text.trim_start_matches('\u{feff}').to_string())
+}
+
+/// The body of `url` on `route`, or the transport error / status that stopped it.
+pub fn fetch_bytes(url: &url::Url, route: Route, tls: &PacTls) -> Result<Vec<u8>, String> {
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().map_err(|e| e.to_string())?;
     runtime.block_on(async {
         let options = PoolOptions {
@@ -30,7 +37,7 @@ pub fn fetch_text(url: &url::Url, tls: &PacTls) -> Result<String, String> {
         };
         let pool = ClientPool::new(options);
         let key = ClientKey {
-            route: Route::Direct,
+            route,
             insecure: tls.insecure,
             max_redirects: Some(5),
             identity: None,
@@ -43,11 +50,10 @@ pub fn fetch_text(url: &url::Url, tls: &PacTls) -> Result<String, String> {
             return Err(format!("the server answered {status}"));
         }
         let bytes = response.bytes().await.map_err(|e| chain(&e))?;
-        if bytes.len() > MAX_PAC_BYTES {
-            return Err(format!("it is larger than {} MB", MAX_PAC_BYTES / (1024 * 1024)));
+        if bytes.len() > MAX_BYTES {
+            return Err(format!("it is larger than {} MB", MAX_BYTES / (1024 * 1024)));
         }
-        let text = String::from_utf8_lossy(&bytes);
-        Ok(text.trim_start_matches('\u{feff}').to_string())
+        Ok(bytes.to_vec())
     })
 }
 

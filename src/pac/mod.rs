@@ -16,7 +16,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 pub use engine::{AlertSink, PacLimits};
-pub use fetch::{PacTls, fetch_text};
+pub use fetch::{PacTls, fetch_bytes, fetch_text};
 
 use crate::proxy::{PacAnswer, PacLookup, parse_pac_result};
 
