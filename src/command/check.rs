@@ -46,7 +46,7 @@ fn decide_and_probe(args: &CheckArgs, cases: &[Case], redactor: &mut Redactor) -
         Some(path) => crate::http::load_ca_bundle(path, "--ssl-extra-ca-certs").map_err(Failure::input)?,
         None => Vec::new(),
     };
-    let tls = crate::pac::PacTls { insecure: args.insecure, extra_roots };
+    let tls = crate::http::fetch::FetchTls { insecure: args.insecure, extra_roots };
     let build = proxy_policy_with_pac(&args.proxy, &tls)?;
     for (user, pass) in &build.secrets {
         redactor.add_credentials(user, pass);

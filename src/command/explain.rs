@@ -23,7 +23,7 @@ pub fn explain(args: ExplainArgs) -> Result<Outcome, Failure> {
     if args.urls.is_empty() && args.source.collection.is_none() {
         return Err(Failure::input("give one or more URLs, or -c COLLECTION to explain every request of a collection"));
     }
-    let build = proxy_policy_with_pac(&args.proxy, &crate::pac::PacTls::default())?;
+    let build = proxy_policy_with_pac(&args.proxy, &crate::http::fetch::FetchTls::default())?;
     let mut redactor = Redactor::new(true);
     for (user, pass) in &build.secrets {
         redactor.add_credentials(user, pass);

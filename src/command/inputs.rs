@@ -84,7 +84,7 @@ pub fn proxy_policy(args: &ProxyArgs) -> Result<PolicyBuild, Failure> {
 
 /// The proxy policy with its PAC loaded, for commands that do not send requests with
 /// run options (`explain`; TLS settings from `tls` for a PAC fetched over https).
-pub fn proxy_policy_with_pac(args: &ProxyArgs, tls: &crate::pac::PacTls) -> Result<PolicyBuild, Failure> {
+pub fn proxy_policy_with_pac(args: &ProxyArgs, tls: &crate::http::fetch::FetchTls) -> Result<PolicyBuild, Failure> {
     let mut build = proxy_policy(args)?;
     attach_pac(&mut build, tls, pac_alerts_to_stderr())?;
     Ok(build)
@@ -94,7 +94,7 @@ pub fn proxy_policy_with_pac(args: &ProxyArgs, tls: &crate::pac::PacTls) -> Resu
 /// exit 2 naming the file when it cannot be read, fetched or run.
 pub fn attach_pac(
     build: &mut PolicyBuild,
-    tls: &crate::pac::PacTls,
+    tls: &crate::http::fetch::FetchTls,
     alerts: crate::pac::AlertSink,
 ) -> Result<(), Failure> {
     let Some((text, origin)) = &build.pac_source else { return Ok(()) };

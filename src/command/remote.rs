@@ -62,10 +62,10 @@ pub fn fetch_inputs(args: &mut RunArgs) -> Result<Downloads, Failure> {
         Some(path) => crate::http::load_ca_bundle(path, "--ssl-extra-ca-certs").map_err(Failure::input)?,
         None => Vec::new(),
     };
-    let tls = crate::pac::PacTls { insecure: args.insecure, extra_roots };
+    let tls = crate::http::fetch::FetchTls { insecure: args.insecure, extra_roots };
     for (i, url) in wanted {
         let route = build.policy.route(&url, None);
-        let bytes = crate::pac::fetch_bytes(&url, route, &tls)
+        let bytes = crate::http::fetch::fetch_bytes(&url, route, &tls)
             .map_err(|why| Failure::input(format!("the {} at {} cannot be fetched: {why}", what[i], shown(&url))))?;
         let name = url
             .path_segments()

@@ -163,7 +163,7 @@ fn run_collection(args: &RunArgs, mut collection: Collection) -> Result<Outcome,
 
     // Every input is checked before a report file is created.
     let mut options = RunOptionsBuilder::new(args, config.as_ref()).build(&plan, data)?;
-    let tls = crate::pac::PacTls { insecure: options.insecure, extra_roots: options.extra_roots.clone() };
+    let tls = crate::http::fetch::FetchTls { insecure: options.insecure, extra_roots: options.extra_roots.clone() };
     let alerts = if args.verbose { pac_alerts_to_stderr() } else { crate::pac::no_alerts() };
     attach_pac(&mut policy, &tls, alerts)?;
     check_pac_answers(&policy.policy, &plan, &scopes)?;

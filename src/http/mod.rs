@@ -8,6 +8,7 @@ mod auth;
 mod body;
 mod decode;
 mod diagnose;
+pub mod fetch;
 mod mime;
 pub mod oauth2;
 mod pool;

@@ -8,15 +8,14 @@
 //! (without credentials or fragment).
 
 mod engine;
-mod fetch;
 mod net;
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use crate::http::fetch::{FetchTls, fetch_text};
 pub use engine::{AlertSink, PacLimits};
-pub use fetch::{PacTls, fetch_bytes, fetch_text};
 
 use crate::proxy::{PacAnswer, PacLookup, parse_pac_result};
 
@@ -98,7 +97,7 @@ pub struct Pac {
 
 impl Pac {
     /// Reads (or fetches, directly and once) the PAC, then loads it.
-    pub fn load(source: &PacSource, tls: &PacTls, limits: PacLimits, alerts: AlertSink) -> Result<Pac, PacError> {
+    pub fn load(source: &PacSource, tls: &FetchTls, limits: PacLimits, alerts: AlertSink) -> Result<Pac, PacError> {
         let origin = source.origin();
         let text = match source {
             PacSource::Path(path) => std::fs::read_to_string(path)

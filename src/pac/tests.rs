@@ -252,7 +252,7 @@ fn sources_parse_paths_and_urls() {
     assert_eq!(PacSource::parse("proxy.pac").unwrap(), PacSource::Path("proxy.pac".into()));
     assert_eq!(PacSource::parse("file:///etc/proxy.pac").unwrap(), PacSource::Path("/etc/proxy.pac".into()));
     assert!(matches!(PacSource::parse("http://wpad/wpad.dat").unwrap(), PacSource::Url(_)));
-    let missing = Pac::load(&PacSource::Path("/no/such.pac".into()), &PacTls::default(), limits(), no_alerts());
+    let missing = Pac::load(&PacSource::Path("/no/such.pac".into()), &FetchTls::default(), limits(), no_alerts());
     let err = missing.err().unwrap().to_string();
     assert!(err.contains("/no/such.pac") && err.contains("--proxy-pac"), "{err}");
 }

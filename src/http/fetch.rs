@@ -1,16 +1,17 @@
-//! Fetching a PAC from an http(s) URL (once per run, always direct: a PAC is never fetched
-//! through the proxies it chooses) and inputs named by URL, with the run's TLS settings.
+//! Fetching one document by URL before a run: a PAC (always direct: a PAC is never
+//! fetched through the proxies it chooses) and inputs named by URL, with the run's TLS
+//! settings.
 
 use std::time::Duration;
 
 use rustls::pki_types::CertificateDer;
 
-use crate::http::{ClientKey, ClientPool, HttpProtocol, PoolOptions, TrustStore};
+use super::{ClientKey, ClientPool, HttpProtocol, PoolOptions, TrustStore};
 use crate::proxy::Route;
 
-/// The TLS settings of the run, for an https PAC URL.
+/// The TLS settings of the run, for an https URL.
 #[derive(Clone, Debug, Default)]
-pub struct PacTls {
+pub struct FetchTls {
     pub insecure: bool,
     pub extra_roots: Vec<CertificateDer<'static>>,
 }
@@ -20,14 +21,14 @@ const MAX_BYTES: usize = 512 * 1024 * 1024;
 const FETCH_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// The body of `url`, fetched directly, as text (a byte-order mark dropped).
-pub fn fetch_text(url: &url::Url, tls: &PacTls) -> Result<String, String> {
+pub fn fetch_text(url: &url::Url, tls: &FetchTls) -> Result<String, String> {
     let bytes = fetch_bytes(url, Route::Direct, tls)?;
     let text = String::from_utf8_lossy(&bytes);
     Ok(text.trim_start_matches('\u{feff}').to_string())
 }
 
 /// The body of `url` on `route`, or the transport error / status that stopped it.
-pub fn fetch_bytes(url: &url::Url, route: Route, tls: &PacTls) -> Result<Vec<u8>, String> {
+pub fn fetch_bytes(url: &url::Url, route: Route, tls: &FetchTls) -> Result<Vec<u8>, String> {
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().map_err(|e| e.to_string())?;
     runtime.block_on(async {
         let options = PoolOptions {
