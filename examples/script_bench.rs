@@ -117,6 +117,7 @@ fn main() {
                 body: body.into_bytes(),
                 response_time_ms: 1,
                 response_size: 400,
+                cookies: None,
             }),
             info: ScriptInfo {
                 iteration: 0,

@@ -6,6 +6,7 @@ pub mod cli;
 pub mod collection;
 pub mod command;
 pub mod config;
+pub mod cookies;
 pub mod http;
 pub mod pac;
 pub mod plan;

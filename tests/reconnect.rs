@@ -255,10 +255,11 @@ fn a_response_cut_off_by_a_reset_fails_once_and_is_never_resent() {
 }
 
 #[test]
-fn a_redirected_request_lost_on_a_pooled_connection_is_not_resent() {
+fn a_redirect_hop_lost_on_a_pooled_connection_is_resent_never_the_request_before_it() {
     // GET /warm opens a keep-alive connection; POST /start reuses it and is answered 307 ->
-    // /moved, whose request is dropped unanswered on that same pooled connection. A response
-    // (the 307) did arrive, so re-sending the original POST would repeat it: it fails instead.
+    // /moved, whose request is dropped unanswered on that same pooled connection. postie
+    // follows redirects hop by hop, so only the lost hop goes again (once, on a new
+    // connection); the POST that was answered is never repeated.
     let server = ClosingServer::start_blocking(CloseMode::RedirectThenDrop);
     let dir = tempdir();
     let warm = format!(r#"{{"name":"warm","request":"{}"}}"#, server.url("/warm"));
@@ -268,11 +269,14 @@ fn a_redirected_request_lost_on_a_pooled_connection_is_not_resent() {
     );
     let col = write_items(dir.path(), "redirect", &[warm, post]);
     let (r, report) = run_with(dir.path(), &col, &[]);
-    assert_eq!(r.code, 1, "{}", r.all());
-    assert_eq!(reconnected(&report), 0);
+    assert_eq!(r.code, 1, "the server drops /moved every time: {}", r.all());
+    assert_eq!(reconnected(&report), 1);
     let seen: Vec<(String, u64)> = server.records().iter().map(|r| (r.target.clone(), r.connection)).collect();
     assert_eq!(seen.iter().filter(|(t, _)| t == "/start").count(), 1, "the POST was sent once: {seen:?}");
-    assert!(seen.iter().all(|(_, c)| *c == seen[0].1), "all on the one pooled connection: {seen:?}");
+    let moved: Vec<u64> = seen.iter().filter(|(t, _)| t == "/moved").map(|(_, c)| *c).collect();
+    assert_eq!(moved.len(), 2, "{seen:?}");
+    assert_eq!(moved[0], seen[0].1, "first on the pooled connection: {seen:?}");
+    assert_ne!(moved[1], moved[0], "then once on a new one: {seen:?}");
 }
 
 #[test]

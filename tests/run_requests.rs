@@ -156,6 +156,42 @@ fn exports_environment_with_types_kept() {
     assert!(env["values"].as_array().unwrap().iter().any(|v| v["key"] == "base"));
 }
 
+/// `--export-collection`: the collection as loaded, its variables as the run left them
+/// (changed, added and unset by scripts); a v3 directory exports as v2.1 JSON.
+#[test]
+fn exports_the_collection_with_its_variables_as_the_run_left_them() {
+    let api = EchoServer::start_blocking();
+    let dir = tempdir();
+    let collection = serde_json::json!({
+        "info": { "name": "exp", "schema": "https://schema.getpostman.com/json/collection/v2.1.0/collection.json" },
+        "variable": [
+            { "key": "keep", "value": "1" },
+            { "key": "changed", "value": "old", "type": "string" },
+            { "key": "gone", "value": "x" }
+        ],
+        "item": [{ "name": "one", "request": api.url("/get"), "event": [{ "listen": "prerequest", "script": { "exec": [
+            "pm.collectionVariables.set('changed', 'new'); pm.collectionVariables.set('added', 42); pm.collectionVariables.unset('gone');"
+        ] } }] }]
+    });
+    std::fs::write(dir.path().join("c.json"), collection.to_string()).unwrap();
+    let mut cmd = postie(dir.path());
+    cmd.args(["run", "c.json", "--export-collection", "out/c.json"]);
+    let result = run(cmd);
+    assert_eq!(result.code, 0, "{}", result.all());
+    let out: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.path().join("out/c.json")).unwrap()).unwrap();
+    assert_eq!(
+        out["variable"],
+        serde_json::json!([
+            { "key": "keep", "value": "1" },
+            { "key": "changed", "value": "new", "type": "string" },
+            { "key": "added", "value": 42 }
+        ])
+    );
+    assert_eq!(out["item"], collection["item"], "the rest as loaded");
+    assert_eq!(out["info"]["name"], "exp");
+}
+
 /// Compressed responses: scripts and the JSON report see the decompressed body and the
 /// headers as sent (`Content-Encoding` kept, as in Newman); a body that will not decompress
 /// is kept as received, with a warning.

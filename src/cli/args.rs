@@ -160,6 +160,19 @@ pub struct RunArgs {
     /// Write the final globals here.
     #[arg(long, value_name = "PATH")]
     pub export_globals: Option<PathBuf>,
+    /// Postman API key: a collection or environment given as a Postman UID is fetched from the
+    /// Postman API with it (sent as X-Api-Key, as are URLs on api.postman.com). Never shown.
+    #[arg(long, value_name = "KEY", env = "POSTMAN_API_KEY", hide_env_values = true)]
+    pub postman_api_key: Option<String>,
+    /// Write the collection after the run, its collection variables as the run left them (v2.1 JSON).
+    #[arg(long, value_name = "PATH")]
+    pub export_collection: Option<PathBuf>,
+    /// Start with the cookies of this jar (tough-cookie JSON, as Newman's --export-cookie-jar writes).
+    #[arg(long, value_name = "PATH")]
+    pub cookie_jar: Option<PathBuf>,
+    /// Write the run's cookie jar here after the run (tough-cookie JSON, as Newman).
+    #[arg(long, value_name = "PATH")]
+    pub export_cookie_jar: Option<PathBuf>,
 
     /// Stop after the first failing request (`--bail` or `--bail failure`).
     #[arg(long, value_name = "failure", num_args = 0..=1, default_missing_value = "failure")]

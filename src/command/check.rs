@@ -150,7 +150,7 @@ impl Prober {
             warnings: Vec::new(),
         };
         let started = Instant::now();
-        let opts = SendOptions { timeout: Some(self.timeout) };
+        let opts = SendOptions { timeout: Some(self.timeout), redirects: None, cookies: false };
         let result = self.runtime.block_on(crate::http::send(&self.pool, &key, &request, &opts));
         let took = started.elapsed();
         match result {

@@ -89,6 +89,7 @@ impl<'a> RunOptionsBuilder<'a> {
             timeout_run: millis(args.timeout),
             timeout_script: millis(args.timeout_script),
             follow_redirects: !args.ignore_redirects,
+            cookies: self.cookie_jar()?,
             insecure: args.insecure,
             protocol: match args.protocol_version {
                 ProtocolVersion::Http1 => HttpProtocol::Http1,
@@ -126,6 +127,27 @@ impl<'a> RunOptionsBuilder<'a> {
                 "--oauth2-client-secret-env names `{name}`, which is not set (or empty); export it or drop the flag"
             ))),
         }
+    }
+
+    /// The jar `--cookie-jar` names, read before the run (exit 2 when it cannot be); an
+    /// empty one without it.
+    fn cookie_jar(&self) -> Result<std::sync::Arc<crate::cookies::CookieJar>, Failure> {
+        let jar = crate::cookies::CookieJar::new();
+        if let Some(path) = &self.args.cookie_jar {
+            let shown = path.display();
+            let bytes =
+                std::fs::read(path).map_err(|e| Failure::input(format!("--cookie-jar: cannot read {shown}: {e}")))?;
+            let text = match crate::text::utf16_with_bom(&bytes) {
+                Some(text) => text,
+                None => String::from_utf8_lossy(&bytes).trim_start_matches('\u{feff}').to_string(),
+            };
+            crate::cookies::tough::load(&jar, &text).map_err(|e| {
+                Failure::input(format!(
+                    "--cookie-jar {shown} {e}; give a jar written by --export-cookie-jar (postie or Newman)"
+                ))
+            })?;
+        }
+        Ok(std::sync::Arc::new(jar))
     }
 
     /// `--proxy-auth` over config `[proxy].auth`; `any` when neither is given.

@@ -88,6 +88,8 @@ fn per_collection(args: &RunArgs, name: &str) -> RunArgs {
     args.output.reporter_json_export = named(&args.output.reporter_json_export, "json");
     args.export_environment = named(&args.export_environment, "environment.json");
     args.export_globals = named(&args.export_globals, "globals.json");
+    args.export_cookie_jar = named(&args.export_cookie_jar, "cookies.json");
+    args.export_collection = named(&args.export_collection, "collection.json");
     args
 }
 
@@ -152,6 +154,9 @@ fn run_collection(args: &RunArgs, mut collection: Collection) -> Result<Outcome,
     for secret in scopes.secret_values() {
         redactor.add(&secret);
     }
+    if let Some(key) = args.postman_api_key.as_deref().filter(|k| !k.is_empty()) {
+        redactor.add(key);
+    }
     for (user, pass) in collection.proxy_credentials() {
         redactor.add_credentials(&user, pass.expose());
     }
@@ -179,10 +184,15 @@ fn run_collection(args: &RunArgs, mut collection: Collection) -> Result<Outcome,
         _ => Failure::aborted(e),
     })?;
     let final_scopes = reporters.final_scopes;
+    // Kept only when it is to be exported: a large collection's run holds only the model.
+    let exported = args.export_collection.as_ref().map(|_| collection.raw.value());
     // The JSON report has its copy; the run needs only the model.
     collection.release_raw();
     check_export(args.export_environment.as_deref(), "--export-environment")?;
     check_export(args.export_globals.as_deref(), "--export-globals")?;
+    check_export(args.export_cookie_jar.as_deref(), "--export-cookie-jar")?;
+    check_export(args.export_collection.as_deref(), "--export-collection")?;
+    let jar = options.cookies.clone();
 
     let mut dispatcher = Dispatcher::new(reporters.list, redactor);
     let shard_notes = shard.iter().flat_map(|s| s.notes.iter());
@@ -222,11 +232,43 @@ fn run_collection(args: &RunArgs, mut collection: Collection) -> Result<Outcome,
     if let Some(path) = &args.export_globals {
         write_json(path, &output.scopes.globals.to_postman_json("globals"), "--export-globals")?;
     }
+    if let (Some(path), Some(mut document)) = (&args.export_collection, exported) {
+        with_collection_variables(&mut document, &output.scopes.collection);
+        write_json(path, &document, "--export-collection")?;
+    }
+    if let Some(path) = &args.export_cookie_jar {
+        write_json(path, &crate::cookies::tough::to_json(&jar.all()), "--export-cookie-jar")?;
+    }
     let errors = dispatcher.take_errors();
     if let Some(first) = errors.first() {
         return Err(Failure::aborted(dispatcher.redactor().text(&first.to_string())));
     }
     if output.summary.failed() && !args.suppress_exit_code { Ok(Outcome::Failed) } else { Ok(Outcome::Passed) }
+}
+
+/// The collection's `variable` list as the run left it (Newman 6.2.2 writes the values it
+/// loaded, contrary to its documentation): values, types and `disabled` as v2.1 has them,
+/// in the scope's order; variables a script unset are gone, new ones added.
+fn with_collection_variables(document: &mut serde_json::Value, scope: &vars::VariableScope) {
+    let values = scope.to_postman_json("collection")["values"].as_array().cloned().unwrap_or_default();
+    let list: Vec<serde_json::Value> = values
+        .into_iter()
+        .map(|v| {
+            let mut out = serde_json::Map::new();
+            out.insert("key".into(), v["key"].clone());
+            out.insert("value".into(), v["value"].clone());
+            if let Some(t) = v["type"].as_str().filter(|t| *t != "default") {
+                out.insert("type".into(), t.into());
+            }
+            if v["enabled"] == false {
+                out.insert("disabled".into(), true.into());
+            }
+            serde_json::Value::Object(out)
+        })
+        .collect();
+    if let Some(o) = document.as_object_mut() {
+        o.insert("variable".into(), serde_json::Value::Array(list));
+    }
 }
 
 /// An export that cannot be written must fail before the run, not after it.

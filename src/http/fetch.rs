@@ -22,13 +22,19 @@ const FETCH_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// The body of `url`, fetched directly, as text (a byte-order mark dropped).
 pub fn fetch_text(url: &url::Url, tls: &FetchTls) -> Result<String, String> {
-    let bytes = fetch_bytes(url, Route::Direct, tls)?;
+    let bytes = fetch_bytes(url, Route::Direct, tls, &[])?;
     let text = String::from_utf8_lossy(&bytes);
     Ok(text.trim_start_matches('\u{feff}').to_string())
 }
 
-/// The body of `url` on `route`, or the transport error / status that stopped it.
-pub fn fetch_bytes(url: &url::Url, route: Route, tls: &FetchTls) -> Result<Vec<u8>, String> {
+/// The body of `url` on `route`, sent with `headers`, or the transport error / status that
+/// stopped it (with the `error.message` of a JSON error body, as the Postman API sends).
+pub fn fetch_bytes(
+    url: &url::Url,
+    route: Route,
+    tls: &FetchTls,
+    headers: &[(&str, &crate::secret::Secret)],
+) -> Result<Vec<u8>, String> {
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().map_err(|e| e.to_string())?;
     runtime.block_on(async {
         let options = PoolOptions {
@@ -45,10 +51,21 @@ pub fn fetch_bytes(url: &url::Url, route: Route, tls: &FetchTls) -> Result<Vec<u
             protocol: HttpProtocol::Http1,
         };
         let client = pool.clients(&key).map_err(|e| e.to_string())?.client(&pool).map_err(|e| e.to_string())?;
-        let response = client.get(url.clone()).timeout(FETCH_TIMEOUT).send().await.map_err(|e| chain(&e))?;
+        let mut request = client.get(url.clone()).timeout(FETCH_TIMEOUT);
+        for (name, value) in headers {
+            request = request.header(*name, value.expose());
+        }
+        let response = request.send().await.map_err(|e| chain(&e))?;
         let status = response.status();
         if !status.is_success() {
-            return Err(format!("the server answered {status}"));
+            let body = response.bytes().await.unwrap_or_default();
+            let said = serde_json::from_slice::<serde_json::Value>(&body)
+                .ok()
+                .and_then(|v| v.pointer("/error/message").and_then(|m| m.as_str()).map(str::to_string));
+            return Err(match said {
+                Some(message) => format!("the server answered {status}: {message}"),
+                None => format!("the server answered {status}"),
+            });
         }
         let bytes = response.bytes().await.map_err(|e| chain(&e))?;
         if bytes.len() > MAX_BYTES {

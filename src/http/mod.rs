@@ -14,6 +14,7 @@ pub mod oauth2;
 mod pool;
 mod prepare;
 mod reconnect;
+mod redirect;
 mod response;
 mod send;
 pub mod sign;
@@ -25,6 +26,7 @@ pub use prepare::{
     BodyFiles, MultipartPart, MultipartValue, PrepareError, PreparedBody, PreparedRequest, collection_proxy, parse_url,
     prepare, resolve_url, strip_json_comments,
 };
+pub use redirect::RedirectRules;
 pub use response::{Response, SendError, SendErrorKind};
 pub use send::{SendOptions, send};
 pub use trust::{TlsFileError, TrustStore, load_ca_bundle};

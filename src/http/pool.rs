@@ -203,18 +203,24 @@ struct TooManyRedirects(usize);
 
 pub struct ClientPool {
     clients: Mutex<HashMap<ClientKey, Arc<RouteClients>>>,
-    jar: Arc<reqwest::cookie::Jar>,
+    jar: Arc<crate::cookies::CookieJar>,
     options: PoolOptions,
 }
 
 impl ClientPool {
     pub fn new(options: PoolOptions) -> Self {
-        Self::with_jar(options, Arc::new(reqwest::cookie::Jar::default()))
+        Self::with_jar(options, Arc::new(crate::cookies::CookieJar::new()))
     }
 
     /// A pool whose clients share `jar` with other pools (one jar per run).
-    pub fn with_jar(options: PoolOptions, jar: Arc<reqwest::cookie::Jar>) -> Self {
+    pub fn with_jar(options: PoolOptions, jar: Arc<crate::cookies::CookieJar>) -> Self {
         ClientPool { clients: Mutex::new(HashMap::new()), jar, options }
+    }
+
+    /// The run's cookie jar: `send` keeps and sends cookies itself, as Newman's request
+    /// library does across redirects (`send.rs`), so clients have no cookie store.
+    pub fn jar(&self) -> &Arc<crate::cookies::CookieJar> {
+        &self.jar
     }
 
     /// The clients for `key`, built on first use.
@@ -267,7 +273,6 @@ impl ClientPool {
     ) -> Result<reqwest::Client, PoolError> {
         let fail = |message: String| PoolError { route: key.route.to_string(), message };
         let mut b = reqwest::Client::builder()
-            .cookie_provider(self.jar.clone())
             .http1_title_case_headers()
             .tls_info(self.options.tls_info)
             .redirect(match key.max_redirects {

@@ -7,7 +7,10 @@
 //! completed". Browsers and curl re-send such a request once on a new connection, and so
 //! does postie: when the failure came before a complete response head, on a connection the
 //! request did not open itself, and no redirect had been followed (a redirect means a
-//! response did arrive, and re-sending the original request would repeat it).
+//! response did arrive, and re-sending the original request would repeat it). Runs follow
+//! redirects hop by hop in `send`, so there the rule applies to each hop: a hop lost so is
+//! sent again, never the request before it; only clients that let reqwest follow redirects
+//! (fetching a PAC or an input) meet the redirect case.
 //!
 //! reqwest does not say whether a request reused a connection, but every new connection
 //! goes through its connector, and hyper drives the connect from inside the request's own

@@ -20,6 +20,8 @@ pub struct Response {
     pub warnings: Vec<String>,
     /// The pooled connection was found closed by the peer and the request went again on a new one.
     pub reconnected: bool,
+    /// Where the response came from: the request's URL, or the last redirect's.
+    pub url: url::Url,
 }
 
 /// Why a request got no (usable) response.

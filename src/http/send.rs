@@ -8,14 +8,55 @@ use super::diagnose::{classify, proxy_status_error};
 use super::pool::{ClientKey, ClientPool, RouteClients};
 use super::prepare::{MultipartValue, PreparedBody, PreparedRequest};
 use super::reconnect::tracked;
+use super::redirect::{Hop, RedirectRules, next_hop};
 use super::response::{Response, SendError, SendErrorKind};
+use crate::cookies::CookieJar;
 
 /// Bodies are read up to this size; beyond it the request fails rather than exhausting memory.
 const MAX_BODY_BYTES: usize = 256 * 1024 * 1024;
 
 #[derive(Clone, Debug, Default)]
 pub struct SendOptions {
+    /// For the whole request, redirects and authentication legs included.
     pub timeout: Option<Duration>,
+    /// `None`: a redirect is the response.
+    pub redirects: Option<RedirectRules>,
+    /// Whether the pool's cookie jar is used: cookies sent from it and kept from every
+    /// response on the way (off with `disableCookies`: nothing sent, nothing kept).
+    pub cookies: bool,
+}
+
+fn jar<'p>(pool: &'p ClientPool, opts: &SendOptions) -> Option<&'p CookieJar> {
+    opts.cookies.then(|| pool.jar().as_ref())
+}
+
+/// Sends a built request; the response's `Set-Cookie` headers go into the jar, redirects
+/// and authentication legs included, as Newman's request library keeps them.
+async fn dispatch(
+    jar: Option<&CookieJar>,
+    url: &url::Url,
+    builder: reqwest::RequestBuilder,
+) -> reqwest::Result<reqwest::Response> {
+    let result = builder.send().await;
+    if let (Some(jar), Ok(response)) = (jar, &result) {
+        for value in response.headers().get_all(reqwest::header::SET_COOKIE) {
+            jar.store(&String::from_utf8_lossy(value.as_bytes()), url, None);
+        }
+    }
+    result
+}
+
+/// The Cookie header postman-request gives a hop: the request's own header followed by the
+/// jar's cookies for the hop's URL; when the jar has none for it, the hop keeps the header it
+/// carries (on a redirect, the previous hop's).
+fn add_jar_cookies(req: &mut PreparedRequest, jar: &CookieJar, own: Option<&str>) {
+    if let Some(cookies) = jar.header_for(&req.url) {
+        let value = match own {
+            Some(own) if !own.is_empty() => format!("{own}; {cookies}"),
+            _ => cookies,
+        };
+        req.set_header("Cookie", value);
+    }
 }
 
 fn make_part(value: &MultipartValue) -> reqwest::multipart::Part {
@@ -82,7 +123,8 @@ async fn exchange(
     let setup = |e: super::pool::PoolError| SendError::new(SendErrorKind::ClientSetup, e.to_string());
     let client = clients.client(pool).map_err(setup)?;
     let started = Instant::now();
-    let (result, tracked) = tracked(build(&client, req, extra.clone(), opts)?.send()).await;
+    let jar = jar(pool, opts);
+    let (result, tracked) = tracked(dispatch(jar, &req.url, build(&client, req, extra.clone(), opts)?)).await;
     match result {
         Err(e) if tracked.lost_to_stale_connection(&e) => {
             // The re-send gets what is left of --timeout-request, not a new allowance.
@@ -91,8 +133,8 @@ async fn exchange(
                 return Ok((Err(e), false));
             }
             let fresh = clients.fresh(pool).map_err(setup)?;
-            let opts = SendOptions { timeout: left };
-            Ok((build(&fresh, req, extra, &opts)?.send().await, true))
+            let opts = SendOptions { timeout: left, ..opts.clone() };
+            Ok((dispatch(jar, &req.url, build(&fresh, req, extra, &opts)?).await, true))
         }
         other => Ok((other, false)),
     }
@@ -107,6 +149,16 @@ pub async fn send(
 ) -> Result<Response, SendError> {
     let clients = pool.clients(key).map_err(|e| SendError::new(SendErrorKind::ClientSetup, e.to_string()))?;
     let started = Instant::now();
+    let own_cookie = req.header("cookie").map(str::to_string);
+    let mut with_cookies = None;
+    if let Some(jar) = jar(pool, opts)
+        && jar.header_for(&req.url).is_some()
+    {
+        let mut r = req.clone();
+        add_jar_cookies(&mut r, jar, own_cookie.as_deref());
+        with_cookies = Some(r);
+    }
+    let req = with_cookies.as_ref().unwrap_or(req);
     let (response, mut reconnected) = match &req.ntlm {
         Some(credentials) => (ntlm_exchange(pool, &clients, req, credentials, opts).await?, false),
         None => exchange(pool, &clients, req, None, opts).await?,
@@ -156,17 +208,27 @@ pub async fn send(
         let message = response.text().await.unwrap_or_default().trim().to_string();
         return Err(failed(SendError::new(kind, message), reconnected));
     }
+    let mut hops = Hops { pool, clients: &clients, key, opts, started, reconnected, own_cookie };
+    let (mut response, mut url) = hops.follow(req, response).await?;
     if let Some(digest) = &req.digest
         && response.status() == reqwest::StatusCode::UNAUTHORIZED
         && let Some(challenge) = response.headers().get(reqwest::header::WWW_AUTHENTICATE).and_then(|v| v.to_str().ok())
         && challenge.trim_start().to_ascii_lowercase().starts_with("digest")
     {
-        let answer = digest_answer(challenge, req, &digest.username, &digest.password)?;
-        let (second, again) = exchange(pool, &clients, req, Some(("Authorization", answer)), opts).await?;
-        reconnected |= again;
-        response = second
-            .map_err(|e| SendError { reconnected, ..SendError::new(SendErrorKind::RequestFailed, e.to_string()) })?;
+        // The answer goes on the request as a header of its own, so a redirect to another
+        // host drops it as it drops any Authorization.
+        let mut answered = req.clone();
+        answered.set_header("Authorization", digest_answer(challenge, req, &digest.username, &digest.password)?);
+        if let Some(jar) = jar(pool, opts) {
+            add_jar_cookies(&mut answered, jar, hops.own_cookie.as_deref());
+        }
+        let second = hops.send(&answered).await?.map_err(|e| SendError {
+            reconnected: hops.reconnected,
+            ..SendError::new(SendErrorKind::RequestFailed, e.to_string())
+        })?;
+        (response, url) = hops.follow(&answered, second).await?;
     }
+    let reconnected = hops.reconnected;
     // Over a CONNECT tunnel these headers are the origin's, not the proxy's.
     if matches!(key.route, crate::proxy::Route::Proxy(_))
         && req.url.scheme() == "http"
@@ -214,7 +276,7 @@ pub async fn send(
                 body.extend_from_slice(&chunk);
             }
             Ok(None) => break,
-            Err(e) => return Err(failed(classify(&e, &key.route, &req.url).await, reconnected)),
+            Err(e) => return Err(failed(classify(&e, &key.route, &url).await, reconnected)),
         }
     }
     let time = started.elapsed();
@@ -231,7 +293,101 @@ pub async fn send(
         }
     }
     let size = body.len() as u64;
-    Ok(Response { code, reason, headers, body, time, size, http_version, tls, warnings, reconnected })
+    Ok(Response { code, reason, headers, body, time, size, http_version, tls, warnings, reconnected, url })
+}
+
+/// The exchanges of one request after its first: redirect hops and authentication legs,
+/// sharing the request's time allowance.
+struct Hops<'a> {
+    pool: &'a ClientPool,
+    clients: &'a RouteClients,
+    key: &'a ClientKey,
+    opts: &'a SendOptions,
+    started: Instant,
+    reconnected: bool,
+    /// The request's own Cookie header, which every hop's jar cookies follow.
+    own_cookie: Option<String>,
+}
+
+impl Hops<'_> {
+    /// What is left of --timeout-request for the next exchange.
+    fn left(&self) -> Result<SendOptions, SendError> {
+        let timeout = match self.opts.timeout {
+            Some(t) => match t.checked_sub(self.started.elapsed()) {
+                Some(left) if !left.is_zero() => Some(left),
+                _ => {
+                    let message = format!("the request took longer than {} ms", t.as_millis());
+                    return Err(SendError {
+                        reconnected: self.reconnected,
+                        ..SendError::new(SendErrorKind::Timeout, message)
+                    });
+                }
+            },
+            None => None,
+        };
+        Ok(SendOptions { timeout, ..self.opts.clone() })
+    }
+
+    async fn send(&mut self, req: &PreparedRequest) -> Result<reqwest::Result<reqwest::Response>, SendError> {
+        let opts = self.left()?;
+        let (result, again) = exchange(self.pool, self.clients, req, None, &opts).await?;
+        self.reconnected |= again;
+        Ok(result)
+    }
+
+    /// Follows `response`'s redirects from `first` as the rules say; the last response and
+    /// the URL it came from.
+    async fn follow(
+        &mut self,
+        first: &PreparedRequest,
+        mut response: reqwest::Response,
+    ) -> Result<(reqwest::Response, url::Url), SendError> {
+        let Some(rules) = self.opts.redirects else { return Ok((response, first.url.clone())) };
+        let mut current = std::borrow::Cow::Borrowed(first);
+        let mut followed = 0;
+        loop {
+            let location = response.headers().get(reqwest::header::LOCATION).and_then(|v| v.to_str().ok());
+            let next = match next_hop(&rules, &current, response.status().as_u16(), location, followed) {
+                Hop::Done => return Ok((response, current.url.clone())),
+                Hop::TooMany(message) => {
+                    let err = SendError::new(SendErrorKind::TooManyRedirects, message);
+                    return Err(SendError { reconnected: self.reconnected, ..err });
+                }
+                Hop::BadLocation(message) => {
+                    let err = SendError::new(SendErrorKind::RequestFailed, message);
+                    return Err(SendError { reconnected: self.reconnected, ..err });
+                }
+                Hop::Follow(mut next) => {
+                    if let Some(jar) = jar(self.pool, self.opts) {
+                        add_jar_cookies(&mut next, jar, self.own_cookie.as_deref());
+                    }
+                    next
+                }
+            };
+            drain(response).await;
+            followed += 1;
+            response = match self.send(&next).await? {
+                Ok(r) => r,
+                Err(e) => {
+                    let err = transport_error(&e, self.clients, self.key, &next).await;
+                    return Err(SendError { reconnected: self.reconnected, ..err });
+                }
+            };
+            current = std::borrow::Cow::Owned(*next);
+        }
+    }
+}
+
+/// Reads a redirect's body so its connection can carry the next hop; a large one is cut
+/// off and its connection dropped instead.
+async fn drain(mut response: reqwest::Response) {
+    let mut read = 0usize;
+    while let Ok(Some(chunk)) = response.chunk().await {
+        read += chunk.len();
+        if read > 64 * 1024 {
+            return;
+        }
+    }
 }
 
 /// NTLM against the server, as Newman's runtime runs it: the request as is, and when the
@@ -270,7 +426,8 @@ async fn ntlm_exchange(
     // A drained connection goes back to the client's pool from hyper's own task: give it a
     // moment so the next leg finds it rather than opening a second connection.
     let settle = || tokio::time::sleep(Duration::from_millis(2));
-    let first = match build(&client, req, None, opts)?.send().await {
+    let jar = jar(pool, opts);
+    let first = match dispatch(jar, &req.url, build(&client, req, None, opts)?).await {
         Ok(r) if offers(&r, false) => r,
         other => return Ok(other),
     };
@@ -278,7 +435,7 @@ async fn ntlm_exchange(
     let _ = first.bytes().await;
     settle().await;
     let type1 = format!("NTLM {}", b64.encode(ntlm::negotiate_message()));
-    let second = match build(&client, req, Some(("Authorization", type1)), opts)?.send().await {
+    let second = match dispatch(jar, &req.url, build(&client, req, Some(("Authorization", type1)), opts)?).await {
         Ok(r) if offers(&r, true) => r,
         other => return Ok(other),
     };
@@ -299,7 +456,7 @@ async fn ntlm_exchange(
     let _ = second.bytes().await;
     settle().await;
     let type3 = format!("NTLM {}", b64.encode(ntlm::authenticate_now(credentials, &challenge)));
-    Ok(build(&client, req, Some(("Authorization", type3)), opts)?.send().await)
+    Ok(dispatch(jar, &req.url, build(&client, req, Some(("Authorization", type3)), opts)?).await)
 }
 
 /// Why a request got no response; on the relay's route, what the relay met at the proxy

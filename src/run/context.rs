@@ -4,15 +4,12 @@
 
 use std::sync::Arc;
 
-use crate::http::{ClientKey, HttpProtocol};
+use crate::http::{ClientKey, HttpProtocol, RedirectRules};
 use crate::plan::{Plan, PlannedRequest};
 use crate::proxy::{ProxyPolicy, Route};
 
 use super::cancel::Cancel;
 use super::options::RunOptions;
-
-/// Redirects followed when `maxRedirects` is not set (Postman's default).
-const DEFAULT_MAX_REDIRECTS: usize = 10;
 
 /// What every lane shares.
 pub struct LaneContext {
@@ -40,7 +37,8 @@ pub fn client_key(
     ClientKey {
         route,
         insecure: opts.insecure || planned.is_some_and(|p| p.profile_bool("strictSSL") == Some(false)),
-        max_redirects: follow_redirects(planned, opts),
+        // `send` follows redirects itself, by `redirect_rules`.
+        max_redirects: None,
         identity: client_identity(opts, url, planned.map(|p| p.position)),
         protocol: planned.map_or(opts.protocol, |p| protocol(p, opts, warnings)),
     }
@@ -81,14 +79,21 @@ fn protocol(planned: &PlannedRequest, opts: &RunOptions, warnings: &mut Vec<Stri
     }
 }
 
-fn follow_redirects(planned: Option<&PlannedRequest>, opts: &RunOptions) -> Option<usize> {
-    let own = planned.and_then(|p| p.profile_bool("followRedirects"));
-    let follow = own.unwrap_or(opts.follow_redirects) && opts.follow_redirects;
-    follow.then(|| {
-        planned
+/// How the request follows redirects, `None` when it does not: the request's own
+/// `protocolProfileBehavior` over the run's (`--ignore-redirects`), as Newman resolves them.
+pub fn redirect_rules(planned: Option<&PlannedRequest>, opts: &RunOptions) -> Option<RedirectRules> {
+    let own = |key: &str| planned.and_then(|p| p.profile_bool(key));
+    if !own("followRedirects").unwrap_or(opts.follow_redirects) {
+        return None;
+    }
+    let defaults = RedirectRules::default();
+    Some(RedirectRules {
+        max: planned
             .and_then(|p| p.profile.get("maxRedirects"))
             .and_then(serde_json::Value::as_u64)
-            .map(|n| n as usize)
-            .unwrap_or(DEFAULT_MAX_REDIRECTS)
+            .map_or(defaults.max, |n| usize::try_from(n).unwrap_or(usize::MAX)),
+        keep_method: own("followOriginalHttpMethod").unwrap_or(defaults.keep_method),
+        keep_authorization: own("followAuthorizationHeader").unwrap_or(defaults.keep_authorization),
+        referer: !own("removeRefererHeaderOnRedirect").unwrap_or(!defaults.referer),
     })
 }

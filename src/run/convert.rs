@@ -119,6 +119,7 @@ pub fn script_response(r: &ResponseRecord) -> ScriptResponse {
         body: r.body.clone(),
         response_time_ms: r.time.as_millis() as u64,
         response_size: r.size,
+        cookies: None,
     }
 }
 
@@ -185,7 +186,7 @@ pub fn script_route(route: &Route, rule: &str) -> ScriptRoute {
 
 /// The response as reports record it.
 pub fn response_record(r: Response) -> ResponseRecord {
-    let Response { code, reason, headers, body, time, size, http_version, tls, warnings, reconnected } = r;
+    let Response { code, reason, headers, body, time, size, http_version, tls, warnings, reconnected, url: _ } = r;
     ResponseRecord {
         code,
         reason,

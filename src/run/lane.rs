@@ -19,7 +19,7 @@ use crate::script::{
 };
 use crate::vars::{Scopes, VariableScope};
 
-use super::context::{LaneContext, client_key};
+use super::context::{LaneContext, client_key, redirect_rules};
 use super::convert::{
     apply_request_changes, auth_json, describe_route, event_of, prepare_error, record_outcome, request_error,
     response_record, script_request, script_response, script_route, sent_request, sources, template_request,
@@ -296,7 +296,11 @@ impl Worker {
                 client_key(opts, Some(planned), &prepared.url, route.clone(), warnings)
             })
             .collect();
-        let send_opts = SendOptions { timeout: opts.timeout_request };
+        let send_opts = SendOptions {
+            timeout: opts.timeout_request,
+            redirects: redirect_rules(Some(planned), opts),
+            cookies: planned.profile_bool("disableCookies") != Some(true),
+        };
         let cancel = &self.ctx.cancel;
         let carried = std::sync::Mutex::new((0usize, Vec::<String>::new()));
         // A retry of a signed request is signed again: nonces, timestamps and token ids are
@@ -385,9 +389,11 @@ impl Worker {
         if attempts.len() > 1 {
             execution.attempts = attempts;
         }
+        let mut jar_cookies = None;
         match result {
             Ok(mut response) => {
                 execution.warnings.append(&mut response.warnings);
+                jar_cookies = Some(self.pool.jar().for_url(&response.url));
                 execution.response = Some(response_record(response));
             }
             Err(e) => execution.error = Some(request_error(e)),
@@ -404,7 +410,10 @@ impl Worker {
         let call = ScriptCall {
             phase: ScriptPhase::Test,
             request: after,
-            response: execution.response.as_ref().map(script_response),
+            response: execution
+                .response
+                .as_ref()
+                .map(|r| ScriptResponse { cookies: jar_cookies, ..script_response(r) }),
             route: Some(script_route),
         };
         if let Some(outcome) = self.run_scripts(call, planned, scopes, cache, &mut execution) {

@@ -144,7 +144,7 @@ pub fn run(
         proxy_auth: options.proxy_auth,
     };
     // One cookie jar and one set of host limits for the whole run, whichever worker sends.
-    let jar = Arc::new(reqwest::cookie::Jar::default());
+    let jar = options.cookies.clone();
     let limits = Arc::new(HostLimits::new(options.max_connections_per_host));
     let cores = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1);
     let threads = jobs.min(cores).max(1);

@@ -91,12 +91,12 @@ fn describe(result: &Result<Response, SendError>) -> String {
 /// host while the worker is blocked in this script, and would never give them back.
 pub struct SideNetwork {
     options: PoolOptions,
-    jar: Arc<reqwest::cookie::Jar>,
+    jar: Arc<crate::cookies::CookieJar>,
     built: OnceLock<Result<(tokio::runtime::Runtime, ClientPool), String>>,
 }
 
 impl SideNetwork {
-    pub fn new(options: PoolOptions, jar: Arc<reqwest::cookie::Jar>) -> Self {
+    pub fn new(options: PoolOptions, jar: Arc<crate::cookies::CookieJar>) -> Self {
         SideNetwork { options, jar, built: OnceLock::new() }
     }
 

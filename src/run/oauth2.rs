@@ -11,7 +11,7 @@ use crate::http::oauth2::{Block, Token, parse_token_response};
 use crate::http::{ClientPool, PreparedBody, PreparedRequest, SendError, SendErrorKind, SendOptions};
 use crate::proxy::Rule;
 
-use super::context::{LaneContext, client_key};
+use super::context::{LaneContext, client_key, redirect_rules};
 use super::network::send_cancellable;
 
 type Slot = Arc<tokio::sync::Mutex<Held>>;
@@ -122,7 +122,11 @@ async fn request(
         secrets: Vec::new(),
         warnings: Vec::new(),
     };
-    let opts = SendOptions { timeout: ctx.options.timeout_request };
+    let opts = SendOptions {
+        timeout: ctx.options.timeout_request,
+        redirects: redirect_rules(None, &ctx.options),
+        cookies: true,
+    };
     let response = send_cancellable(pool, None, &key, &prepared, &opts, &ctx.cancel)
         .await
         .map_err(|e| failure(&shown, &e.message))?;

@@ -28,6 +28,9 @@ pub struct RunOptions {
     pub timeout_run: Option<Duration>,
     pub timeout_script: Option<Duration>,
     pub follow_redirects: bool,
+    /// The run's cookie jar: empty, or read from `--cookie-jar`; `--export-cookie-jar`
+    /// writes it after the run.
+    pub cookies: std::sync::Arc<crate::cookies::CookieJar>,
     pub insecure: bool,
     pub working_dir: PathBuf,
     /// `--no-insecure-file-read`: body files outside `working_dir` are not read.
@@ -78,6 +81,7 @@ impl Default for RunOptions {
             timeout_run: None,
             timeout_script: None,
             follow_redirects: true,
+            cookies: Default::default(),
             insecure: false,
             working_dir: PathBuf::from("."),
             confine_files: false,

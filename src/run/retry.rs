@@ -134,6 +134,7 @@ mod tests {
             tls: None,
             warnings: Vec::new(),
             reconnected: false,
+            url: url::Url::parse("http://127.0.0.1/").expect("literal URL"),
         })
     }
 

@@ -9,7 +9,7 @@ use crate::http::{PreparedBody, PreparedRequest, SendOptions, parse_url};
 use crate::script::{Map, ScopeMaps, ScriptRequest, ScriptResponse, ScriptServices, SendRequestError};
 use crate::vars::{Scopes, VariableScope, dynamic};
 
-use super::context::{LaneContext, client_key};
+use super::context::{LaneContext, client_key, redirect_rules};
 use super::convert::{response_record, script_response};
 use super::network::SideNetwork;
 
@@ -131,7 +131,11 @@ impl ScriptServices for LaneServices<'_> {
             return Err(SendRequestError::Failed { kind: "ProxyPacFailed".to_string(), message: why });
         }
         let key = client_key(&self.ctx.options, None, &url, route, &mut Vec::new());
-        let opts = SendOptions { timeout: self.ctx.options.timeout_request };
+        let opts = SendOptions {
+            timeout: self.ctx.options.timeout_request,
+            redirects: redirect_rules(None, &self.ctx.options),
+            cookies: true,
+        };
         let result = self.side.send_blocking(&key, &prepared, &opts, &self.ctx.cancel);
         result
             .map(|r| script_response(&response_record(r)))
@@ -140,6 +144,10 @@ impl ScriptServices for LaneServices<'_> {
 
     fn dynamic_variable(&self, name: &str) -> Option<String> {
         dynamic::generate(name)
+    }
+
+    fn cookie_jar(&self) -> Option<Arc<crate::cookies::CookieJar>> {
+        Some(self.ctx.options.cookies.clone())
     }
 }
 

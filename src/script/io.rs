@@ -29,9 +29,10 @@ pub type MetaList<'a> = (
     Option<List<(&'static str, Option<&'a str>, &'a str)>>,
 );
 
-/// A response as `begin()` reads it: code, status, header pairs, time, size. Plain values
-/// cost far less to hand over than a JSON text costs to parse in JS.
-pub type ResponseList<'a> = (u16, &'a str, Vec<List<(&'a str, &'a str)>>, u64, u64);
+/// A response as `begin()` reads it: code, status, header pairs, time, size, and the jar's
+/// cookies as JSON. Plain values cost far less to hand over than a JSON text costs to parse
+/// in JS; cookies are few.
+pub type ResponseList<'a> = (u16, &'a str, Vec<List<(&'a str, &'a str)>>, u64, u64, Option<String>);
 
 /// The arguments of `begin()`.
 pub struct BeginArgs<'a> {
@@ -64,12 +65,35 @@ pub fn begin_args<'a>(segment: &Segment<'a>) -> BeginArgs<'a> {
     let (response, body) = match segment.response {
         Some(r) => {
             let headers = r.headers.iter().map(|(k, v)| List((k.as_str(), v.as_str()))).collect();
-            let list = (r.code, r.status.as_str(), headers, r.response_time_ms, r.response_size);
+            let cookies = r.cookies.as_deref().map(cookies_json);
+            let list = (r.code, r.status.as_str(), headers, r.response_time_ms, r.response_size, cookies);
             (Some(List(list)), String::from_utf8_lossy(&r.body))
         }
         None => (None, Cow::Borrowed("")),
     };
     BeginArgs { meta, response, body }
+}
+
+/// Cookies as the prelude builds `pm.cookies` from them: postman-collection's members, in
+/// its order, `expires` in milliseconds (a `Date` in the script) or null.
+fn cookies_json(cookies: &[crate::cookies::JarCookie]) -> String {
+    serde_json::Value::Array(cookie_values(cookies)).to_string()
+}
+
+/// Each cookie as `cookies_json` writes it.
+pub(super) fn cookie_values(cookies: &[crate::cookies::JarCookie]) -> Vec<serde_json::Value> {
+    cookies
+        .iter()
+        .map(|c| {
+            let expires = c
+                .expires
+                .map(|at| at.duration_since(std::time::SystemTime::UNIX_EPOCH).map_or(0.0, |d| d.as_millis() as f64));
+            serde_json::json!({
+                "name": c.name, "expires": expires, "maxAge": c.max_age.unwrap_or(0), "domain": c.domain,
+                "path": c.path, "secure": c.secure, "httpOnly": c.http_only, "hostOnly": c.host_only, "value": c.value,
+            })
+        })
+        .collect()
 }
 
 #[derive(Deserialize)]

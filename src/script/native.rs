@@ -134,6 +134,39 @@ fn send_request(slot: &ServicesSlot, request_json: &str) -> String {
     answer.to_string()
 }
 
+/// `pm.cookies.jar()`'s operations on the run's jar: `get`, `getAll`, `set` (a
+/// `Set-Cookie` line), `unset`, `clear`. The answer is JSON: `{"value": ...}` or
+/// `{"error": "..."}` (the callback's error).
+fn cookie_jar(slot: &ServicesSlot, op: &str, url: &str, arg: &str) -> String {
+    let answer = match slot.with(|services| services.cookie_jar()).flatten() {
+        None => serde_json::json!({ "error": "pm.cookies.jar() is not available here" }),
+        Some(jar) => match url::Url::parse(url) {
+            Err(e) => serde_json::json!({ "error": format!("CookieJar.{op}(): invalid url `{url}`: {e}") }),
+            Ok(url) => match op {
+                "get" => {
+                    let value = jar.for_url(&url).into_iter().find(|c| c.name == arg).map(|c| c.value);
+                    serde_json::json!({ "value": value })
+                }
+                "getAll" => serde_json::json!({ "value": super::io::cookie_values(&jar.for_url(&url)) }),
+                "set" => match jar.set(arg, &url, None) {
+                    Some(c) => serde_json::json!({ "value": super::io::cookie_values(std::slice::from_ref(&c))[0] }),
+                    None => serde_json::json!({ "error": format!("Cookie not in this host's domain. Cookie:{url}") }),
+                },
+                "unset" => {
+                    jar.remove_for(&url, Some(arg));
+                    serde_json::json!({ "value": null })
+                }
+                "clear" => {
+                    jar.remove_for(&url, None);
+                    serde_json::json!({ "value": null })
+                }
+                _ => serde_json::json!({ "error": format!("CookieJar has no {op}()") }),
+            },
+        },
+    };
+    answer.to_string()
+}
+
 fn thrown<'js>(ctx: &Ctx<'js>, message: &str) -> rquickjs::Error {
     Exception::throw_message(ctx, message)
 }
@@ -217,6 +250,11 @@ pub fn install<'js>(ctx: &Ctx<'js>, slot: &Rc<ServicesSlot>, vars: &Rc<RunVars>)
     )?;
     let send_slot = Rc::clone(slot);
     native.set("sendRequest", Function::new(c.clone(), move |request: String| send_request(&send_slot, &request))?)?;
+    let jar_slot = Rc::clone(slot);
+    native.set(
+        "cookieJar",
+        Function::new(c.clone(), move |op: String, url: String, arg: String| cookie_jar(&jar_slot, &op, &url, &arg))?,
+    )?;
     let dynamic_slot = Rc::clone(slot);
     native.set(
         "dynamicVariable",

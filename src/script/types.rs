@@ -86,6 +86,9 @@ pub struct ScriptResponse {
     pub response_time_ms: u64,
     /// Bytes received, headers included.
     pub response_size: u64,
+    /// The run's jar cookies for the URL the response came from (`pm.cookies`, as Newman
+    /// gives them); `None` where there is no jar (the script then reads `Set-Cookie`).
+    pub cookies: Option<Vec<crate::cookies::JarCookie>>,
 }
 
 /// `pm.info`.
@@ -197,6 +200,10 @@ pub trait ScriptServices {
     fn send_request(&self, request: ScriptRequest) -> Result<ScriptResponse, SendRequestError>;
     /// "$guid", "$timestamp", ... for `replaceIn`; `None` when the name is unknown.
     fn dynamic_variable(&self, name: &str) -> Option<String>;
+    /// The run's cookie jar, for `pm.cookies.jar()`; `None` where there is no run.
+    fn cookie_jar(&self) -> Option<std::sync::Arc<crate::cookies::CookieJar>> {
+        None
+    }
 }
 
 /// Why `pm.sendRequest` got no response; its text is what the script's callback sees as

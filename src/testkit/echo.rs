@@ -46,6 +46,7 @@ fn router(journal: Arc<Journal<Recorded>>) -> Router {
         .route("/cookies/set", any(h::cookies_set))
         .route("/cookies/delete", any(h::cookies_delete))
         .route("/redirect/{n}", any(h::redirect))
+        .route("/redirect-to", any(h::redirect_to_url))
         .route("/bytes/{n}", any(h::bytes))
         .route("/stream/{n}", any(h::stream))
         .route("/{coding}", any(h::compressed))

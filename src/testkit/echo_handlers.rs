@@ -233,6 +233,22 @@ pub(crate) async fn cookies(headers: HeaderMap) -> Json<Value> {
     Json(json!({ "cookies": map }))
 }
 
+/// `/redirect-to?url=U&status_code=N&cookie=k=v`: status N (302 when not given) with
+/// `Location: U`, and a `Set-Cookie` (path `/`) for each `cookie`.
+pub(crate) async fn redirect_to_url(uri: Uri) -> Response {
+    let pairs = parse_pairs(uri.query().unwrap_or_default());
+    let get = |name: &'static str| pairs.iter().filter(move |(k, _)| k == name).map(|(_, v)| v.as_str());
+    let status = get("status_code").next().and_then(|c| c.parse::<u16>().ok()).unwrap_or(302);
+    let mut response = redirect_to(get("url").next().unwrap_or("/get"));
+    *response.status_mut() = StatusCode::from_u16(status).unwrap_or(StatusCode::FOUND);
+    for cookie in get("cookie") {
+        if let Ok(value) = HeaderValue::from_str(&format!("{cookie}; Path=/")) {
+            response.headers_mut().append(header::SET_COOKIE, value);
+        }
+    }
+    response
+}
+
 /// `/redirect/{n}`: a chain of n 302s ending at `/get`.
 pub(crate) async fn redirect(Path(n): Path<u32>) -> Response {
     if n <= 1 { redirect_to("/get") } else { redirect_to(&format!("/redirect/{}", n - 1)) }

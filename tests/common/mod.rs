@@ -9,6 +9,7 @@ pub mod kdc;
 pub mod oracle;
 pub mod squid;
 pub mod tinyproxy;
+pub mod wire;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};

@@ -256,6 +256,15 @@ function currentResponse() {
     // as in Newman; a pre-request script sees none.
     run.response = r ? new PostmanResponse({ code: r[0], status: r[1], headers: r[2], responseTime: r[3], responseSize: r[4] },
       run.body) : run.meta.event === 'test' ? new PostmanResponse({ headers: [] }, undefined) : null;
+    if (r && r[5] != null) {
+      // The jar's cookies for the response's URL are `pm.cookies`; Newman's pm.response
+      // carries none of its own.
+      run.jarCookies = new CookieList(JSON.parse(r[5]).map(function (c) {
+        if (c.expires !== null) c.expires = new Date(c.expires);
+        return c;
+      }));
+      run.response._cookies = new CookieList([]);
+    }
   }
   return run.response || undefined;
 }
@@ -265,12 +274,67 @@ function setNextRequest(name) {
   run.nextRequest = name === null || name === undefined ? null : safeString(name);
 }
 
-function unsupportedJar() {
-  var fail = function () {
-    var cb = arguments[arguments.length - 1];
-    if (typeof cb === 'function') cb(new Error('pm.cookies.jar() is not supported by postie yet'));
+// pm.cookies.jar(): the run's jar, as postman-sandbox 4.7.1 (Newman 6.2.2) offers it.
+// Callbacks come later, from the timer loop, as the sandbox's store answers come.
+function jarCookie(c) {
+  if (c && c.expires !== null && c.expires !== undefined) c.expires = new Date(c.expires);
+  return c;
+}
+function jarUrl(url, method) {
+  if (url instanceof Url) url = url.toString();
+  if (!url || typeof url !== 'string') throw new TypeError('CookieJar.' + method + '() requires a valid url');
+  return /^[a-z][a-z0-9+.-]*:\/\//i.test(url) ? url : 'http://' + url;
+}
+function jarCall(op, url, arg, callback, wrap) {
+  var answer = JSON.parse(native.cookieJar(op, url, arg));
+  if (typeof callback !== 'function') return;
+  if (answer.error !== undefined) addTimer(callback, 0, [new Error(answer.error)], false);
+  else addTimer(callback, 0, [null, wrap ? wrap(answer.value) : answer.value], false);
+}
+function setCookieLine(name, value) {
+  if (name && value) return String(name) + '=' + String(value);
+  if (typeof name === 'string') return name;
+  if (name && typeof name === 'object') {
+    var c = name, line = String(c.name || c.key || '') + '=' + (c.value === undefined ? '' : String(c.value));
+    if (c.domain && c.hostOnly !== true) line += '; Domain=' + c.domain;
+    if (c.path) line += '; Path=' + c.path;
+    if (c.expires) line += '; Expires=' + new Date(c.expires).toUTCString();
+    if (typeof c.maxAge === 'number' && c.maxAge !== 0 && isFinite(c.maxAge)) line += '; Max-Age=' + c.maxAge;
+    if (c.secure) line += '; Secure';
+    if (c.httpOnly) line += '; HttpOnly';
+    return line;
+  }
+  throw new TypeError('CookieJar.set() requires a valid set cookie arguments');
+}
+function cookieJar() {
+  return {
+    get: function (url, name, callback) {
+      url = jarUrl(url, 'get');
+      if (typeof callback !== 'function') throw new TypeError('CookieJar.get() requires a callback function');
+      if (typeof name !== 'string') throw new TypeError('CookieJar.get() requires cookie name to be a string');
+      jarCall('get', url, name, callback);
+    },
+    getAll: function (url, options, callback) {
+      url = jarUrl(url, 'getAll');
+      if (typeof options === 'function' && !callback) { callback = options; options = {}; }
+      if (typeof callback !== 'function') throw new TypeError('CookieJar.getAll() requires a callback function');
+      if (typeof options !== 'object') throw new TypeError('CookieJar.getAll() requires options to be an object');
+      jarCall('getAll', url, '', callback, function (list) { return new CookieList(list.map(jarCookie)); });
+    },
+    set: function (url, name, value, callback) {
+      url = jarUrl(url, 'set');
+      if (typeof value === 'function' && !callback) { callback = value; value = null; }
+      jarCall('set', url, setCookieLine(name, value), callback, jarCookie);
+    },
+    unset: function (url, name, callback) {
+      url = jarUrl(url, 'unset');
+      if (typeof name !== 'string') throw new TypeError('CookieJar.unset() requires cookie name to be a string');
+      jarCall('unset', url, name, callback, function () { return undefined; });
+    },
+    clear: function (url, callback) {
+      jarCall('clear', jarUrl(url, 'clear'), '', callback, function () { return undefined; });
+    }
   };
-  return { get: fail, getAll: fail, set: fail, unset: fail, clear: fail };
 }
 
 var noCookies = new CookieList([]);
@@ -306,8 +370,8 @@ Object.defineProperties(pm, {
   cookies: {
     get: function () {
       var response = currentResponse();
-      var cookies = response ? response.cookies : noCookies;
-      cookies.jar = unsupportedJar;
+      var cookies = run.jarCookies || (response ? response.cookies : noCookies);
+      cookies.jar = cookieJar;
       return cookies;
     },
     enumerable: true
@@ -331,7 +395,7 @@ var legacyPostman = {
   clearGlobalVariables: function () { scope('globals').clear(); },
   setNextRequest: function (name) { setNextRequest(name); },
   getResponseHeader: function (name) { var r = currentResponse(); return r ? r.headers.get(name) : undefined; },
-  getResponseCookie: function (name) { var r = currentResponse(); return r ? r.cookies.one(name) : undefined; }
+  getResponseCookie: function (name) { return pm.cookies.one(name); }
 };
 
 // Legacy globals: accessors on the global object, computed once per script on first use
@@ -357,7 +421,7 @@ var legacyGetters = {
   },
   responseHeaders: function () { var r = currentResponse(); return r ? r.headers.toObject(false, true) : undefined; },
   responseTime: function () { var r = currentResponse(); return r ? r.responseTime : undefined; },
-  responseCookies: function () { var r = currentResponse(); return r ? r.cookies.all() : undefined; }
+  responseCookies: function () { return currentResponse() ? pm.cookies.all() : undefined; }
 };
 Object.keys(legacyGetters).forEach(function (name) {
   Object.defineProperty(G, name, {
@@ -402,7 +466,7 @@ function begin(meta, response, body) {
     state = runState = {
       meta: { event: null, assertionBase: 0, environmentName: null, info: null, route: null },
       requestText: null, responseData: undefined, body: null, slots: null,
-      scopeObjects: null, view: null, request: null, response: undefined, legacy: null,
+      scopeObjects: null, view: null, request: null, response: undefined, jarCookies: null, legacy: null,
       assertions: null, console: null, errors: null, timers: null, origin: 0,
       nextRequest: null, nextRequestSet: false, skipRequest: false, exportedRequest: null
     };
@@ -423,6 +487,7 @@ function begin(meta, response, body) {
   state.view = null;
   state.request = null;
   state.response = undefined;
+  state.jarCookies = null;
   state.legacy = {};
   state.assertions = [];
   state.console = [];

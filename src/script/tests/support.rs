@@ -36,6 +36,7 @@ pub fn response(code: u16, status: &str, headers: &[(&str, &str)], body: &str) -
         body: body.as_bytes().to_vec(),
         response_time_ms: 120,
         response_size: body.len() as u64 + 100,
+        cookies: None,
     }
 }
 
