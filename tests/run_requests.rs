@@ -222,4 +222,29 @@ fn compressed_bodies_are_decoded_and_their_headers_kept() {
         let body = response["body"].as_str().unwrap_or_default();
         assert!(body.contains("\"url\""), "{coding}: {response}");
     }
+    // responseTotal as Newman 6.2.2 counts it: a gzip or deflate body by its declared
+    // Content-Length, a brotli one decoded (1000 for the same three plus /get there).
+    let counted: u64 = report["run"]["executions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            let r = &e["response"];
+            let header = |name: &str| {
+                r["header"].as_array().unwrap().iter().find(|h| h["key"] == name).and_then(|h| h["value"].as_str())
+            };
+            match header("Content-Encoding") {
+                Some("gzip" | "deflate") => header("Content-Length").unwrap().parse::<u64>().unwrap(),
+                _ => r["responseSize"].as_u64().unwrap(),
+            }
+        })
+        .sum();
+    assert_eq!(report["run"]["transfers"]["responseTotal"], counted);
+    let decoded: u64 = report["run"]["executions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["response"]["responseSize"].as_u64().unwrap())
+        .sum();
+    assert!(counted < decoded, "the compressed sizes were counted: {counted} vs {decoded}");
 }

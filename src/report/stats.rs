@@ -170,7 +170,7 @@ impl Summary {
             self.response_count += 1;
             self.response_total_ms += ms;
             self.response_sq_sum += ms * ms;
-            self.transfer_total += r.size;
+            self.transfer_total += counted_size(&r.headers, r.size);
         }
         let base = |at: &str, name: &str, message: &str| FailureRecord {
             iteration: e.cursor.iteration,
@@ -193,5 +193,35 @@ impl Summary {
             let failure = base("assertion", "AssertionError", message);
             self.failures.push(FailureRecord { name: a.name.clone(), index, ..failure });
         }
+    }
+}
+
+/// The body size Newman adds to `responseTotal` (postman-collection's `Response#size`): the
+/// declared `Content-Length` of a gzip or deflate body, else the bytes as decoded (a
+/// brotli body counts decoded, as there).
+fn counted_size(headers: &[(String, String)], decoded: u64) -> u64 {
+    let header = |name: &str| headers.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str());
+    let compressed = header("content-encoding").is_some_and(|e| {
+        let e = e.to_ascii_lowercase();
+        e.contains("gzip") || e.contains("deflate")
+    });
+    match header("content-length").map(str::trim).and_then(|l| l.parse::<u64>().ok()) {
+        Some(declared) if compressed => declared,
+        _ => decoded,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::counted_size;
+
+    #[test]
+    fn compressed_bodies_count_their_declared_length_as_in_newman() {
+        let h = |pairs: &[(&str, &str)]| pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect::<Vec<_>>();
+        assert_eq!(counted_size(&h(&[("Content-Encoding", "gzip"), ("Content-Length", "40")]), 120), 40);
+        assert_eq!(counted_size(&h(&[("content-encoding", "Deflate"), ("content-length", "7")]), 9), 7);
+        assert_eq!(counted_size(&h(&[("Content-Encoding", "br"), ("Content-Length", "40")]), 120), 120);
+        assert_eq!(counted_size(&h(&[("Content-Encoding", "gzip")]), 120), 120, "chunked: decoded");
+        assert_eq!(counted_size(&h(&[("Content-Length", "5")]), 5), 5);
     }
 }
