@@ -31,6 +31,7 @@ const FILES: &[&str] = &[
     "sdk",
     "variables",
     "crypto",
+    "cookie_jar",
     "runtime",
 ];
 

@@ -64,6 +64,7 @@ fn execution() -> Execution {
         route: "direct".into(),
         route_rule: "no proxy configured".into(),
         attempts: Vec::new(),
+        side_requests: Vec::new(),
         assertions: vec![AssertionRecord { name: "ok".into(), status: AssertionStatus::Passed, error: None }],
         script_errors: Vec::new(),
         console: Vec::new(),

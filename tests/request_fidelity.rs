@@ -162,3 +162,63 @@ fn no_insecure_file_read_keeps_body_files_inside_the_working_folder() {
     assert_eq!(run(cmd).code, 0);
     assert_eq!(String::from_utf8_lossy(&api.requests()[3].body), "outside");
 }
+
+/// Requests scripts send (`pm.sendRequest`) are requests of the run, as Newman 6.2.2 counts
+/// them: in `run.stats.requests` and `run.transfers`, a line each in the CLI, and one that
+/// gets no response is a failure of the run (Newman: 3 requests for the first collection
+/// below; 2 requests, 2 failed and exit 1 for the second).
+#[test]
+fn requests_sent_by_scripts_count_as_in_newman() {
+    let api = EchoServer::start_blocking();
+    let dir = tempdir();
+    let base = api.url("").trim_end_matches('/').to_string();
+    let collection = json!({
+        "info": { "name": "sr", "schema": "https://schema.getpostman.com/json/collection/v2.1.0/collection.json" },
+        "item": [
+            { "name": "with send", "request": format!("{base}/get?main=1"), "event": [{ "listen": "test", "script": { "exec": [
+                format!("pm.sendRequest('{base}/get?side=1', (e, r) => pm.test('side ok', () => pm.expect(r.code).to.eql(200)));"),
+                "pm.test('main ok', () => pm.response.to.have.status(200));"
+            ] } }] },
+            { "name": "plain", "request": format!("{base}/get?p=1") }
+        ]
+    });
+    std::fs::write(dir.path().join("c.json"), collection.to_string()).unwrap();
+    let mut cmd = postie(dir.path());
+    cmd.args(["run", "c.json", "-r", "cli,json", "--reporter-json-export", "r.json"]);
+    let r = run(cmd);
+    assert_eq!(r.code, 0, "{}", r.all());
+    let report: Value = serde_json::from_str(&std::fs::read_to_string(dir.path().join("r.json")).unwrap()).unwrap();
+    assert_eq!(report["run"]["stats"]["requests"], json!({ "total": 3, "pending": 0, "failed": 0 }));
+    let side = &report["run"]["executions"][0]["sideRequests"][0];
+    assert_eq!((side["method"].as_str(), side["code"].as_u64()), (Some("GET"), Some(200)), "{side}");
+    assert!(side["url"].as_str().unwrap().ends_with("/get?side=1"));
+    let sizes: u64 = report["run"]["executions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            e["response"]["responseSize"].as_u64().unwrap() + e["sideRequests"][0]["responseSize"].as_u64().unwrap_or(0)
+        })
+        .sum();
+    assert_eq!(report["run"]["transfers"]["responseTotal"], sizes);
+    let lines: Vec<&str> = r.stdout.lines().filter(|l| l.trim_start().starts_with("GET ")).collect();
+    assert_eq!(lines.len(), 3, "{}", r.stdout);
+    assert!(lines[1].contains("/get?side=1 [200 OK"), "{lines:?}");
+
+    let failing = json!({
+        "info": { "name": "sr2", "schema": "https://schema.getpostman.com/json/collection/v2.1.0/collection.json" },
+        "item": [{ "name": "with bad send", "request": "http://127.0.0.1:9/x", "event": [{ "listen": "prerequest", "script": { "exec": [
+            "pm.sendRequest('http://127.0.0.1:9/side', (e, r) => console.log('code', e && e.code));"
+        ] } }] }]
+    });
+    std::fs::write(dir.path().join("c2.json"), failing.to_string()).unwrap();
+    let mut cmd = postie(dir.path());
+    cmd.args(["run", "c2.json", "-r", "cli,json", "--reporter-json-export", "r2.json"]);
+    let r = run(cmd);
+    assert_eq!(r.code, 1, "{}", r.all());
+    assert!(r.stdout.contains("GET http://127.0.0.1:9/side [errored]"), "{}", r.stdout);
+    assert!(r.stdout.contains("code ECONNREFUSED"), "the callback's error has Node's code: {}", r.stdout);
+    let report: Value = serde_json::from_str(&std::fs::read_to_string(dir.path().join("r2.json")).unwrap()).unwrap();
+    assert_eq!(report["run"]["stats"]["requests"], json!({ "total": 2, "pending": 0, "failed": 2 }));
+    assert_eq!(report["run"]["failures"].as_array().unwrap().len(), 2);
+}

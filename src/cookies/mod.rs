@@ -47,6 +47,19 @@ struct Stamp {
     accessed: SystemTime,
 }
 
+impl Stamp {
+    /// For a cookie the store has and the stamps do not (never expected): last, now.
+    fn unknown() -> Stamp {
+        let now = SystemTime::now();
+        Stamp { order: u64::MAX, created: now, accessed: now }
+    }
+}
+
+/// tough-cookie's `cookieCompare`: longest path first, then oldest, then first stored.
+fn tough_order(a: (usize, &Stamp), b: (usize, &Stamp)) -> std::cmp::Ordering {
+    b.0.cmp(&a.0).then(a.1.created.cmp(&b.1.created)).then(a.1.order.cmp(&b.1.order))
+}
+
 type Key = (String, String, String);
 
 #[derive(Default)]
@@ -118,15 +131,22 @@ impl CookieJar {
     /// Removes the first cookie named `name` that a request to `url` would carry
     /// (`pm.cookies.jar().unset`); all of them with `name` `None` (`clear`).
     pub fn remove_for(&self, url: &Url, name: Option<&str>) {
-        let cookies = self.for_url(url);
         let mut inner = self.lock();
-        for c in cookies.iter().filter(|c| name.is_none_or(|n| n == c.name)) {
-            let key = (c.domain.clone(), c.path.clone(), c.name.clone());
-            inner.store.remove(&key.0, &key.1, &key.2);
-            inner.stamps.remove(&key);
-            if name.is_some() {
-                break;
-            }
+        let Inner { store, stamps, .. } = &mut *inner;
+        let mut found: Vec<(Stamp, usize, Key)> = store
+            .matches(url)
+            .into_iter()
+            .filter(|c| name.is_none_or(|n| n == c.name()))
+            .map(|c| {
+                let key = key_of(c);
+                (stamps.get(&key).copied().unwrap_or_else(Stamp::unknown), c.path.len(), key)
+            })
+            .collect();
+        found.sort_by(|a, b| tough_order((a.1, &a.0), (b.1, &b.0)));
+        let take = if name.is_some() { 1 } else { found.len() };
+        for (_, _, key) in found.into_iter().take(take) {
+            store.remove(&key.0, &key.1, &key.2);
+            stamps.remove(&key);
         }
     }
 
@@ -136,16 +156,16 @@ impl CookieJar {
         let now = SystemTime::now();
         let mut inner = self.lock();
         let Inner { store, stamps, .. } = &mut *inner;
-        let mut out: Vec<(u64, JarCookie)> = store
+        let mut out: Vec<(Stamp, JarCookie)> = store
             .matches(url)
             .into_iter()
             .map(|c| {
-                let stamp = stamps.entry(key_of(c)).or_insert(Stamp { order: u64::MAX, created: now, accessed: now });
+                let stamp = stamps.entry(key_of(c)).or_insert_with(Stamp::unknown);
                 stamp.accessed = now;
-                (stamp.order, view(c, stamp))
+                (*stamp, view(c, stamp))
             })
             .collect();
-        out.sort_by(|(a_order, a), (b_order, b)| b.path.len().cmp(&a.path.len()).then(a_order.cmp(b_order)));
+        out.sort_by(|(a_stamp, a), (b_stamp, b)| tough_order((a.path.len(), a_stamp), (b.path.len(), b_stamp)));
         out.into_iter().map(|(_, c)| c).collect()
     }
 
@@ -197,7 +217,8 @@ fn view(c: &cookie_store::Cookie<'_>, stamp: &Stamp) -> JarCookie {
     JarCookie {
         name: c.name().to_string(),
         value: c.value().to_string(),
-        domain: String::from(&c.domain),
+        // tough-cookie writes an IPv6 host without its brackets.
+        domain: String::from(&c.domain).trim_start_matches('[').trim_end_matches(']').to_string(),
         path: String::from(&c.path),
         expires,
         max_age: c.max_age().map(|d| d.whole_seconds()),

@@ -12,6 +12,13 @@ use super::{CookieJar, JarCookie};
 /// The version Newman 6.2.2 writes (Postman's fork of tough-cookie); readers do not check it.
 const VERSION: &str = "tough-cookie@4.1.3-postman.1";
 
+/// 9999-12-31T23:59:59Z, in seconds: expiry dates are kept at or before it.
+const LATEST_SECS: u64 = 253_402_300_799;
+
+fn latest() -> SystemTime {
+    SystemTime::UNIX_EPOCH + Duration::from_secs(LATEST_SECS)
+}
+
 /// Why a jar file cannot be read; `at` is the cookie's place in the list.
 #[derive(Debug, thiserror::Error)]
 pub enum ToughError {
@@ -42,10 +49,13 @@ pub fn load(jar: &CookieJar, text: &str) -> Result<usize, ToughError> {
         let expiry = match obj.get("maxAge").and_then(Value::as_f64) {
             Some(secs) if secs.is_finite() => {
                 let base = created.unwrap_or(now);
+                // Past the year 9999 is as good as never, and stays a date chrono can write.
+                let secs = secs.clamp(0.0, latest().duration_since(base).map_or(0.0, |d| d.as_secs_f64()));
                 Some(if secs > 0.0 { base + Duration::from_secs_f64(secs) } else { SystemTime::UNIX_EPOCH })
             }
             _ => text("expires").and_then(parse_date),
-        };
+        }
+        .map(|at| at.min(latest()));
         if expiry.is_some_and(|at| at <= now) {
             continue;
         }
@@ -183,6 +193,16 @@ mod tests {
         assert_eq!(cookies[4]["hostOnly"], false);
         assert_eq!(cookies[4]["domain"], "example.test");
         assert_eq!(out["version"], VERSION);
+    }
+
+    #[test]
+    fn absurd_lifetimes_are_kept_as_far_future_dates() {
+        let jar = CookieJar::new();
+        let huge = r#"{"cookies": [{"key": "k", "value": "v", "domain": "h.test", "path": "/", "maxAge": 1e300},
+            {"key": "j", "value": "v", "domain": "h.test", "path": "/", "expires": "+275760-09-13T00:00:00.000Z"}]}"#;
+        assert_eq!(load(&jar, huge).expect("loads"), 2);
+        let out = to_json(&jar.all());
+        assert_eq!(out["cookies"][0]["key"], "k");
     }
 
     #[test]

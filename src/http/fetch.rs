@@ -46,7 +46,8 @@ pub fn fetch_bytes(
         let key = ClientKey {
             route,
             insecure: tls.insecure,
-            max_redirects: Some(5),
+            // A key sent with the request must not follow a redirect to another host.
+            max_redirects: if headers.is_empty() { Some(5) } else { None },
             identity: None,
             protocol: HttpProtocol::Http1,
         };
@@ -58,7 +59,14 @@ pub fn fetch_bytes(
         let response = request.send().await.map_err(|e| chain(&e))?;
         let status = response.status();
         if !status.is_success() {
-            let body = response.bytes().await.unwrap_or_default();
+            let mut response = response;
+            let mut body = Vec::new();
+            while let Ok(Some(chunk)) = response.chunk().await {
+                body.extend_from_slice(&chunk);
+                if body.len() > 64 * 1024 {
+                    break;
+                }
+            }
             let said = serde_json::from_slice::<serde_json::Value>(&body)
                 .ok()
                 .and_then(|v| v.pointer("/error/message").and_then(|m| m.as_str()).map(str::to_string));

@@ -160,7 +160,10 @@ pub async fn send(
     }
     let req = with_cookies.as_ref().unwrap_or(req);
     let (response, mut reconnected) = match &req.ntlm {
-        Some(credentials) => (ntlm_exchange(pool, &clients, req, credentials, opts).await?, false),
+        Some(credentials) => {
+            let leg = NtlmLeg { own_cookie: own_cookie.as_deref(), started };
+            (ntlm_exchange(pool, &clients, req, credentials, opts, leg).await?, false)
+        }
         None => exchange(pool, &clients, req, None, opts).await?,
     };
     let failed = |e: SendError, reconnected: bool| SendError { reconnected, ..e };
@@ -176,7 +179,7 @@ pub async fn send(
             if !(challenged && clients.use_relay(pool).map_err(setup)?) {
                 return Err(failed(err, reconnected));
             }
-            let (again, more) = exchange(pool, &clients, req, None, opts).await?;
+            let (again, more) = exchange(pool, &clients, req, None, &time_left(opts, started, reconnected)?).await?;
             reconnected |= more;
             match again {
                 Ok(r) => r,
@@ -190,23 +193,12 @@ pub async fn send(
         && wants_relay(response.headers())
         && clients.use_relay(pool).map_err(setup)?
     {
-        let (again, more) = exchange(pool, &clients, req, None, opts).await?;
+        let (again, more) = exchange(pool, &clients, req, None, &time_left(opts, started, reconnected)?).await?;
         reconnected |= more;
         response = match again {
             Ok(r) => r,
             Err(e) => return Err(failed(transport_error(&e, &clients, key, req).await, reconnected)),
         };
-    }
-    if clients.relay().is_some()
-        && let Some(kind) = response.headers().get(crate::proxyauth::RELAY_ERROR_HEADER)
-    {
-        let kind = match kind.as_bytes() {
-            b"connect" => SendErrorKind::ProxyConnectFailed,
-            b"lost" => SendErrorKind::RequestFailed,
-            _ => SendErrorKind::ProxyAuthenticationFailed,
-        };
-        let message = response.text().await.unwrap_or_default().trim().to_string();
-        return Err(failed(SendError::new(kind, message), reconnected));
     }
     let mut hops = Hops { pool, clients: &clients, key, opts, started, reconnected, own_cookie };
     let (mut response, mut url) = hops.follow(req, response).await?;
@@ -222,17 +214,30 @@ pub async fn send(
         if let Some(jar) = jar(pool, opts) {
             add_jar_cookies(&mut answered, jar, hops.own_cookie.as_deref());
         }
-        let second = hops.send(&answered).await?.map_err(|e| SendError {
-            reconnected: hops.reconnected,
-            ..SendError::new(SendErrorKind::RequestFailed, e.to_string())
-        })?;
+        let second = match hops.send(&answered).await? {
+            Ok(r) => r,
+            Err(e) => {
+                let err = transport_error(&e, &clients, key, &answered).await;
+                return Err(SendError { reconnected: hops.reconnected, ..err });
+            }
+        };
         (response, url) = hops.follow(&answered, second).await?;
     }
     let reconnected = hops.reconnected;
+    // What the relay met at the proxy, on whichever hop it happened.
+    if clients.relay().is_some()
+        && let Some(kind) = response.headers().get(crate::proxyauth::RELAY_ERROR_HEADER)
+    {
+        let kind = match kind.as_bytes() {
+            b"connect" => SendErrorKind::ProxyConnectFailed,
+            b"lost" => SendErrorKind::RequestFailed,
+            _ => SendErrorKind::ProxyAuthenticationFailed,
+        };
+        let message = response.text().await.unwrap_or_default().trim().to_string();
+        return Err(failed(SendError::new(kind, message), reconnected));
+    }
     // Over a CONNECT tunnel these headers are the origin's, not the proxy's.
-    if matches!(key.route, crate::proxy::Route::Proxy(_))
-        && req.url.scheme() == "http"
-        && asks_to_close(response.headers())
+    if matches!(key.route, crate::proxy::Route::Proxy(_)) && url.scheme() == "http" && asks_to_close(response.headers())
     {
         clients.stop_reusing();
     }
@@ -312,20 +317,7 @@ struct Hops<'a> {
 impl Hops<'_> {
     /// What is left of --timeout-request for the next exchange.
     fn left(&self) -> Result<SendOptions, SendError> {
-        let timeout = match self.opts.timeout {
-            Some(t) => match t.checked_sub(self.started.elapsed()) {
-                Some(left) if !left.is_zero() => Some(left),
-                _ => {
-                    let message = format!("the request took longer than {} ms", t.as_millis());
-                    return Err(SendError {
-                        reconnected: self.reconnected,
-                        ..SendError::new(SendErrorKind::Timeout, message)
-                    });
-                }
-            },
-            None => None,
-        };
-        Ok(SendOptions { timeout, ..self.opts.clone() })
+        time_left(self.opts, self.started, self.reconnected)
     }
 
     async fn send(&mut self, req: &PreparedRequest) -> Result<reqwest::Result<reqwest::Response>, SendError> {
@@ -346,8 +338,12 @@ impl Hops<'_> {
         let mut current = std::borrow::Cow::Borrowed(first);
         let mut followed = 0;
         loop {
-            let location = response.headers().get(reqwest::header::LOCATION).and_then(|v| v.to_str().ok());
-            let next = match next_hop(&rules, &current, response.status().as_u16(), location, followed) {
+            // Bytes that are not UTF-8 are followed as the URL parser encodes them, as in Newman.
+            let location = response
+                .headers()
+                .get(reqwest::header::LOCATION)
+                .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned());
+            let next = match next_hop(&rules, &current, response.status().as_u16(), location.as_deref(), followed) {
                 Hop::Done => return Ok((response, current.url.clone())),
                 Hop::TooMany(message) => {
                     let err = SendError::new(SendErrorKind::TooManyRedirects, message);
@@ -378,16 +374,35 @@ impl Hops<'_> {
     }
 }
 
-/// Reads a redirect's body so its connection can carry the next hop; a large one is cut
-/// off and its connection dropped instead.
+/// `opts` with what is left of --timeout-request since `started`, for the next exchange of
+/// the same request (a redirect hop, an authentication leg, a re-send through the relay).
+fn time_left(opts: &SendOptions, started: Instant, reconnected: bool) -> Result<SendOptions, SendError> {
+    let timeout = match opts.timeout {
+        Some(t) => match t.checked_sub(started.elapsed()) {
+            Some(left) if !left.is_zero() => Some(left),
+            _ => {
+                let message = format!("the request took longer than {} ms", t.as_millis());
+                return Err(SendError { reconnected, ..SendError::new(SendErrorKind::Timeout, message) });
+            }
+        },
+        None => None,
+    };
+    Ok(SendOptions { timeout, ..opts.clone() })
+}
+
+/// Reads a redirect's body so its connection can carry the next hop. Newman follows at
+/// once, so a large or slow body is not waited for: its connection is dropped instead.
 async fn drain(mut response: reqwest::Response) {
-    let mut read = 0usize;
-    while let Ok(Some(chunk)) = response.chunk().await {
-        read += chunk.len();
-        if read > 64 * 1024 {
-            return;
+    let read_all = async {
+        let mut read = 0usize;
+        while let Ok(Some(chunk)) = response.chunk().await {
+            read += chunk.len();
+            if read > 64 * 1024 {
+                return;
+            }
         }
-    }
+    };
+    let _ = tokio::time::timeout(Duration::from_millis(250), read_all).await;
 }
 
 /// NTLM against the server, as Newman's runtime runs it: the request as is, and when the
@@ -399,6 +414,7 @@ async fn ntlm_exchange(
     req: &PreparedRequest,
     credentials: &crate::proxyauth::ntlm::NtlmCredentials,
     opts: &SendOptions,
+    leg: NtlmLeg<'_>,
 ) -> Result<reqwest::Result<reqwest::Response>, SendError> {
     use crate::proxyauth::ntlm;
     use base64::Engine as _;
@@ -427,7 +443,21 @@ async fn ntlm_exchange(
     // moment so the next leg finds it rather than opening a second connection.
     let settle = || tokio::time::sleep(Duration::from_millis(2));
     let jar = jar(pool, opts);
-    let first = match dispatch(jar, &req.url, build(&client, req, None, opts)?).await {
+    // Each leg goes with the jar's cookies as they are by then (a load balancer's sticky
+    // cookie from the 401 included) and with what is left of the request's time.
+    let client = &client;
+    let send_leg = |authorization: Option<String>| {
+        let mut this = req.clone();
+        if let Some(jar) = jar {
+            add_jar_cookies(&mut this, jar, leg.own_cookie);
+        }
+        async move {
+            let opts = time_left(opts, leg.started, false)?;
+            let extra = authorization.map(|a| ("Authorization", a));
+            Ok::<_, SendError>(dispatch(jar, &this.url, build(client, &this, extra, &opts)?).await)
+        }
+    };
+    let first = match send_leg(None).await? {
         Ok(r) if offers(&r, false) => r,
         other => return Ok(other),
     };
@@ -435,7 +465,7 @@ async fn ntlm_exchange(
     let _ = first.bytes().await;
     settle().await;
     let type1 = format!("NTLM {}", b64.encode(ntlm::negotiate_message()));
-    let second = match dispatch(jar, &req.url, build(&client, req, Some(("Authorization", type1)), opts)?).await {
+    let second = match send_leg(Some(type1)).await? {
         Ok(r) if offers(&r, true) => r,
         other => return Ok(other),
     };
@@ -456,7 +486,15 @@ async fn ntlm_exchange(
     let _ = second.bytes().await;
     settle().await;
     let type3 = format!("NTLM {}", b64.encode(ntlm::authenticate_now(credentials, &challenge)));
-    Ok(dispatch(jar, &req.url, build(&client, req, Some(("Authorization", type3)), opts)?).await)
+    send_leg(Some(type3)).await
+}
+
+/// What the NTLM handshake needs of its request beyond the request: its own Cookie header
+/// and when it started.
+#[derive(Clone, Copy)]
+struct NtlmLeg<'a> {
+    own_cookie: Option<&'a str>,
+    started: Instant,
 }
 
 /// Why a request got no response; on the relay's route, what the relay met at the proxy

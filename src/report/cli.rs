@@ -3,7 +3,7 @@
 
 use std::io::Write;
 
-use super::event::{AssertionStatus, Execution, RunInfo};
+use super::event::{AssertionStatus, Execution, RunInfo, ScriptPhase};
 use super::reporter::{ReportError, Reporter};
 use super::stats::Summary;
 
@@ -30,6 +30,29 @@ pub struct CliReporter {
 }
 
 impl CliReporter {
+    /// The requests a phase's scripts sent, a line each as for the item's own (Newman
+    /// prints them as they complete), a failure numbered with the rest.
+    fn side_requests(&mut self, e: &Execution, phase: ScriptPhase) -> Result<(), ReportError> {
+        for side in e.side_requests.iter().filter(|s| s.phase == phase) {
+            match &side.outcome {
+                Ok(r) => {
+                    let status = format!("{} {}", r.code, r.reason);
+                    let status = if r.code >= 400 { self.paint("31", &status) } else { status };
+                    let time = human_ms(r.time.as_secs_f64() * 1000.0);
+                    let size = human_size(r.displayed_size);
+                    self.write(format!("  {} {} [{status}, {size}, {time}]", side.method, side.url))?;
+                }
+                Err(err) => {
+                    self.write(format!("  {} {} [errored]", side.method, side.url))?;
+                    self.failure_no += 1;
+                    let line = self.paint("31", &format!("  {}. {}: {}", self.failure_no, err.kind, err.message));
+                    self.write(line)?;
+                }
+            }
+        }
+        Ok(())
+    }
+
     pub fn new(out: Box<dyn Write + Send>, opts: CliOptions) -> Self {
         CliReporter { out, progress: None, opts, iteration: None, iterations: 1, folders: Vec::new(), failure_no: 0 }
     }
@@ -115,6 +138,7 @@ impl Reporter for CliReporter {
                 self.write(line)?;
             }
         }
+        self.side_requests(e, ScriptPhase::PreRequest)?;
         if let Some(req) = &e.request {
             let detail = match (&e.response, &e.error) {
                 (Some(r), _) => {
@@ -153,6 +177,7 @@ impl Reporter for CliReporter {
             let line = self.paint("31", &format!("  {}. {}: {}", self.failure_no, err.kind, err.message));
             self.write(line)?;
         }
+        self.side_requests(e, ScriptPhase::Test)?;
         for s in &e.script_errors {
             self.failure_no += 1;
             let line = self.paint(

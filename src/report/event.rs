@@ -71,7 +71,7 @@ impl ResponseRecord {
     }
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct RequestError {
     /// A short class: `ConnectionRefused`, `Timeout`, `ProxyAuthenticationFailed`, `InvalidUrl`, ...
     pub kind: String,
@@ -92,6 +92,33 @@ pub struct AttemptRecord {
     /// `503 Service Unavailable` or `ConnectionFailed: cannot connect to ...`.
     pub outcome: String,
     pub time: Duration,
+}
+
+/// A request a script sent (`pm.sendRequest`). Newman counts it among the run's requests,
+/// shows it next to the item's own and fails the run when it gets no response.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SideRequest {
+    /// The script that sent it.
+    pub phase: ScriptPhase,
+    pub method: String,
+    pub url: String,
+    /// As `Execution::route` and `route_rule`: where it went, and why.
+    pub route: String,
+    pub route_rule: String,
+    pub outcome: Result<SideResponse, RequestError>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct SideResponse {
+    pub code: u16,
+    pub reason: String,
+    pub time: Duration,
+    /// Bytes of the body as decoded (`responseSize`).
+    pub size: u64,
+    /// What the CLI line shows (`[200 OK, 401B, 3ms]`), as for the item's own response.
+    pub displayed_size: u64,
+    /// What `run.transfers.responseTotal` counts for it (see `stats::counted_size`).
+    pub counted_size: u64,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -155,6 +182,8 @@ pub struct Execution {
     pub route_rule: String,
     /// Every attempt, when `--retry` sent the request more than once; else empty.
     pub attempts: Vec<AttemptRecord>,
+    /// Requests the item's scripts sent, in the order they were sent.
+    pub side_requests: Vec<SideRequest>,
     pub assertions: Vec<AssertionRecord>,
     pub script_errors: Vec<ScriptErrorRecord>,
     pub console: Vec<ConsoleRecord>,
@@ -183,6 +212,7 @@ impl Execution {
             route: String::new(),
             route_rule: String::new(),
             attempts: Vec::new(),
+            side_requests: Vec::new(),
             assertions: Vec::new(),
             script_errors: Vec::new(),
             console: Vec::new(),
@@ -203,6 +233,7 @@ impl Execution {
 impl Execution {
     pub fn failed(&self) -> bool {
         self.error.is_some()
+            || self.side_requests.iter().any(|s| s.outcome.is_err())
             || !self.script_errors.is_empty()
             || self.assertions.iter().any(|a| a.status == AssertionStatus::Failed)
     }

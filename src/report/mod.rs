@@ -31,4 +31,4 @@ pub use junit::JunitReporter;
 pub use progress::ProgressReporter;
 pub use redact::Redactor;
 pub use reporter::{ReportError, Reporter};
-pub use stats::{Counter, FailureRecord, RouteCount, Stats, Summary};
+pub use stats::{Counter, FailureRecord, RouteCount, Stats, Summary, counted_size};

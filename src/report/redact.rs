@@ -125,6 +125,18 @@ impl Redactor {
         for a in &mut e.attempts {
             a.outcome = self.text(&a.outcome);
         }
+        for side in &mut e.side_requests {
+            side.url = self.text(&side.url);
+            side.route = self.text(&side.route);
+            side.route_rule = self.text(&side.route_rule);
+            match &mut side.outcome {
+                Ok(r) => r.reason = self.text(&r.reason),
+                Err(err) => {
+                    err.kind = self.text(&err.kind);
+                    err.message = self.text(&err.message);
+                }
+            }
+        }
         for a in &mut e.assertions {
             a.name = self.text(&a.name);
             if let Some((_, m)) = &mut a.error {

@@ -141,6 +141,12 @@ impl Summary {
         if !e.skipped {
             s.requests.add(e.error.is_some());
         }
+        for side in &e.side_requests {
+            s.requests.add(side.outcome.is_err());
+            if !side.route_rule.is_empty() {
+                s.count_route(&side.route, &side.route_rule);
+            }
+        }
         if e.request.is_some() && !e.route_rule.is_empty() {
             s.count_route(&e.route, &e.route_rule);
         }
@@ -172,6 +178,11 @@ impl Summary {
             self.response_sq_sum += ms * ms;
             self.transfer_total += counted_size(&r.headers, r.size);
         }
+        for side in &e.side_requests {
+            if let Ok(r) = &side.outcome {
+                self.transfer_total += r.counted_size;
+            }
+        }
         let base = |at: &str, name: &str, message: &str| FailureRecord {
             iteration: e.cursor.iteration,
             position: e.cursor.position,
@@ -185,7 +196,17 @@ impl Summary {
             let at = format!("{}-script", x.phase.as_str());
             self.failures.push(base(&at, &x.name, &x.message));
         }
+        let sides = |phase: ScriptPhase| {
+            e.side_requests.iter().filter(move |x| x.phase == phase).filter_map(|x| x.outcome.as_ref().err())
+        };
+        // In the order Newman meets them: a pre-request script's requests before the item's.
+        for err in sides(ScriptPhase::PreRequest) {
+            self.failures.push(base("request", &err.kind, &err.message));
+        }
         if let Some(err) = &e.error {
+            self.failures.push(base("request", &err.kind, &err.message));
+        }
+        for err in sides(ScriptPhase::Test) {
             self.failures.push(base("request", &err.kind, &err.message));
         }
         for (index, a) in e.assertions.iter().enumerate().filter(|(_, a)| a.status == AssertionStatus::Failed) {
@@ -199,7 +220,7 @@ impl Summary {
 /// The body size Newman adds to `responseTotal` (postman-collection's `Response#size`): the
 /// declared `Content-Length` of a gzip or deflate body, else the bytes as decoded (a
 /// brotli body counts decoded, as there).
-fn counted_size(headers: &[(String, String)], decoded: u64) -> u64 {
+pub fn counted_size(headers: &[(String, String)], decoded: u64) -> u64 {
     let header = |name: &str| headers.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str());
     let compressed = header("content-encoding").is_some_and(|e| {
         let e = e.to_ascii_lowercase();

@@ -80,6 +80,7 @@ pub fn exec(iteration: usize, position: usize, id: &str, full_name: &str, ms: u6
         route: "direct".to_string(),
         route_rule: "no proxy configured".to_string(),
         attempts: Vec::new(),
+        side_requests: Vec::new(),
         assertions: Vec::new(),
         script_errors: Vec::new(),
         console: Vec::new(),

@@ -187,8 +187,10 @@ impl Worker {
                 route,
             },
         };
-        let services = LaneServices { ctx: self.ctx.clone(), side: &self.side };
-        let mut outcome = match self.with_host(|host| host.run(input, &services)) {
+        let services = LaneServices { ctx: self.ctx.clone(), side: &self.side, sent: Default::default(), phase };
+        let ran = self.with_host(|host| host.run(input, &services));
+        execution.side_requests.append(&mut services.sent.borrow_mut());
+        let mut outcome = match ran {
             Ok(outcome) => outcome,
             Err(message) => {
                 execution.script_errors.push(ScriptErrorRecord {

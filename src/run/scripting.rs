@@ -111,6 +111,9 @@ pub fn apply_scope_maps(scopes: &mut Scopes, maps: &ScopeMaps, changed: [bool; 5
 pub struct LaneServices<'a> {
     pub ctx: Arc<LaneContext>,
     pub side: &'a SideNetwork,
+    /// What the scripts sent, for the execution's record (`Execution::side_requests`).
+    pub sent: std::cell::RefCell<Vec<crate::report::SideRequest>>,
+    pub phase: crate::report::ScriptPhase,
 }
 
 impl ScriptServices for LaneServices<'_> {
@@ -130,15 +133,39 @@ impl ScriptServices for LaneServices<'_> {
         if let crate::proxy::Rule::PacFailed(why) = rule {
             return Err(SendRequestError::Failed { kind: "ProxyPacFailed".to_string(), message: why });
         }
+        let (shown_route, shown_rule) = (super::convert::describe_route(&route), rule.to_string());
         let key = client_key(&self.ctx.options, None, &url, route, &mut Vec::new());
         let opts = SendOptions {
             timeout: self.ctx.options.timeout_request,
             redirects: redirect_rules(None, &self.ctx.options),
             cookies: true,
         };
-        let result = self.side.send_blocking(&key, &prepared, &opts, &self.ctx.cancel);
+        let result = self.side.send_blocking(&key, &prepared, &opts, &self.ctx.cancel).map(response_record);
+        let outcome = match &result {
+            Ok(r) => Ok(crate::report::SideResponse {
+                code: r.code,
+                reason: r.reason.clone(),
+                time: r.time,
+                size: r.size,
+                displayed_size: r.displayed_size(),
+                counted_size: crate::report::counted_size(&r.headers, r.size),
+            }),
+            Err(e) => Err(crate::report::RequestError {
+                kind: e.kind.as_str().to_string(),
+                message: e.message.clone(),
+                reconnected: e.reconnected,
+            }),
+        };
+        self.sent.borrow_mut().push(crate::report::SideRequest {
+            phase: self.phase,
+            method: prepared.method.clone(),
+            url: url.to_string(),
+            route: shown_route,
+            route_rule: shown_rule,
+            outcome,
+        });
         result
-            .map(|r| script_response(&response_record(r)))
+            .map(|r| script_response(&r))
             .map_err(|e| SendRequestError::Failed { kind: e.kind.as_str().to_string(), message: e.message })
     }
 

@@ -127,7 +127,16 @@ pub fn shape(message: &str) -> String {
 /// error and a request error (its message is the runner's own and left out).
 pub fn verdicts(report: &Value, port: u16) -> Vec<Value> {
     let mut out = Vec::new();
+    // Newman's JSON reporter keeps one execution object per item run (by cursor ref) and
+    // pushes it again for every request the item sends (pm.sendRequest, an auth replay):
+    // repeats of a ref are the same object, whose verdicts count once.
+    let mut seen_refs = std::collections::HashSet::new();
     for e in report["run"]["executions"].as_array().into_iter().flatten() {
+        if let Some(reference) = e["cursor"]["ref"].as_str().filter(|r| !r.is_empty())
+            && !seen_refs.insert(reference.to_string())
+        {
+            continue;
+        }
         let iteration = e["cursor"]["iteration"].as_u64().unwrap_or(0);
         let item = e["item"]["name"].as_str().unwrap_or_default();
         let base = |kind: &str, name: &str, status: &str, message: Option<String>| {

@@ -6,7 +6,7 @@ use serde_json::{Map, Value, json};
 
 use crate::report::event::{
     AssertionRecord, AssertionStatus, AttemptRecord, ConsoleRecord, Cursor, Execution, RequestError, ResponseRecord,
-    ScriptErrorRecord, ScriptPhase, SentRequest,
+    ScriptErrorRecord, ScriptPhase, SentRequest, SideRequest, SideResponse,
 };
 
 /// Milliseconds with microsecond precision; local servers answer in well under 1 ms.
@@ -126,6 +126,34 @@ pub(super) fn execution_json(e: &Execution, body_limit: usize) -> Value {
     if e.reconnected() {
         out.insert("reconnected".into(), Value::from(true));
     }
+    if !e.side_requests.is_empty() {
+        // Not in Newman's layout (Newman lists the item's execution again for each): the
+        // requests its scripts sent, which run.stats and run.failures count.
+        out.insert("sideRequests".into(), e.side_requests.iter().map(side_request_json).collect());
+    }
+    Value::Object(out)
+}
+
+fn side_request_json(side: &SideRequest) -> Value {
+    let mut out = Map::new();
+    out.insert("script".into(), Value::from(side.phase.as_str()));
+    out.insert("method".into(), Value::from(side.method.as_str()));
+    out.insert("url".into(), Value::from(side.url.as_str()));
+    out.insert("route".into(), Value::from(side.route.as_str()));
+    out.insert("routeRule".into(), Value::from(side.route_rule.as_str()));
+    match &side.outcome {
+        Ok(r) => {
+            out.insert("code".into(), Value::from(r.code));
+            out.insert("status".into(), Value::from(r.reason.as_str()));
+            out.insert("responseTime".into(), Value::from(millis(r.time)));
+            out.insert("responseSize".into(), Value::from(r.size));
+            out.insert("displayedSize".into(), Value::from(r.displayed_size));
+            out.insert("countedSize".into(), Value::from(r.counted_size));
+        }
+        Err(err) => {
+            out.insert("requestError".into(), json!({ "name": err.kind, "message": err.message }));
+        }
+    }
     Value::Object(out)
 }
 
@@ -241,6 +269,46 @@ pub fn execution_from_json(v: &Value) -> Execution {
     e.ran_test = v.get("ranTest").and_then(Value::as_bool).unwrap_or(false);
     e.route = text(v, "route");
     e.route_rule = text(v, "routeRule");
+    e.side_requests = v
+        .get("sideRequests")
+        .and_then(Value::as_array)
+        .map(|list| {
+            list.iter()
+                .map(|x| {
+                    let size = |key: &str| x.get(key).and_then(Value::as_u64).unwrap_or(0);
+                    let outcome = match x.get("requestError").filter(|r| r.is_object()) {
+                        Some(err) => Err(RequestError {
+                            kind: text(err, "name"),
+                            message: text(err, "message"),
+                            reconnected: false,
+                        }),
+                        None => Ok(SideResponse {
+                            code: x
+                                .get("code")
+                                .and_then(Value::as_u64)
+                                .and_then(|c| u16::try_from(c).ok())
+                                .unwrap_or(0),
+                            reason: text(x, "status"),
+                            time: duration(x.get("responseTime")),
+                            size: size("responseSize"),
+                            displayed_size: size("displayedSize"),
+                            counted_size: size("countedSize"),
+                        }),
+                    };
+                    let phase =
+                        if text(x, "script") == "prerequest" { ScriptPhase::PreRequest } else { ScriptPhase::Test };
+                    SideRequest {
+                        phase,
+                        method: text(x, "method"),
+                        url: text(x, "url"),
+                        route: text(x, "route"),
+                        route_rule: text(x, "routeRule"),
+                        outcome,
+                    }
+                })
+                .collect()
+        })
+        .unwrap_or_default();
     e.attempts = v
         .get("attempts")
         .and_then(Value::as_array)
@@ -264,6 +332,45 @@ mod tests {
                 assert_eq!(written, again, "limit {limit}");
             }
         }
+    }
+
+    #[test]
+    fn script_requests_are_read_back_as_written() {
+        let (_, runs) = crate::report::testdata::mixed_run();
+        let mut e = runs[0].clone();
+        e.side_requests = vec![
+            SideRequest {
+                phase: ScriptPhase::PreRequest,
+                method: "GET".into(),
+                url: "http://127.0.0.1:9/side".into(),
+                route: "direct".into(),
+                route_rule: "no proxy configured".into(),
+                outcome: Err(RequestError {
+                    kind: "ConnectionFailed".into(),
+                    message: "refused".into(),
+                    reconnected: false,
+                }),
+            },
+            SideRequest {
+                phase: ScriptPhase::Test,
+                method: "POST".into(),
+                url: "http://h.test/x".into(),
+                route: "proxy http://p:3128".into(),
+                route_rule: "--proxy".into(),
+                outcome: Ok(SideResponse {
+                    code: 201,
+                    reason: "Created".into(),
+                    time: std::time::Duration::from_millis(3),
+                    size: 10,
+                    displayed_size: 90,
+                    counted_size: 8,
+                }),
+            },
+        ];
+        let written = execution_json(&e, 1 << 16);
+        let back = execution_from_json(&written);
+        assert_eq!(back.side_requests, e.side_requests);
+        assert_eq!(execution_json(&back, 1 << 16), written);
     }
 
     fn body(bytes: &[u8], limit: usize) -> Value {

@@ -85,6 +85,23 @@ impl Suite {
         let mut push = |name: String, outcome| self.cases.push(Case { name: format!("{name}{suffix}"), time, outcome });
 
         script_errors(e, ScriptPhase::PreRequest, &place, &mut push);
+        // A request a script sent that got no response fails the run, as in Newman.
+        for side in e.side_requests.iter() {
+            if let Err(err) = &side.outcome {
+                let details = format!(
+                    "{}: {}\n{place}\nsent by the {}-script: {} {}",
+                    err.kind,
+                    err.message,
+                    side.phase.as_str(),
+                    side.method,
+                    side.url
+                );
+                push(
+                    format!("{}-script request error", side.phase.as_str()),
+                    Outcome::Error { kind: err.kind.clone(), message: err.message.clone(), details },
+                );
+            }
+        }
         if let Some(err) = &e.error {
             let details = format!("{}: {}\n{place}\nroute: {}", err.kind, err.message, e.route);
             push(

@@ -45,6 +45,11 @@ function sugarNumbers(list, map) {
 }
 
 sugarDefine(Array.prototype, {
+  each: function (fn, start) {
+    // Sugar 1.x: from `start`, stopping when the callback returns false; the array itself.
+    for (var i = start || 0; i < this.length; i++) if (fn.call(this, this[i], i, this) === false) break;
+    return this;
+  },
   first: function (n) { return n === undefined ? this[0] : this.slice(0, n); },
   last: function (n) { return n === undefined ? this[this.length - 1] : this.slice(Math.max(0, this.length - n)); },
   from: function (i) { return this.slice(i); },

@@ -74,11 +74,37 @@ class ScopeSlot {
   }
 }
 
+// `scope.values`: the scope's variables as postman-collection's PropertyList offers them
+// (`each`, `filter` returning an array, `find`, `map`, ...), read when asked.
+class VariableList {
+  constructor(scope) { this._scope = scope; }
+  _members() {
+    var slot = this._scope._slot, map = slot.map, types = slot.types;
+    return Object.keys(map).map(function (k) {
+      return { key: k, value: castTo(types[k], map[k]), type: types[k] || 'any' };
+    });
+  }
+  all() { return this._members(); }
+  count() { return this._members().length; }
+  each(fn, ctx) { this._members().forEach(fn, ctx); }
+  filter(fn, ctx) { return this._members().filter(fn, ctx); }
+  find(fn, ctx) { return this._members().find(fn, ctx); }
+  map(fn, ctx) { return this._members().map(fn, ctx); }
+  reduce(fn, acc, ctx) { return this._members().reduce(function (a, m) { return fn.call(ctx, a, m); }, acc); }
+  idx(i) { return this._members()[i]; }
+  one(key) { return this._members().find(function (m) { return m.key === key; }); }
+  get(key) { return this._scope.get(key); }
+  has(key) { return this._scope.has(key); }
+  toObject() { return this._scope.toObject(); }
+  toJSON() { return this._members(); }
+}
+
 class VariableScope {
   constructor(slot, name) {
     this._slot = slot;
     if (name !== undefined && name !== null) this.name = name;
   }
+  get values() { return new VariableList(this); }
   has(key) { return own(this._slot.map, key); }
   get(key) { var map = this._slot.map; return own(map, key) ? castTo(this._slot.types[key], map[key]) : undefined; }
   set(key, value, type) {
