@@ -134,12 +134,20 @@ fn postie_gives_newmans_verdicts_and_requests_on_the_corpus() {
             ours.iter_mut().for_each(loosen);
             newman.iter_mut().for_each(loosen);
         }
+        let made_up = oracle::makes_up_data(&collection_text);
+        let url_of = |url: &str| if made_up { oracle::url_shape(url) } else { url.to_string() };
         let our_requests: Vec<Value> = standin
             .records()
             .iter()
-            .map(|q| json!({ "method": q.method, "url": oracle::mask(&q.url, port) }))
+            .map(|q| json!({ "method": q.method, "url": url_of(&oracle::mask(&q.url, port)) }))
             .collect();
-        let their_requests = recording["requests"].as_array().unwrap();
+        let their_requests: Vec<Value> = recording["requests"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|q| json!({ "method": q["method"], "url": url_of(q["url"].as_str().unwrap_or_default()) }))
+            .collect();
+        let their_requests = &their_requests;
         let verdict_lines = diff_lines(&newman, &ours);
         let request_lines = diff_lines(their_requests, &our_requests);
         verdicts_total += newman.len();

@@ -95,6 +95,20 @@ pub fn makes_up_data(collection_text: &str) -> bool {
 }
 
 /// A message in shape only: quoted strings and numbers become placeholders.
+/// A URL with its query values left out (`?email=<v>&house=<v>`): how requests of a
+/// collection that makes up data compare (paths and parameter names still must match).
+pub fn url_shape(url: &str) -> String {
+    let Some((head, query)) = url.split_once('?') else { return url.to_string() };
+    let pairs: Vec<String> = query
+        .split('&')
+        .map(|pair| match pair.split_once('=') {
+            Some((key, value)) if !value.is_empty() => format!("{key}=<v>"),
+            _ => pair.to_string(),
+        })
+        .collect();
+    format!("{head}?{}", pairs.join("&"))
+}
+
 pub fn shape(message: &str) -> String {
     let mut out = String::with_capacity(message.len());
     let mut chars = message.chars().peekable();
