@@ -156,6 +156,29 @@ fn exports_environment_with_types_kept() {
     assert!(env["values"].as_array().unwrap().iter().any(|v| v["key"] == "base"));
 }
 
+/// A v1 collection runs as Newman 6.2.2 runs it, converted: the same three requests in the
+/// same order (folders, then subfolders before a folder's requests, then the collection's
+/// own), with path variables, headers (a `//` line disabled), legacy basic auth and bodies.
+#[test]
+fn v1_collections_run_converted_as_in_newman() {
+    let api = EchoServer::start_blocking();
+    let dir = tempdir();
+    let mut cmd = postie(dir.path());
+    cmd.arg("run").arg(fixture("v1.postman_collection.json"));
+    cmd.arg("--env-var").arg(format!("base={}", api.url("").trim_end_matches('/')));
+    let result = run(cmd);
+    assert_eq!(result.code, 0, "{}", result.all());
+    assert!(result.all().contains("a v1 collection, converted to v2.1 as Newman converts it"), "{}", result.all());
+    let reqs = api.requests();
+    let seen: Vec<String> = reqs.iter().map(|r| format!("{} {}?{}", r.method, r.path, r.query)).collect();
+    assert_eq!(seen, ["POST /anything/admin?", "GET /anything/users/7?x=1", "POST /anything/form?"]);
+    assert_eq!(reqs[0].header("authorization"), Some("Basic dTpw"));
+    assert_eq!(String::from_utf8_lossy(&reqs[0].body), "{\"a\":1}");
+    assert_eq!(reqs[1].header("accept"), Some("application/json"));
+    assert_eq!(reqs[1].header("x-off"), None, "a `//` header line is disabled");
+    assert_eq!(String::from_utf8_lossy(&reqs[2].body), "a=1", "a disabled parameter stays out");
+}
+
 /// `--export-collection`: the collection as loaded, its variables as the run left them
 /// (changed, added and unset by scripts); a v3 directory exports as v2.1 JSON.
 #[test]

@@ -183,12 +183,17 @@ impl Loader<'_> {
         at: &str,
     ) -> Result<Collection, LoadError> {
         let root = &parts.members;
-        if root.contains_key("requests") && root.contains_key("order") && !root.contains_key("info") {
-            return Err(LoadError::Schema {
-                file: self.file.to_path_buf(),
-                schema: "v1".into(),
-                hint: "Open it in Postman and export it again as Collection v2.1.",
-            });
+        if super::v1::is_v1(root) && parts.items.is_none() {
+            // Newman 6 still runs v1 exports, converting them first; so does postie.
+            let mut collection = from_value(super::v1::to_v21(root), self.file)?;
+            collection.warnings.insert(
+                0,
+                format!(
+                    "{}: a v1 collection, converted to v2.1 as Newman converts it (export it again as v2.1 to keep it so)",
+                    self.file.display()
+                ),
+            );
+            return Ok(collection);
         }
         if root.contains_key("values") && parts.items.is_none() {
             return Err(self.shape(

@@ -14,6 +14,7 @@ mod raw;
 mod source;
 mod stream;
 mod url_spec;
+mod v1;
 pub mod v3;
 
 pub use auth::{Auth, AuthKind, AuthSetting};
