@@ -582,7 +582,6 @@ mod tests {
                 "{\"info\":{\"schema\":\"https://schema.getpostman.com/json/collection/v3.0.0/\"},\"item\":[]}",
                 "unsupported collection schema",
             ),
-            ("{\"requests\":[],\"order\":[]}", "export it again as Collection v2.1"),
             ("{\"values\":[]}", "environment or globals file"),
         ];
         for (text, expected) in cases {

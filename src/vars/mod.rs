@@ -25,5 +25,5 @@ pub use data::{load_iteration_data, load_iteration_data_noting};
 pub use error::VarsError;
 pub use files::{load_scope_file, parse_assignment};
 pub use scope::{SECRET_TYPE, Variable, VariableScope};
-pub use scopes::{Scopes, value_text};
+pub use scopes::{LOCAL_UNDEFINED, Scopes, value_text};
 pub use vault::{VAULT_PREFIX, Vault, load_vault_file};

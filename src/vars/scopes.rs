@@ -23,6 +23,11 @@ pub struct Scopes {
     pub vault: Arc<Vault>,
 }
 
+/// How the prelude hands back a local variable a script set to `undefined` (JSON has no
+/// undefined; the local scope keeps it in Newman, the others turn it into null). Must equal
+/// `LOCAL_UNDEFINED` in `script/prelude/variables.js`.
+pub const LOCAL_UNDEFINED: &str = "\u{0}postie:undefined\u{0}";
+
 impl Scopes {
     /// The layers in the order scripts number them: local, data, environment, collection,
     /// globals (the same as precedence).
@@ -47,10 +52,10 @@ impl Scopes {
                 None => continue,
                 // A local variable a script set to undefined (a field missing from a
                 // response) substitutes as nothing in Newman: its local scope keeps the
-                // undefined. The other scopes pass through JSON, where it becomes null, and
-                // null (also a file's `"value": null`) substitutes as "null". (A local set to
-                // null explicitly would read "null" in Newman; here it cannot be told apart.)
-                Some(Value::Null) if i == 0 => return Some(String::new()),
+                // undefined, which the prelude hands back as `LOCAL_UNDEFINED`. The other
+                // scopes pass through JSON, where it becomes null, and null (also a file's
+                // `"value": null`, or a local set to null) substitutes as "null".
+                Some(Value::String(s)) if i == 0 && s == LOCAL_UNDEFINED => return Some(String::new()),
                 Some(Value::Null) => return Some("null".to_string()),
                 Some(value) => return value_text(value),
             }
@@ -60,7 +65,9 @@ impl Scopes {
 
     /// The raw value a script's `pm.variables.get(name)` sees (no dynamic variables).
     pub fn get(&self, name: &str) -> Option<&Value> {
-        self.layers().into_iter().find_map(|layer| layer.get(name).filter(|v| !v.is_null()))
+        self.layers()
+            .into_iter()
+            .find_map(|layer| layer.get(name).filter(|v| !v.is_null() && v.as_str() != Some(LOCAL_UNDEFINED)))
     }
 
     /// Postman's `replaceIn`: see `template::replace_tokens` for the exact rules.

@@ -531,9 +531,11 @@ function finish() {
     if (!slots[i].dirty) continue;
     var text, values = slots[i].values;
     try {
-      // A variable set to undefined stays a variable, with null (as Newman's sandbox hands
-      // it back): JSON.stringify would drop the key.
-      text = JSON.stringify(values, function (k, v) { return v === undefined && this === values ? null : v; });
+      // A variable set to undefined stays a variable (JSON.stringify would drop the key):
+      // null, as Newman's sandbox hands it back, except in the local scope, which keeps the
+      // undefined in Newman.
+      var unset = i === 0 ? LOCAL_UNDEFINED : null;
+      text = JSON.stringify(values, function (k, v) { return v === undefined && this === values ? unset : v; });
     } catch (e) {
       return finishText();
     }

@@ -58,6 +58,10 @@ function castTo(type, value) {
 
 // One scope's values, fetched from Rust (as JSON text) on first use; `dirty` once changed,
 // so untouched scopes never travel back to Rust.
+// A local variable set to undefined stays undefined across requests, as Newman's local
+// scope keeps it; JSON carries it as this text (`vars::LOCAL_UNDEFINED` on the Rust side).
+var LOCAL_UNDEFINED = '\u0000postie:undefined\u0000';
+
 class ScopeSlot {
   constructor(index) {
     this.index = index;
@@ -65,7 +69,13 @@ class ScopeSlot {
     this.dirty = false;
   }
   get map() {
-    if (this.values === null) this.values = JSON.parse(native.scopeText(this.index));
+    if (this.values === null) {
+      var values = JSON.parse(native.scopeText(this.index));
+      if (this.index === 0) {
+        Object.keys(values).forEach(function (k) { if (values[k] === LOCAL_UNDEFINED) values[k] = undefined; });
+      }
+      this.values = values;
+    }
     return this.values;
   }
   get types() {
@@ -160,7 +170,7 @@ class VariablesView {
       var hit = self._find(name);
       // a local set to undefined by an earlier script arrives as null: nothing, as the
       // request's own substitution gives (see Scopes::resolve)
-      if (hit.found && hit.local && hit.value === null) return '';
+      if (hit.found && hit.local && hit.value === undefined) return '';
       return hit.found ? existing(hit.value) : dynamicValue(name);
     });
   }

@@ -123,14 +123,20 @@ fn legacy_setters_store_what_newman_stores() {
     assert_eq!(outcome.assertions[0].status, AssertionStatus::Passed, "{:?}", outcome.assertions[0].error);
 }
 
-/// A local variable set to undefined by an earlier script reaches the next one as null;
-/// `pm.variables.replaceIn` gives nothing for it, as the request's own substitution does,
-/// and as Newman sends it (`?l=`), while a null in another scope reads "null".
+/// A local variable set to undefined by an earlier script reaches the next one still
+/// undefined (and present); `pm.variables.replaceIn` gives nothing for it, as the request's
+/// own substitution does, and as Newman sends it (`?l=`), while a null reads "null".
 #[test]
 fn a_local_set_to_undefined_replaces_as_nothing() {
-    let code = "pm.test('r', function () { pm.expect(pm.variables.replaceIn('{{l}}|{{e}}')).to.equal('|null'); });";
+    let code = "pm.test('r', function () {
+        pm.expect(pm.variables.replaceIn('{{l}}|{{e}}|{{z}}')).to.equal('|null|null');
+        pm.expect(pm.variables.get('l')).to.equal(undefined);
+        pm.expect(pm.variables.has('l')).to.equal(true);
+        pm.expect(pm.variables.get('z')).to.equal(null);
+    });";
     let mut run = input(ScriptEvent::Test, &[code], Some(response(200, "OK", &[], "{}")));
-    run.vars.local.insert("l".to_string(), serde_json::Value::Null);
+    run.vars.local.insert("l".to_string(), serde_json::json!(crate::vars::LOCAL_UNDEFINED));
+    run.vars.local.insert("z".to_string(), serde_json::Value::Null);
     run.vars.environment.insert("e".to_string(), serde_json::Value::Null);
     let outcome = host().run(run, &FakeServices::default());
     assert_eq!(outcome.assertions[0].status, AssertionStatus::Passed, "{:?}", outcome.assertions[0].error);

@@ -64,7 +64,11 @@ fn disabled_null_and_object_values() {
     let mut s = Scopes::default();
     s.globals.set("g", json!("from-globals"));
     s.environment = scope_of(&[("g", json!("disabled-env"), false)]);
-    s.local = scope_of(&[("u", Value::Null, true), ("o", json!({"a": 1}), true)]);
+    s.local = scope_of(&[
+        ("u", json!(crate::vars::LOCAL_UNDEFINED), true),
+        ("z", Value::Null, true),
+        ("o", json!({"a": 1}), true),
+    ]);
     s.environment.set("n", Value::Null);
     s.collection = scope_of(&[("n", json!("from-collection"), true), ("o", json!("c"), true), ("u", json!("c"), true)]);
     let cases = [
@@ -74,8 +78,10 @@ fn disabled_null_and_object_values() {
         // `pm.environment.set(k, undefined)` or a file's `"value": null` sends `null` in the
         // next URL) ...
         ("n", Some("null")),
-        // ... but a local (`pm.variables.set(k, undefined)`) reads as nothing.
+        // ... but a local (`pm.variables.set(k, undefined)`) reads as nothing, and a local
+        // set to null "null" (Newman 6.2.2, both).
         ("u", Some("")),
+        ("z", Some("null")),
         // An object shadows lower layers but does not substitute.
         ("o", None),
     ];
