@@ -177,7 +177,9 @@ fn requests_sent_by_scripts_count_as_in_newman() {
         "item": [
             { "name": "with send", "request": format!("{base}/get?main=1"), "event": [{ "listen": "test", "script": { "exec": [
                 format!("pm.sendRequest('{base}/get?side=1', (e, r) => pm.test('side ok', () => pm.expect(r.code).to.eql(200)));"),
-                "pm.test('main ok', () => pm.response.to.have.status(200));"
+                "pm.test('main ok', () => pm.response.to.have.status(200));",
+                // Newman's test-time request lists the Host header it sent.
+                format!("pm.test('host', () => {{ pm.request.to.have.header('host'); pm.expect(pm.request.headers.get('Host')).to.eql('{}'); }});", base.trim_start_matches("http://"))
             ] } }] },
             { "name": "plain", "request": format!("{base}/get?p=1") }
         ]
@@ -189,6 +191,7 @@ fn requests_sent_by_scripts_count_as_in_newman() {
     assert_eq!(r.code, 0, "{}", r.all());
     let report: Value = serde_json::from_str(&std::fs::read_to_string(dir.path().join("r.json")).unwrap()).unwrap();
     assert_eq!(report["run"]["stats"]["requests"], json!({ "total": 3, "pending": 0, "failed": 0 }));
+    assert_eq!(report["run"]["stats"]["assertions"], json!({ "total": 3, "pending": 0, "failed": 0 }));
     let side = &report["run"]["executions"][0]["sideRequests"][0];
     assert_eq!((side["method"].as_str(), side["code"].as_u64()), (Some("GET"), Some(200)), "{side}");
     assert!(side["url"].as_str().unwrap().ends_with("/get?side=1"));

@@ -397,8 +397,16 @@ impl Loader<'_> {
 
     fn events(&mut self, value: Option<&Value>, at: &str) -> Result<Vec<Event>, LoadError> {
         let Some(value) = value else { return Ok(Vec::new()) };
-        let Some(list) = value.as_array() else {
-            return Err(self.shape(at, "expected an array of {listen, script} objects"));
+        // A single event object is a list of one, as postman-collection reads it.
+        let one;
+        let list = match value {
+            Value::Array(list) => list,
+            Value::Object(o) if o.contains_key("listen") || o.contains_key("script") => {
+                one = [value.clone()];
+                &one[..]
+            }
+            Value::Null => return Ok(Vec::new()),
+            _ => return Err(self.shape(at, "expected an array of {listen, script} objects")),
         };
         let mut events = Vec::with_capacity(list.len());
         for (i, ev) in list.iter().enumerate() {
@@ -559,6 +567,18 @@ mod tests {
         assert_eq!(c.schema, SchemaVersion::V2_1);
         assert_eq!(c.warnings.len(), 1, "{:?}", c.warnings);
         assert!(c.warnings[0].contains("no `info`"));
+    }
+
+    /// An `event` that is one object rather than a list (Newman's own `inherited-entities`
+    /// collection has one) is a list of one, as postman-collection reads it.
+    #[test]
+    fn a_single_event_object_is_a_list_of_one() {
+        let c = parse(
+            "{\"info\":{\"name\":\"e\"},\"item\":[{\"name\":\"a\",\"request\":\"http://h/x\",\"event\":{\"listen\":\"test\",\"script\":{\"exec\":[\"1\"]}}}]}",
+        )
+        .unwrap();
+        let Node::Item(item) = &c.items[0] else { panic!("a request") };
+        assert_eq!(item.events.len(), 1);
     }
 
     #[test]

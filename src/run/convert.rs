@@ -97,12 +97,25 @@ pub fn apply_request_changes(
     changed
 }
 
-/// The request as test scripts see it: what was sent.
+/// The request as test scripts see it: what was sent, with the `Host` header Newman's
+/// request shows among its system headers (after `Postman-Token`).
 pub fn script_request(p: &PreparedRequest) -> ScriptRequest {
+    let mut headers = p.headers.clone();
+    if !headers.iter().any(|(k, _)| k.eq_ignore_ascii_case("host"))
+        && let Some(host) = p.url.host_str()
+    {
+        let value = match p.url.port() {
+            Some(port) => format!("{host}:{port}"),
+            None => host.to_string(),
+        };
+        let at =
+            headers.iter().position(|(k, _)| k.eq_ignore_ascii_case("postman-token")).map_or(headers.len(), |i| i + 1);
+        headers.insert(at, ("Host".to_string(), value));
+    }
     ScriptRequest {
         method: p.method.clone(),
         url: p.url.to_string(),
-        headers: p.headers.clone(),
+        headers,
         body: match &p.body {
             PreparedBody::Text(t) => Some(t.clone()),
             _ => None,

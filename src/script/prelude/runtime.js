@@ -320,10 +320,11 @@ Object.defineProperties(pm, {
   }
 });
 
-// The legacy setters keep strings and numbers and store anything else as its text, as
-// Newman 6.2.2 does (`true` → "true", an object → "[object Object]").
+// The legacy setters store a truthy value as its text (`1` → "1", `true` → "true", an
+// object → "[object Object]") and keep a falsy one as it is (`0`, `''`, `false`, `null`,
+// `undefined`), as postman-sandbox 4.7.1 (Newman 6.2.2) does.
 function legacyValue(v) {
-  return typeof v === 'string' || typeof v === 'number' ? v : String(v);
+  return (v === false || v) && typeof (v && v.toString) === 'function' ? v.toString() : v;
 }
 
 var legacyPostman = {

@@ -37,7 +37,11 @@ sugarDefine(String.prototype, {
   chars: function () { return String(this).split(''); },
   toNumber: function (base) { return base ? parseInt(String(this), base) : parseFloat(String(this)); },
   isBlank: function () { return String(this).trim().length === 0; },
-  compact: function () { return String(this).trim().replace(/\s+/g, ' '); }
+  compact: function () { return String(this).trim().replace(/\s+/g, ' '); },
+  shift: function (n) {
+    return String(this).split('').map(function (c) { return String.fromCharCode(c.charCodeAt(0) + n); }).join('');
+  },
+  spacify: function () { return this.underscore().replace(/_/g, ' '); }
 });
 
 function sugarNumbers(list, map) {
@@ -67,12 +71,51 @@ sugarDefine(Array.prototype, {
   compact: function () { return this.filter(function (x) { return x !== null && x !== undefined && !(typeof x === 'number' && isNaN(x)); }); },
   flatten: function () { return this.reduce(function (out, x) { return out.concat(Array.isArray(x) ? x.flatten() : [x]); }, []); },
   isEmpty: function () { return this.length === 0; },
-  count: function (find) {
-    return this.filter(function (x) { return typeof find === 'function' ? find(x) : x === find; }).length;
+  count: function (find) { return this.filter(sugarMatcher(find)).length; },
+  findAll: function (test) { return this.filter(sugarMatcher(test)); },
+  any: function (test) { return this.some(sugarMatcher(test)); },
+  none: function (test) { return !this.some(sugarMatcher(test)); },
+  all: function (test) { return this.every(sugarMatcher(test)); }
+});
+
+// Sugar 1.x's matching for `any`, `none`, `all`, `count`, `findAll`: a function is called, a
+// regular expression tests strings, an array or object is compared deeply, else ===.
+function sugarMatcher(test) {
+  if (typeof test === 'function') return test;
+  if (test instanceof RegExp) return function (x) { return typeof x === 'string' ? test.test(x) : x === test; };
+  if (test !== null && typeof test === 'object') {
+    var shape = JSON.stringify(test);
+    return function (x) { return x !== null && typeof x === 'object' && JSON.stringify(x) === shape; };
+  }
+  return function (x) { return x === test; };
+}
+
+sugarDefine(Function.prototype, {
+  once: function () {
+    var fn = this, ran = false, result;
+    return function () {
+      if (!ran) { ran = true; result = fn.apply(this, arguments); }
+      return result;
+    };
+  }
+});
+
+sugarDefine(Number.prototype, {
+  hex: function (pad) { var s = Number(this).toString(16); while (pad && s.length < pad) s = '0' + s; return s; },
+  isEven: function () { return Number(this) % 2 === 0; },
+  isOdd: function () { return Math.abs(Number(this) % 2) === 1; },
+  ordinalize: function () {
+    var n = Math.abs(Math.round(Number(this))), teen = n % 100 >= 11 && n % 100 <= 13;
+    var suffix = teen ? 'th' : ['th', 'st', 'nd', 'rd'][n % 10] || 'th';
+    return String(Math.round(Number(this))) + suffix;
   },
-  findAll: function (test) { return this.filter(typeof test === 'function' ? test : function (x) { return x === test; }); },
-  any: function (test) { return this.some(typeof test === 'function' ? test : function (x) { return x === test; }); },
-  all: function (test) { return this.every(typeof test === 'function' ? test : function (x) { return x === test; }); }
+  format: function (place, thousands, decimal) {
+    var n = Number(this);
+    var text = place === undefined ? String(Math.abs(n)) : Math.abs(n).toFixed(place);
+    var parts = text.split('.');
+    var whole = parts[0].replace(/\B(?=(\d{3})+(?!\d))/g, thousands === undefined ? ',' : thousands);
+    return (n < 0 ? '-' : '') + whole + (parts[1] ? (decimal === undefined ? '.' : decimal) + parts[1] : '');
+  }
 });
 
 sugarDefine(Object, {

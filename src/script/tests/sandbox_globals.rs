@@ -78,6 +78,28 @@ fn content_info_and_repeated_headers_read_as_in_newman() {
     }
 }
 
+/// The prototype checks of Newman's own integration suite (`prototype-check`), which pass in
+/// Newman 6.2.2: Sugar's deep matching in `any`/`none`, `Function#once`, the Number and
+/// String helpers.
+#[test]
+fn sugar_prototype_checks_of_newmans_suite_pass() {
+    let code = r#"
+        var calls = 0, once = (function () { calls++; }).once(); once(); once();
+        pm.test('all', function () {
+            pm.expect(['a', 'b', 'c'].none('d')).to.equal(true);
+            pm.expect([[1, 2], [2, 3]].any([2, 3])).to.equal(true);
+            pm.expect([1, 2, 3, 4, 5].average()).to.equal(3);
+            pm.expect(calls).to.equal(1);
+            pm.expect([(56).hex(), (56).isEven(), (56).ordinalize(), (11).ordinalize(), (22).ordinalize(), (56789.10).format()])
+                .to.eql(['38', true, '56th', '11th', '22nd', '56,789.1']);
+            pm.expect(['abc'.shift(5), 'a-b_cD'.spacify(), 'a-beta'.camelize()]).to.eql(['fgh', 'a b c d', 'ABeta']);
+        });
+    "#;
+    let outcome = run_test(&mut host(), code);
+    assert!(outcome.errors.is_empty(), "{:?}", outcome.errors);
+    assert_eq!(outcome.assertions[0].status, AssertionStatus::Passed, "{:?}", outcome.assertions[0].error);
+}
+
 /// SugarJS helpers Newman 6.2.2's sandbox puts on built-in prototypes: values from Newman.
 #[test]
 fn sugar_helpers_answer_as_in_newman() {
@@ -105,18 +127,20 @@ fn sugar_helpers_answer_as_in_newman() {
     assert_eq!(values.status, AssertionStatus::Passed, "{:?}", values.error);
 }
 
-/// Newman 6.2.2: the legacy setters keep numbers and strings, and store other values as
-/// their text.
+/// Newman 6.2.2 (postman-sandbox 4.7.1): the legacy setters store a truthy value as its
+/// text and keep a falsy one as it is.
 #[test]
 fn legacy_setters_store_what_newman_stores() {
     let code = r#"
         postman.setEnvironmentVariable('n', 0);
+        postman.setEnvironmentVariable('one', 1);
         postman.setGlobalVariable('g', { a: 1 });
         postman.setEnvironmentVariable('b', true);
+        postman.setEnvironmentVariable('f', false);
         pm.test('types', function () {
             pm.expect(JSON.stringify([typeof pm.environment.get('n'), pm.environment.get('n'), typeof pm.globals.get('g'),
-                pm.globals.get('g'), typeof pm.environment.get('b')]))
-                .to.equal('["number",0,"string","[object Object]","string"]');
+                pm.globals.get('g'), typeof pm.environment.get('b'), pm.environment.get('one'), pm.environment.get('f')]))
+                .to.equal('["number",0,"string","[object Object]","string","1",false]');
         });
     "#;
     let outcome = run_test(&mut host(), code);
