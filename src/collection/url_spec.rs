@@ -35,8 +35,21 @@ impl UrlSpec {
     /// The URL text with `{{variables}}` still in it. Parts win over `raw` when the object has
     /// a host (as the Postman SDK builds it); `raw` alone is used as written.
     pub fn template(&self) -> String {
+        self.build(&|text: &str| text.to_string(), &|text: &str| text.to_string())
+    }
+
+    /// The URL with `{{variables}}` resolved by `resolve`. Built from parts, each query key
+    /// and value is resolved on its own and its `#` and `&` (and a key's `=`) encoded, as
+    /// postman-url-encoder does: a value never spills into the next parameter or the
+    /// fragment. `raw` alone is resolved as a whole, as written.
+    pub fn resolved(&self, resolve: &dyn Fn(&str) -> String) -> String {
+        let param = |text: &str| resolve(text);
+        self.build(resolve, &param)
+    }
+
+    fn build(&self, resolve: &dyn Fn(&str) -> String, param: &dyn Fn(&str) -> String) -> String {
         let Some(host) = &self.host else {
-            return self.raw.clone().unwrap_or_default();
+            return resolve(self.raw.as_deref().unwrap_or_default());
         };
         let mut out = String::new();
         if let Some(protocol) = self.protocol.as_deref().filter(|p| !p.is_empty()) {
@@ -52,14 +65,17 @@ impl UrlSpec {
             out.push('/');
             out.push_str(path);
         }
+        let mut out = resolve(&out);
+        let key = |k: &str| encode_query_part(&param(k), true);
+        let value = |v: &str| encode_query_part(&param(v), false);
         let query: Vec<String> = self
             .query
             .iter()
             .filter(|q| !q.disabled)
             .map(|q| match (&q.key, &q.value) {
-                (Some(k), Some(v)) => format!("{k}={v}"),
-                (Some(k), None) => k.clone(),
-                (None, Some(v)) => format!("={v}"),
+                (Some(k), Some(v)) => format!("{}={}", key(k), value(v)),
+                (Some(k), None) => key(k),
+                (None, Some(v)) => format!("={}", value(v)),
                 (None, None) => String::new(),
             })
             .collect();
@@ -69,10 +85,28 @@ impl UrlSpec {
         }
         if let Some(hash) = self.hash.as_deref().filter(|h| !h.is_empty()) {
             out.push('#');
-            out.push_str(hash);
+            out.push_str(&resolve(hash));
         }
         out
     }
+}
+
+/// `#` and `&` (and in a key `=`) percent-encoded: the characters that would end a query
+/// parameter; the URL parser encodes the rest.
+fn encode_query_part(text: &str, key: bool) -> String {
+    if !text.contains(['#', '&', '=']) {
+        return text.to_string();
+    }
+    let mut out = String::with_capacity(text.len() + 6);
+    for c in text.chars() {
+        match c {
+            '#' => out.push_str("%23"),
+            '&' => out.push_str("%26"),
+            '=' if key => out.push_str("%3D"),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 fn segment_text(value: &Value) -> Option<String> {
@@ -179,5 +213,22 @@ mod tests {
     fn path_variables() {
         let spec = parse_url(&json!({"raw":"http://x/:id","variable":[{"key":"id","value":"7"},{"key":"off","value":"1","disabled":true}]})).unwrap();
         assert_eq!(spec.variables, vec![("id".to_string(), "7".to_string())]);
+    }
+
+    /// Newman's own `whatwg-url` case: `#` and `&` in a resolved key or value are encoded,
+    /// so nothing spills into the next parameter or the fragment (Newman 6.2.2 sent
+    /// `?q=%231%23&x%26y=2&b%23a%26r`).
+    #[test]
+    fn query_parts_are_resolved_one_by_one_and_keep_their_bounds() {
+        let spec = parse_url(&json!({
+            "raw": "ignored", "protocol": "https", "host": ["h"], "path": ["get"],
+            "query": [{"key": "q", "value": "%23{{foo&bar}}%23"}, {"key": "x%26y", "value": "{{#foo#}}"},
+                      {"key": "b#a&r", "value": null}, {"key": "k=1", "value": "a&b#c"}]
+        }))
+        .unwrap();
+        let resolve = |t: &str| t.replace("{{foo&bar}}", "1").replace("{{#foo#}}", "2");
+        assert_eq!(spec.resolved(&resolve), "https://h/get?q=%231%23&x%26y=2&b%23a%26r&k%3D1=a%26b%23c");
+        let raw = UrlSpec::from_raw("http://h/?a={{v}}");
+        assert_eq!(raw.resolved(&|t: &str| t.replace("{{v}}", "1&2")), "http://h/?a=1&2", "raw is resolved as written");
     }
 }
