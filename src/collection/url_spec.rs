@@ -33,23 +33,14 @@ impl UrlSpec {
     }
 
     /// The URL text with `{{variables}}` still in it. Parts win over `raw` when the object has
-    /// a host (as the Postman SDK builds it); `raw` alone is used as written.
+    /// a host (as the Postman SDK builds it); `raw` alone is used as written. Built from
+    /// parts, the literal text of each query key and value has its `#` and `&` (and a key's
+    /// `=`) encoded, as postman-collection does, so a parameter never spills into the next
+    /// one or the fragment; text inside `{{…}}` is left alone, and what a variable holds is
+    /// substituted as is (`?{{qs}}` with `a=1&b=2` is two parameters, as in Newman).
     pub fn template(&self) -> String {
-        self.build(&|text: &str| text.to_string(), &|text: &str| text.to_string())
-    }
-
-    /// The URL with `{{variables}}` resolved by `resolve`. Built from parts, each query key
-    /// and value is resolved on its own and its `#` and `&` (and a key's `=`) encoded, as
-    /// postman-url-encoder does: a value never spills into the next parameter or the
-    /// fragment. `raw` alone is resolved as a whole, as written.
-    pub fn resolved(&self, resolve: &dyn Fn(&str) -> String) -> String {
-        let param = |text: &str| resolve(text);
-        self.build(resolve, &param)
-    }
-
-    fn build(&self, resolve: &dyn Fn(&str) -> String, param: &dyn Fn(&str) -> String) -> String {
         let Some(host) = &self.host else {
-            return resolve(self.raw.as_deref().unwrap_or_default());
+            return self.raw.clone().unwrap_or_default();
         };
         let mut out = String::new();
         if let Some(protocol) = self.protocol.as_deref().filter(|p| !p.is_empty()) {
@@ -65,9 +56,8 @@ impl UrlSpec {
             out.push('/');
             out.push_str(path);
         }
-        let mut out = resolve(&out);
-        let key = |k: &str| encode_query_part(&param(k), true);
-        let value = |v: &str| encode_query_part(&param(v), false);
+        let key = |k: &str| encode_literal_query_text(k, true);
+        let value = |v: &str| encode_literal_query_text(v, false);
         let query: Vec<String> = self
             .query
             .iter()
@@ -85,20 +75,38 @@ impl UrlSpec {
         }
         if let Some(hash) = self.hash.as_deref().filter(|h| !h.is_empty()) {
             out.push('#');
-            out.push_str(&resolve(hash));
+            out.push_str(hash);
         }
         out
     }
 }
 
-/// `#` and `&` (and in a key `=`) percent-encoded: the characters that would end a query
-/// parameter; the URL parser encodes the rest.
-fn encode_query_part(text: &str, key: bool) -> String {
+/// `#` and `&` (and in a key `=`) percent-encoded outside `{{…}}` tokens: the characters
+/// that would end a query parameter; the URL parser encodes the rest.
+fn encode_literal_query_text(text: &str, key: bool) -> String {
     if !text.contains(['#', '&', '=']) {
         return text.to_string();
     }
     let mut out = String::with_capacity(text.len() + 6);
-    for c in text.chars() {
+    let mut rest = text;
+    while !rest.is_empty() {
+        // A token is copied whole; an unclosed `{{` is literal text.
+        if let Some(start) = rest.find("{{")
+            && let Some(len) = rest[start..].find("}}")
+        {
+            encode_into(&mut out, &rest[..start], key);
+            out.push_str(&rest[start..start + len + 2]);
+            rest = &rest[start + len + 2..];
+            continue;
+        }
+        encode_into(&mut out, rest, key);
+        break;
+    }
+    out
+}
+
+fn encode_into(out: &mut String, literal: &str, key: bool) {
+    for c in literal.chars() {
         match c {
             '#' => out.push_str("%23"),
             '&' => out.push_str("%26"),
@@ -106,7 +114,6 @@ fn encode_query_part(text: &str, key: bool) -> String {
             c => out.push(c),
         }
     }
-    out
 }
 
 fn segment_text(value: &Value) -> Option<String> {
@@ -215,20 +222,23 @@ mod tests {
         assert_eq!(spec.variables, vec![("id".to_string(), "7".to_string())]);
     }
 
-    /// Newman's own `whatwg-url` case: `#` and `&` in a resolved key or value are encoded,
-    /// so nothing spills into the next parameter or the fragment (Newman 6.2.2 sent
-    /// `?q=%231%23&x%26y=2&b%23a%26r`).
+    /// Newman's own `whatwg-url` case: `#` and `&` in a key's or value's literal text are
+    /// encoded, so nothing spills into the next parameter or the fragment (Newman 6.2.2
+    /// sent `?q=%231%23&x%26y=2&b%23a%26r`); variables keep their names and are substituted
+    /// as they are.
     #[test]
-    fn query_parts_are_resolved_one_by_one_and_keep_their_bounds() {
+    fn literal_query_text_keeps_its_bounds_and_variables_stay_whole() {
         let spec = parse_url(&json!({
             "raw": "ignored", "protocol": "https", "host": ["h"], "path": ["get"],
             "query": [{"key": "q", "value": "%23{{foo&bar}}%23"}, {"key": "x%26y", "value": "{{#foo#}}"},
-                      {"key": "b#a&r", "value": null}, {"key": "k=1", "value": "a&b#c"}]
+                      {"key": "b#a&r", "value": null}, {"key": "k=1", "value": "a&b#c"}, {"key": "{{qs}}", "value": null}]
         }))
         .unwrap();
-        let resolve = |t: &str| t.replace("{{foo&bar}}", "1").replace("{{#foo#}}", "2");
-        assert_eq!(spec.resolved(&resolve), "https://h/get?q=%231%23&x%26y=2&b%23a%26r&k%3D1=a%26b%23c");
-        let raw = UrlSpec::from_raw("http://h/?a={{v}}");
-        assert_eq!(raw.resolved(&|t: &str| t.replace("{{v}}", "1&2")), "http://h/?a=1&2", "raw is resolved as written");
+        assert_eq!(
+            spec.template(),
+            "https://h/get?q=%23{{foo&bar}}%23&x%26y={{#foo#}}&b%23a%26r&k%3D1=a%26b%23c&{{qs}}"
+        );
+        let unclosed = parse_url(&json!({"host": ["h"], "query": [{"key": "a", "value": "{{x&y"}]})).unwrap();
+        assert_eq!(unclosed.template(), "h?a={{x%26y");
     }
 }

@@ -56,6 +56,10 @@ fn ids(v: Option<&Value>) -> Vec<&str> {
     v.and_then(Value::as_array).map(|a| a.iter().filter_map(Value::as_str).collect()).unwrap_or_default()
 }
 
+/// Folders a file may make, however it nests and repeats them: a folder listed twice
+/// under each of 60 nested folders would otherwise be 2^60 copies.
+const MAX_FOLDERS: usize = 20_000;
+
 /// Folders first (in `folders_order`, else as listed; subfolders inside their parents),
 /// then the collection's own requests in `order`, as the converter lays them out.
 fn items(root: &Map<String, Value>) -> Vec<Value> {
@@ -69,25 +73,30 @@ fn items(root: &Map<String, Value>) -> Vec<Value> {
         folders.iter().flat_map(|f| ids(f.get("folders_order"))).collect();
 
     fn group<'a>(
-        f: &Map<String, Value>,
+        f: &'a Map<String, Value>,
         folder: &dyn Fn(&str) -> Option<&'a Map<String, Value>>,
         request: &dyn Fn(&str) -> Option<&'a Map<String, Value>>,
-        depth: usize,
+        path: &mut Vec<&'a str>,
+        budget: &mut usize,
     ) -> Value {
+        *budget = budget.saturating_sub(1);
         let mut out = Map::new();
         out.insert("name".into(), f.get("name").cloned().unwrap_or(Value::String(String::new())));
         if let Some(d) = f.get("description").filter(|d| !is_empty(d)) {
             out.insert("description".into(), d.clone());
         }
         let mut children = Vec::new();
-        // A folder listing itself (or a cycle) is not followed forever.
-        if depth < 64 {
-            for sub in ids(f.get("folders_order")) {
-                if let Some(sub) = folder(sub) {
-                    children.push(group(sub, folder, request, depth + 1));
-                }
+        // A folder inside itself (directly or further down) is not followed again.
+        path.push(f.get("id").and_then(Value::as_str).unwrap_or_default());
+        for sub in ids(f.get("folders_order")) {
+            if path.contains(&sub) || *budget == 0 {
+                continue;
+            }
+            if let Some(sub) = folder(sub) {
+                children.push(group(sub, folder, request, path, budget));
             }
         }
+        path.pop();
         children.extend(ids(f.get("order")).into_iter().filter_map(request).map(item));
         out.insert("item".into(), Value::Array(children));
         add_common(f, &mut out);
@@ -99,11 +108,12 @@ fn items(root: &Map<String, Value>) -> Vec<Value> {
         None => folders.iter().filter_map(|f| f.get("id").and_then(Value::as_str)).collect(),
     };
     let mut seen = std::collections::HashSet::new();
+    let mut budget = MAX_FOLDERS;
     let mut out: Vec<Value> = top
         .into_iter()
         .filter(|id| seen.insert(*id) && !subfolders.contains(id))
         .filter_map(folder)
-        .map(|f| group(f, &folder, &request, 0))
+        .map(|f| group(f, &folder, &request, &mut Vec::new(), &mut budget))
         .collect();
     out.extend(ids(root.get("order")).into_iter().filter_map(request).map(item));
     out
@@ -352,10 +362,22 @@ mod tests {
     }
 
     #[test]
-    fn a_folder_that_lists_itself_ends() {
-        let doc =
-            json!({ "name": "loop", "requests": [], "folders": [{ "id": "f", "name": "F", "folders_order": ["f"] }] });
+    fn folders_that_list_themselves_or_repeat_end() {
+        // r lists x, x lists itself twice: followed once, not forever.
+        let doc = json!({ "name": "loop", "requests": [], "folders_order": ["r"], "folders": [
+            { "id": "r", "name": "R", "folders_order": ["x"] },
+            { "id": "x", "name": "X", "folders_order": ["x", "x"] }
+        ] });
         let out = to_v21(doc.as_object().expect("object"));
-        assert_eq!(out["item"].as_array().map(Vec::len), Some(0), "a folder inside itself is a subfolder, not a root");
+        assert_eq!(out["item"][0]["name"], "R");
+        assert_eq!(out["item"][0]["item"][0]["name"], "X");
+        assert_eq!(out["item"][0]["item"][0]["item"].as_array().map(Vec::len), Some(0));
+        // 40 folders each listing the next twice: 2^40 copies without the budget.
+        let folders: Vec<Value> = (0..40)
+            .map(|i| json!({ "id": format!("f{i}"), "name": "F", "folders_order": [format!("f{}", i + 1), format!("f{}", i + 1)] }))
+            .collect();
+        let doc = json!({ "name": "wide", "requests": [], "folders_order": ["f0"], "folders": folders });
+        let out = to_v21(doc.as_object().expect("object"));
+        assert!(out.to_string().matches("\"name\":\"F\"").count() <= MAX_FOLDERS + 1);
     }
 }

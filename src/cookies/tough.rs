@@ -203,6 +203,10 @@ mod tests {
         assert_eq!(load(&jar, huge).expect("loads"), 2);
         let out = to_json(&jar.all());
         assert_eq!(out["cookies"][0]["key"], "k");
+        let expires = out["cookies"][0]["expires"].as_str().unwrap_or_default();
+        assert!(expires.starts_with("9999-12-31T23:59:5"), "kept at the latest date: {expires}");
+        assert_eq!(out["cookies"][1]["key"], "j");
+        assert_eq!(out["cookies"][1]["expires"], Value::Null, "a date past year 9999 is not one: a session cookie");
     }
 
     #[test]

@@ -134,7 +134,7 @@ pub fn collection_proxy(request: &crate::collection::Request) -> Option<crate::p
 /// Resolves the URL text: variables, path variables (`:id`), and a default `http://`.
 pub fn resolve_url(req: &PlannedRequest, scopes: &Scopes) -> Result<Url, PrepareError> {
     let spec = &req.request.url;
-    let mut text = spec.resolved(&|t| scopes.replace_in(t));
+    let mut text = scopes.replace_in(&spec.template());
     if !spec.variables.is_empty() {
         text = replace_path_variables(&text, &spec.variables, scopes);
     }

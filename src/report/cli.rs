@@ -30,6 +30,18 @@ pub struct CliReporter {
 }
 
 impl CliReporter {
+    fn script_errors(&mut self, e: &Execution, phase: ScriptPhase) -> Result<(), ReportError> {
+        for s in e.script_errors.iter().filter(|s| s.phase == phase) {
+            self.failure_no += 1;
+            let line = self.paint(
+                "31",
+                &format!("  {}. {} in {}-script: {}", self.failure_no, s.name, s.phase.as_str(), s.message),
+            );
+            self.write(line)?;
+        }
+        Ok(())
+    }
+
     /// The requests a phase's scripts sent, a line each as for the item's own (Newman
     /// prints them as they complete), a failure numbered with the rest.
     fn side_requests(&mut self, e: &Execution, phase: ScriptPhase) -> Result<(), ReportError> {
@@ -138,6 +150,8 @@ impl Reporter for CliReporter {
                 self.write(line)?;
             }
         }
+        // Failures are numbered in the order the summary lists them (`Summary::record`).
+        self.script_errors(e, ScriptPhase::PreRequest)?;
         self.side_requests(e, ScriptPhase::PreRequest)?;
         if let Some(req) = &e.request {
             let detail = match (&e.response, &e.error) {
@@ -177,15 +191,8 @@ impl Reporter for CliReporter {
             let line = self.paint("31", &format!("  {}. {}: {}", self.failure_no, err.kind, err.message));
             self.write(line)?;
         }
+        self.script_errors(e, ScriptPhase::Test)?;
         self.side_requests(e, ScriptPhase::Test)?;
-        for s in &e.script_errors {
-            self.failure_no += 1;
-            let line = self.paint(
-                "31",
-                &format!("  {}. {} in {}-script: {}", self.failure_no, s.name, s.phase.as_str(), s.message),
-            );
-            self.write(line)?;
-        }
         if !self.opts.no_assertions {
             for a in &e.assertions {
                 let line = match a.status {

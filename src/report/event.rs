@@ -231,6 +231,14 @@ impl Execution {
 }
 
 impl Execution {
+    /// How many failures `Summary::record` lists for this execution.
+    pub fn failure_count(&self) -> usize {
+        self.script_errors.len()
+            + usize::from(self.error.is_some())
+            + self.side_requests.iter().filter(|s| s.outcome.is_err()).count()
+            + self.assertions.iter().filter(|a| a.status == AssertionStatus::Failed).count()
+    }
+
     pub fn failed(&self) -> bool {
         self.error.is_some()
             || self.side_requests.iter().any(|s| s.outcome.is_err())

@@ -135,6 +135,20 @@ impl Summary {
         !self.failures.is_empty() || self.error.is_some()
     }
 
+    fn add_response(&mut self, time: std::time::Duration, counted: u64) {
+        let ms = time.as_secs_f64() * 1000.0;
+        if self.response_count == 0 || ms < self.response_min_ms {
+            self.response_min_ms = ms;
+        }
+        if ms > self.response_max_ms {
+            self.response_max_ms = ms;
+        }
+        self.response_count += 1;
+        self.response_total_ms += ms;
+        self.response_sq_sum += ms * ms;
+        self.transfer_total += counted;
+    }
+
     pub fn record(&mut self, e: &Execution) {
         let s = &mut self.stats;
         s.items.add(e.failed());
@@ -166,21 +180,12 @@ impl Summary {
             s.assertions.add(a.status == AssertionStatus::Failed);
         }
         if let Some(r) = &e.response {
-            let ms = r.time.as_secs_f64() * 1000.0;
-            if self.response_count == 0 || ms < self.response_min_ms {
-                self.response_min_ms = ms;
-            }
-            if ms > self.response_max_ms {
-                self.response_max_ms = ms;
-            }
-            self.response_count += 1;
-            self.response_total_ms += ms;
-            self.response_sq_sum += ms * ms;
-            self.transfer_total += counted_size(&r.headers, r.size);
+            self.add_response(r.time, counted_size(&r.headers, r.size));
         }
+        // Newman's timings and transfers count the responses scripts got too.
         for side in &e.side_requests {
             if let Ok(r) = &side.outcome {
-                self.transfer_total += r.counted_size;
+                self.add_response(r.time, r.counted_size);
             }
         }
         let base = |at: &str, name: &str, message: &str| FailureRecord {
@@ -192,22 +197,21 @@ impl Summary {
             name: name.to_string(),
             message: message.to_string(),
         };
-        for x in &e.script_errors {
-            let at = format!("{}-script", x.phase.as_str());
-            self.failures.push(base(&at, &x.name, &x.message));
-        }
-        let sides = |phase: ScriptPhase| {
-            e.side_requests.iter().filter(move |x| x.phase == phase).filter_map(|x| x.outcome.as_ref().err())
-        };
-        // In the order Newman meets them: a pre-request script's requests before the item's.
-        for err in sides(ScriptPhase::PreRequest) {
-            self.failures.push(base("request", &err.kind, &err.message));
-        }
-        if let Some(err) = &e.error {
-            self.failures.push(base("request", &err.kind, &err.message));
-        }
-        for err in sides(ScriptPhase::Test) {
-            self.failures.push(base("request", &err.kind, &err.message));
+        // In the order Newman meets them (and the CLI prints them): the pre-request script's
+        // errors and requests, the item's request, then the test script's.
+        for phase in [ScriptPhase::PreRequest, ScriptPhase::Test] {
+            if phase == ScriptPhase::Test
+                && let Some(err) = &e.error
+            {
+                self.failures.push(base("request", &err.kind, &err.message));
+            }
+            for x in e.script_errors.iter().filter(|x| x.phase == phase) {
+                let at = format!("{}-script", x.phase.as_str());
+                self.failures.push(base(&at, &x.name, &x.message));
+            }
+            for err in e.side_requests.iter().filter(|x| x.phase == phase).filter_map(|x| x.outcome.as_ref().err()) {
+                self.failures.push(base("request", &err.kind, &err.message));
+            }
         }
         for (index, a) in e.assertions.iter().enumerate().filter(|(_, a)| a.status == AssertionStatus::Failed) {
             let message = a.error.as_ref().map(|(_, m)| m.as_str()).unwrap_or_default();

@@ -118,11 +118,33 @@ pub struct LaneServices<'a> {
 
 impl ScriptServices for LaneServices<'_> {
     fn send_request(&self, request: ScriptRequest) -> Result<ScriptResponse, SendRequestError> {
-        let url = parse_url(&request.url).map_err(|e| SendRequestError::InvalidUrl(e.to_string()))?;
+        // A request that cannot even be sent still counts, and fails the run, as in Newman.
+        let unsent = |url: &str, kind: &str, message: &str| {
+            self.sent.borrow_mut().push(crate::report::SideRequest {
+                phase: self.phase,
+                method: request.method.to_uppercase(),
+                url: url.to_string(),
+                route: String::new(),
+                route_rule: String::new(),
+                outcome: Err(crate::report::RequestError {
+                    kind: kind.to_string(),
+                    message: message.to_string(),
+                    reconnected: false,
+                }),
+            });
+        };
+        let url = match parse_url(&request.url) {
+            Ok(url) => url,
+            Err(e) => {
+                unsent(&request.url, "InvalidUrl", &e.to_string());
+                return Err(SendRequestError::InvalidUrl(e.to_string()));
+            }
+        };
+        let method = request.method.to_uppercase();
         let prepared = PreparedRequest {
-            method: request.method.to_uppercase(),
+            method,
             url: url.clone(),
-            headers: request.headers,
+            headers: request.headers.clone(),
             body: request.body.map(PreparedBody::Text).unwrap_or_default(),
             digest: None,
             ntlm: None,
@@ -131,6 +153,7 @@ impl ScriptServices for LaneServices<'_> {
         };
         let (route, _, rule) = self.ctx.policy.routes_with_rule(&url, None);
         if let crate::proxy::Rule::PacFailed(why) = rule {
+            unsent(url.as_str(), "ProxyPacFailed", &why);
             return Err(SendRequestError::Failed { kind: "ProxyPacFailed".to_string(), message: why });
         }
         let (shown_route, shown_rule) = (super::convert::describe_route(&route), rule.to_string());

@@ -18,7 +18,7 @@ use std::path::{Path, PathBuf};
 
 use self::digest::Digest;
 use self::page::{RunFacts, esc};
-use super::event::{AssertionStatus, Execution, RunInfo};
+use super::event::{Execution, RunInfo};
 use super::export::create_report_file;
 use super::reporter::{ReportError, Reporter};
 use super::stats::Summary;
@@ -186,10 +186,7 @@ impl Reporter for HtmlReporter {
     fn execution(&mut self, e: &Execution) -> Result<(), ReportError> {
         let index = self.digest.executions;
         self.digest.add(e);
-        // as many failure lines as `Summary::record` makes for this execution
-        let failures = e.script_errors.len()
-            + usize::from(e.error.is_some())
-            + e.assertions.iter().filter(|a| a.status == AssertionStatus::Failed).count();
+        let failures = e.failure_count();
         let room = page::MAX_LISTED_FAILURES.saturating_sub(self.failure_executions.len());
         self.failure_executions.extend(std::iter::repeat_n(index, failures.min(room)));
         let value = row::row(index, e, self.options.body_limit);
