@@ -12,7 +12,8 @@ use super::auth::parse_auth;
 use super::body::parse_body;
 use super::credentials;
 use super::error::LoadError;
-use super::model::{Collection, Event, Folder, Header, Item, Listen, Node, ProxyConfig, Request, SchemaVersion};
+use super::header::parse_headers;
+use super::model::{Collection, Event, Folder, Item, Listen, Node, ProxyConfig, Request, SchemaVersion};
 use super::raw::RawDocument;
 use super::stream::{self, Expected, NodeBuilder, ReadError, RootParts};
 use super::url_spec::{UrlSpec, parse_url};
@@ -365,7 +366,7 @@ impl Loader<'_> {
             Some(_) => return Err(self.shape(&format!("{at}.method"), "expected an HTTP method such as \"GET\"")),
         };
         let url = parse_url(obj.get("url").unwrap_or(&Value::Null)).map_err(|m| self.shape(&format!("{at}.url"), m))?;
-        let headers = headers(obj.get("header")).map_err(|m| self.shape(&format!("{at}.header"), m))?;
+        let headers = parse_headers(obj.get("header")).map_err(|m| self.shape(&format!("{at}.header"), m))?;
         let body =
             parse_body(obj.get("body").unwrap_or(&Value::Null)).map_err(|m| self.shape(&format!("{at}.body"), m))?;
         let auth = self.auth(obj.get("auth"), &format!("{at}.auth"))?;
@@ -470,39 +471,6 @@ fn id_of(obj: &Map<String, Value>, seq: usize) -> String {
 
 fn profile(value: Option<&Value>) -> Map<String, Value> {
     value.and_then(Value::as_object).cloned().unwrap_or_default()
-}
-
-/// Headers as an array of `{key, value, disabled}` or as one raw `Key: value` text.
-fn headers(value: Option<&Value>) -> Result<Vec<Header>, String> {
-    match value {
-        None | Some(Value::Null) => Ok(Vec::new()),
-        Some(Value::String(text)) => Ok(text
-            .lines()
-            .filter_map(|line| {
-                let (k, v) = line.split_once(':')?;
-                let key = k.trim();
-                let (key, disabled) = match key.strip_prefix("//") {
-                    Some(rest) => (rest.trim(), true),
-                    None => (key, false),
-                };
-                (!key.is_empty()).then(|| Header { key: key.to_string(), value: v.trim().to_string(), disabled })
-            })
-            .collect()),
-        Some(Value::Array(items)) => Ok(items
-            .iter()
-            .filter_map(|h| {
-                let key = h.get("key")?.as_str()?.to_string();
-                let value = match h.get("value") {
-                    Some(Value::String(s)) => s.clone(),
-                    None | Some(Value::Null) => String::new(),
-                    Some(other) => other.to_string(),
-                };
-                let disabled = h.get("disabled").and_then(Value::as_bool).unwrap_or(false);
-                Some(Header { key, value, disabled })
-            })
-            .collect()),
-        Some(_) => Err("expected an array of {key, value} objects or a `Key: value` text".into()),
-    }
 }
 
 #[cfg(test)]

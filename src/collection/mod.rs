@@ -8,6 +8,7 @@ mod auth;
 mod body;
 pub(crate) mod credentials;
 mod error;
+mod header;
 mod load;
 mod model;
 mod raw;
