@@ -225,3 +225,34 @@ fn requests_sent_by_scripts_count_as_in_newman() {
     assert_eq!(report["run"]["stats"]["requests"], json!({ "total": 2, "pending": 0, "failed": 2 }));
     assert_eq!(report["run"]["failures"].as_array().unwrap().len(), 2);
 }
+
+/// A password written in a URL is a credential: it is masked in the CLI, JSON and JUnit
+/// reports, for the item's request and for one a script sends.
+#[test]
+fn passwords_in_urls_never_reach_reports() {
+    let api = EchoServer::start_blocking();
+    let dir = tempdir();
+    let base = api.url("").trim_end_matches('/').trim_start_matches("http://").to_string();
+    let collection = json!({
+        "info": { "name": "pw", "schema": "https://schema.getpostman.com/json/collection/v2.1.0/collection.json" },
+        "item": [{ "name": "with password", "request": format!("http://ada:Item-S3cret@{base}/get"),
+            "event": [{ "listen": "test", "script": { "exec": [
+                format!("pm.sendRequest('http://bob:Side-S3cret@{base}/get', () => {{}});")
+            ] } }] }]
+    });
+    std::fs::write(dir.path().join("c.json"), collection.to_string()).unwrap();
+    let mut cmd = postie(dir.path());
+    cmd.args(["run", "c.json", "-r", "cli,json,junit", "--reporter-json-export", "r.json"]);
+    cmd.args(["--reporter-junit-export", "r.xml"]);
+    let r = run(cmd);
+    assert_eq!(r.code, 0, "{}", r.all());
+    let json = std::fs::read_to_string(dir.path().join("r.json")).unwrap();
+    let xml = std::fs::read_to_string(dir.path().join("r.xml")).unwrap();
+    for secret in ["Item-S3cret", "Side-S3cret"] {
+        for (name, text) in [("output", r.all()), ("json", json.clone()), ("junit", xml.clone())] {
+            let at = text.find(secret).map(|i| text[i.saturating_sub(120)..(i + 40).min(text.len())].to_string());
+            assert!(at.is_none(), "{secret} in the {name}: {at:?}");
+        }
+    }
+    assert!(json.contains("sideRequests"), "the script's request is in the report");
+}

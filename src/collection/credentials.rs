@@ -76,8 +76,40 @@ fn collect(value: &Value, in_auth: bool, found: &mut Vec<String>) {
     }
 }
 
+/// The password written in a URL's authority (`https://user:pw@host/`), decoded; none for a
+/// `{{reference}}` or an empty one. Every URL of a text (a script's) with `url_passwords`.
+pub fn url_password(url: &str) -> Option<String> {
+    let rest = &url[url.find("://")? + 3..];
+    // Quotes and spaces end it too: the URL may sit in a script's text.
+    let authority = &rest[..rest.find(['/', '?', '#', '\'', '"', '`', ' ', '\n', ')']).unwrap_or(rest.len())];
+    let userinfo = &authority[..authority.rfind('@')?];
+    let (_, password) = userinfo.split_once(':')?;
+    let password = percent_encoding::percent_decode_str(password).decode_utf8_lossy().into_owned();
+    (!password.is_empty() && !is_template(&password)).then_some(password)
+}
+
+pub fn url_passwords(text: &str) -> Vec<String> {
+    text.match_indices("://").filter_map(|(at, _)| url_password(&text[at..])).collect()
+}
+
 /// A `{{name}}` reference tells nothing secret; keeping it keeps the report useful.
 pub(crate) fn is_template(s: &str) -> bool {
     let s = s.trim();
     s.starts_with("{{") && s.ends_with("}}") && s[2..s.len() - 2].find(['{', '}']).is_none()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passwords_written_in_urls_are_found() {
+        assert_eq!(url_password("https://ada:p%40ss@h.test/x").as_deref(), Some("p@ss"));
+        assert_eq!(url_password("http://ada@h.test/"), None, "a user alone");
+        assert_eq!(url_password("http://ada:{{pw}}@h.test/"), None, "a reference");
+        assert_eq!(url_password("http://h.test/a@b:c"), None, "an @ in the path");
+        assert_eq!(url_password("no url"), None);
+        let script = "pm.sendRequest('http://bob:one@h/x'); var u = \"https://c:two@h\"; // http://h/ a:b@c";
+        assert_eq!(url_passwords(script), ["one", "two"]);
+    }
 }

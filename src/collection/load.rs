@@ -291,6 +291,16 @@ impl Loader<'_> {
         }
     }
 
+    /// A password written in a request's URL is a credential from the start, as an auth
+    /// block's is: the JSON report's copy of the collection is written before any request.
+    fn remember_url_password(&mut self, url: &str) {
+        if let Some(password) = credentials::url_password(url)
+            && !self.secrets.contains(&password)
+        {
+            self.secrets.push(password);
+        }
+    }
+
     /// Value-shaped nodes (from `from_value`), built as the streaming reader builds them.
     fn nodes(&mut self, items: Vec<Value>, at: &str) -> Result<Vec<Node>, LoadError> {
         let mut nodes = Vec::with_capacity(items.len());
@@ -347,6 +357,7 @@ impl Loader<'_> {
     fn request(&mut self, value: &Value, at: &str) -> Result<Request, LoadError> {
         let obj = match value {
             Value::String(url) => {
+                self.remember_url_password(url);
                 return Ok(Request {
                     method: "GET".into(),
                     url: UrlSpec::from_raw(url),
@@ -366,6 +377,10 @@ impl Loader<'_> {
             Some(_) => return Err(self.shape(&format!("{at}.method"), "expected an HTTP method such as \"GET\"")),
         };
         let url = parse_url(obj.get("url").unwrap_or(&Value::Null)).map_err(|m| self.shape(&format!("{at}.url"), m))?;
+        self.remember_url_password(&url.template());
+        if let Some(raw) = &url.raw {
+            self.remember_url_password(raw);
+        }
         let headers = parse_headers(obj.get("header")).map_err(|m| self.shape(&format!("{at}.header"), m))?;
         let body =
             parse_body(obj.get("body").unwrap_or(&Value::Null)).map_err(|m| self.shape(&format!("{at}.body"), m))?;
@@ -431,6 +446,11 @@ impl Loader<'_> {
                 _ => String::new(),
             };
             let disabled = ev.get("disabled").and_then(Value::as_bool).unwrap_or(false);
+            for password in credentials::url_passwords(&code) {
+                if !self.secrets.contains(&password) {
+                    self.secrets.push(password);
+                }
+            }
             let code = self.intern(code);
             events.push(Event { listen, code, disabled });
         }

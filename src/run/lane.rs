@@ -189,6 +189,11 @@ impl Worker {
         };
         let services = LaneServices { ctx: self.ctx.clone(), side: &self.side, sent: Default::default(), phase };
         let ran = self.with_host(|host| host.run(input, &services));
+        for side in services.sent.borrow().iter() {
+            if let Ok(url) = url::Url::parse(&side.url) {
+                execution.secrets.extend(url_password(&url));
+            }
+        }
         execution.side_requests.append(&mut services.sent.borrow_mut());
         let mut outcome = match ran {
             Ok(outcome) => outcome,
@@ -274,6 +279,7 @@ impl Worker {
         };
         execution.warnings.extend(prepared.warnings.iter().cloned());
         execution.secrets.extend(prepared.secrets.iter().cloned());
+        execution.secrets.extend(url_password(&prepared.url));
         let request_proxy = collection_proxy(&planned.request);
         if let Some(pac) = self.ctx.policy.pac.clone() {
             // The PAC may resolve names (dnsResolve) and is bounded only by its own timeout:
@@ -478,4 +484,11 @@ fn data_scope(opts: &RunOptions, iteration: usize) -> VariableScope {
         }
     }
     scope
+}
+
+/// A password written in a URL (`user:pw@host`) is a credential: reports mask it.
+fn url_password(url: &url::Url) -> Option<String> {
+    let password = url.password()?;
+    let decoded = percent_encoding::percent_decode_str(password).decode_utf8_lossy().into_owned();
+    (!decoded.is_empty()).then_some(decoded)
 }
