@@ -34,12 +34,18 @@ fn serve_recording(files: HashMap<&'static str, String>) -> (u16, Arc<Mutex<Vec<
             // Absolute-form through a proxy, origin-form directly.
             let path = target.split("://").nth(1).map_or(target, |rest| &rest[rest.find('/').unwrap_or(rest.len())..]);
             let path = path.split('?').next().unwrap_or("/");
-            let (status, body) = match files.get(path) {
-                Some(body) => ("200 OK", body.clone()),
-                None => ("404 Not Found", String::new()),
+            // A file whose text is `redirect:TARGET` answers 302 to TARGET.
+            let (status, body, extra) = match files.get(path) {
+                Some(body) => match body.strip_prefix("redirect:") {
+                    Some(target) => ("302 Found", String::new(), format!("Location: {target}\r\n")),
+                    None => ("200 OK", body.clone(), String::new()),
+                },
+                None => ("404 Not Found", String::new(), String::new()),
             };
-            let reply =
-                format!("HTTP/1.1 {status}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}", body.len());
+            let reply = format!(
+                "HTTP/1.1 {status}\r\n{extra}Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                body.len()
+            );
             let _ = stream.write_all(reply.as_bytes());
         }
     });
@@ -145,4 +151,52 @@ fn a_postman_uid_is_fetched_from_the_postman_api() {
     let targets: Vec<String> = proxy.records().into_iter().map(|r| r.target).collect();
     assert_eq!(targets, ["api.postman.com:443"], "through the run's proxy, by CONNECT");
     assert!(!out.all().contains("PMAK"), "{}", out.all());
+}
+
+/// With an API key, a redirect is followed on the same host and scheme (the key goes along)
+/// and refused to another host (the key never goes there).
+#[test]
+fn an_api_key_follows_redirects_only_on_its_own_host() {
+    let echo = EchoServer::start_blocking();
+    let collection = format!(
+        r#"{{"info":{{"name":"moved","schema":"https://schema.getpostman.com/json/collection/v2.1.0/collection.json"}},"item":[{{"name":"r","request":"{}"}}]}}"#,
+        echo.url("/get")
+    );
+    let (port, heads) = serve_recording(HashMap::from([
+        ("/collections/old", "redirect:/collections/new".to_string()),
+        ("/collections/new", collection),
+        ("/collections/away", "redirect:http://elsewhere.example.test/collections/new".to_string()),
+    ]));
+    let dir = tempdir();
+    let proxy = format!("http://127.0.0.1:{port}");
+    let mut cmd = postie(dir.path());
+    cmd.args(["run", "http://api.postman.com/collections/old", "--postman-api-key", "PMAK-k"]).args([
+        "--proxy",
+        &proxy,
+        "--noproxy",
+        "127.0.0.1",
+    ]);
+    let out = run(cmd);
+    assert_eq!(out.code, 0, "{}", out.all());
+    let seen = heads.lock().unwrap().clone();
+    assert_eq!(seen.len(), 2, "{seen:?}");
+    assert!(seen[1].starts_with("GET http://api.postman.com/collections/new "), "{}", seen[1]);
+    assert!(seen[1].to_ascii_lowercase().contains("x-api-key: pmak-k\r\n"), "{}", seen[1]);
+
+    let mut cmd = postie(dir.path());
+    cmd.args(["run", "http://api.postman.com/collections/away", "--postman-api-key", "PMAK-k"]).args([
+        "--proxy",
+        &proxy,
+        "--noproxy",
+        "127.0.0.1",
+    ]);
+    let out = run(cmd);
+    assert_eq!(out.code, 2, "{}", out.all());
+    assert!(
+        out.stderr.contains("redirected to another host or scheme (http://elsewhere.example.test)"),
+        "{}",
+        out.stderr
+    );
+    assert!(heads.lock().unwrap().iter().all(|h| !h.contains("elsewhere")), "nothing was sent to the other host");
+    assert!(!out.all().contains("PMAK"));
 }

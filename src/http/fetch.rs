@@ -52,11 +52,35 @@ pub fn fetch_bytes(
             protocol: HttpProtocol::Http1,
         };
         let client = pool.clients(&key).map_err(|e| e.to_string())?.client(&pool).map_err(|e| e.to_string())?;
-        let mut request = client.get(url.clone()).timeout(FETCH_TIMEOUT);
-        for (name, value) in headers {
-            request = request.header(*name, value.expose());
-        }
-        let response = request.send().await.map_err(|e| chain(&e))?;
+        // With a key: redirects are followed here, and only on the same host and scheme.
+        let mut at = url.clone();
+        let mut hops = 0;
+        let response = loop {
+            let mut request = client.get(at.clone()).timeout(FETCH_TIMEOUT);
+            for (name, value) in headers {
+                request = request.header(*name, value.expose());
+            }
+            let response = request.send().await.map_err(|e| chain(&e))?;
+            let location = response.headers().get(reqwest::header::LOCATION).and_then(|l| l.to_str().ok());
+            let next = match location {
+                Some(location) if response.status().is_redirection() && !headers.is_empty() => {
+                    at.join(location).map_err(|e| format!("the server redirected to `{location}`: {e}"))?
+                }
+                _ => break response,
+            };
+            if next.host_str() != at.host_str() || next.scheme() != at.scheme() {
+                return Err(format!(
+                    "the server redirected to another host or scheme ({}://{}); the API key is not sent there",
+                    next.scheme(),
+                    next.host_str().unwrap_or_default()
+                ));
+            }
+            hops += 1;
+            if hops > 5 {
+                return Err("too many redirects (more than 5)".to_string());
+            }
+            at = next;
+        };
         let status = response.status();
         if !status.is_success() {
             let mut response = response;
