@@ -191,6 +191,22 @@ function v8Wording(err, message) {
       ? 'Cannot read properties of ' + m[3] + " (reading '" + m[2] + "')"
       : 'Cannot set properties of ' + m[3] + " (setting '" + m[2] + "')";
   }
+  if (message === "invalid 'in' operand") {
+    // `'key' in value` on a value that is not an object: V8 names both. The key must be a
+    // literal in the source to be named; the value is read from the source when it is a
+    // literal, and is otherwise what such scripts meet, a missing property (undefined).
+    var place = sourceAt(err);
+    if (!place) return message;
+    var lineStart = place.text.lastIndexOf('\n', place.index - 1) + 1;
+    var lineEnd = place.text.indexOf('\n', place.index);
+    var line = place.text.slice(lineStart, lineEnd === -1 ? place.text.length : lineEnd);
+    var found = /(['"])((?:\\.|(?!\1)[^\\])*)\1\s+in\s+([^;,)\]}]+)/.exec(line);
+    if (!found) return message;
+    var right = found[3].trim(), shown = 'undefined';
+    if (/^(null|undefined|true|false|-?\d+(\.\d+)?)$/.test(right)) shown = right;
+    else if (/^(['"]).*\1$/.test(right)) shown = right.slice(1, -1);
+    return "Cannot use 'in' operator to search for '" + found[2] + "' in " + shown;
+  }
   if (message === 'not a function' || message === 'not a constructor') {
     var at = sourceAt(err);
     if (!at) return message;

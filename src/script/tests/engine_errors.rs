@@ -25,6 +25,8 @@ const CASES: &[(&str, &str, &str)] = &[
     ),
     ("var u; for (const x of u) {}", "TypeError", "u is not iterable"),
     ("var arr = [1]; arr[5].name", "TypeError", "Cannot read properties of undefined (reading 'name')"),
+    ("var o = {}; 'foo1' in o.missing", "TypeError", "Cannot use 'in' operator to search for 'foo1' in undefined"),
+    ("\"foo2\" in 5", "TypeError", "Cannot use 'in' operator to search for 'foo2' in 5"),
     ("JSON.parse('')", "JSONError", "No data, empty input at 1:1\n\n^"),
     ("JSON.parse(' ')", "JSONError", "No data, only a whitespace at 1:2\n \n ^"),
     (
