@@ -169,28 +169,21 @@ fn an_api_key_follows_redirects_only_on_its_own_host() {
     ]));
     let dir = tempdir();
     let proxy = format!("http://127.0.0.1:{port}");
-    let mut cmd = postie(dir.path());
-    cmd.args(["run", "http://api.postman.com/collections/old", "--postman-api-key", "PMAK-k"]).args([
-        "--proxy",
-        &proxy,
-        "--noproxy",
-        "127.0.0.1",
-    ]);
-    let out = run(cmd);
+    // The collection at `path` on the Postman API, with a key, through the recording proxy.
+    let run_api = |path: &str| {
+        let mut cmd = postie(dir.path());
+        cmd.args(["run", &format!("http://api.postman.com{path}"), "--postman-api-key", "PMAK-k"]);
+        cmd.args(["--proxy", &proxy, "--noproxy", "127.0.0.1"]);
+        run(cmd)
+    };
+    let out = run_api("/collections/old");
     assert_eq!(out.code, 0, "{}", out.all());
     let seen = heads.lock().unwrap().clone();
     assert_eq!(seen.len(), 2, "{seen:?}");
     assert!(seen[1].starts_with("GET http://api.postman.com/collections/new "), "{}", seen[1]);
     assert!(seen[1].to_ascii_lowercase().contains("x-api-key: pmak-k\r\n"), "{}", seen[1]);
 
-    let mut cmd = postie(dir.path());
-    cmd.args(["run", "http://api.postman.com/collections/away", "--postman-api-key", "PMAK-k"]).args([
-        "--proxy",
-        &proxy,
-        "--noproxy",
-        "127.0.0.1",
-    ]);
-    let out = run(cmd);
+    let out = run_api("/collections/away");
     assert_eq!(out.code, 2, "{}", out.all());
     assert!(
         out.stderr.contains("redirected to another host or scheme (http://elsewhere.example.test)"),
