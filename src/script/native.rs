@@ -171,10 +171,6 @@ fn thrown<'js>(ctx: &Ctx<'js>, message: &str) -> rquickjs::Error {
     Exception::throw_message(ctx, message)
 }
 
-fn hex_arg<'js>(ctx: &Ctx<'js>, hex: &str) -> rquickjs::Result<Vec<u8>> {
-    crypto::from_hex(hex).map_err(|e| thrown(ctx, &e))
-}
-
 /// Builds the `native` object handed to the prelude.
 pub fn install<'js>(ctx: &Ctx<'js>, slot: &Rc<ServicesSlot>, vars: &Rc<RunVars>) -> rquickjs::Result<Object<'js>> {
     let native = Object::new(ctx.clone())?;
@@ -185,51 +181,6 @@ pub fn install<'js>(ctx: &Ctx<'js>, slot: &Rc<ServicesSlot>, vars: &Rc<RunVars>)
     native.set("scopeTypes", Function::new(c.clone(), move |index: usize| run_types.types_text(index))?)?;
     let run_request = Rc::clone(vars);
     native.set("requestText", Function::new(c.clone(), move || run_request.request_text())?)?;
-    native.set(
-        "digestHex",
-        Function::new(c.clone(), |ctx: Ctx<'js>, alg: String, hex: String| {
-            let bytes = hex_arg(&ctx, &hex)?;
-            crypto::digest(&alg, &bytes).map(|d| crypto::to_hex(&d)).map_err(|e| thrown(&ctx, &e))
-        })?,
-    )?;
-    native.set(
-        "hmacHex",
-        Function::new(c.clone(), |ctx: Ctx<'js>, alg: String, key: String, message: String| {
-            let key = hex_arg(&ctx, &key)?;
-            let message = hex_arg(&ctx, &message)?;
-            crypto::hmac(&alg, &key, &message).map(|d| crypto::to_hex(&d)).map_err(|e| thrown(&ctx, &e))
-        })?,
-    )?;
-    native.set(
-        "hexNormalize",
-        Function::new(c.clone(), |ctx: Ctx<'js>, hex: String| hex_arg(&ctx, &hex).map(|b| crypto::to_hex(&b)))?,
-    )?;
-    native.set(
-        "hexToBase64",
-        Function::new(c.clone(), |ctx: Ctx<'js>, hex: String| hex_arg(&ctx, &hex).map(|b| crypto::to_base64(&b)))?,
-    )?;
-    native.set(
-        "base64ToHex",
-        Function::new(c.clone(), |ctx: Ctx<'js>, text: String| {
-            crypto::from_base64(&text).map(|b| crypto::to_hex(&b)).map_err(|e| thrown(&ctx, &e))
-        })?,
-    )?;
-    native.set(
-        "hexToUtf8",
-        Function::new(c.clone(), |ctx: Ctx<'js>, hex: String| {
-            let bytes = hex_arg(&ctx, &hex)?;
-            String::from_utf8(bytes).map_err(|_| thrown(&ctx, "Malformed UTF-8 data"))
-        })?,
-    )?;
-    native.set("utf8ToHex", Function::new(c.clone(), |text: String| crypto::to_hex(text.as_bytes()))?)?;
-    native.set(
-        "hexToLatin1",
-        Function::new(c.clone(), |ctx: Ctx<'js>, hex: String| {
-            hex_arg(&ctx, &hex).map(|b| b.into_iter().map(char::from).collect::<String>())
-        })?,
-    )?;
-    native
-        .set("latin1ToHex", Function::new(c.clone(), |text: String| crypto::to_hex(&crypto::latin1_bytes(&text)))?)?;
     native.set("utf8Length", Function::new(c.clone(), |text: String| text.len() as f64)?)?;
     native.set("utf8ToBase64", Function::new(c.clone(), |text: String| crypto::to_base64(text.as_bytes()))?)?;
     native.set(

@@ -565,10 +565,9 @@ Object.keys(timerGlobals).forEach(function (name) { G[name] = timerGlobals[name]
 G.atob = atob;
 G.btoa = btoa;
 G.Buffer = Buffer;
-G.CryptoJS = CryptoJS;
 G.require = requireModule;
-// Postman's sandbox gives every script lodash 3 as `_` (`require('lodash')` is lodash 4) and
-// tv4 as `tv4`. Read, such a global loads its library and becomes a plain global; assigned,
+// Postman's sandbox gives every script lodash 3 as `_` (`require('lodash')` is lodash 4),
+// and tv4, crypto-js, cheerio and Backbone as globals. Read, such a global loads its library and becomes a plain global; assigned,
 // it becomes that value, so a script's own `_ = ...` works as with any global. Both lodash
 // versions read the global `_` while loading (to restore it on `noConflict`): they see
 // nothing rather than loading lodash 3 for nothing, or themselves over and over.
@@ -586,6 +585,9 @@ function lazyGlobal(name, chunk) {
 }
 lazyGlobal('_', 'lodash3');
 lazyGlobal('tv4', 'tv4');
+lazyGlobal('CryptoJS', 'crypto-js');
+lazyGlobal('cheerio', 'cheerio');
+lazyGlobal('Backbone', 'backbone');
 
 // postie's own global, apart from Postman's `pm` so that a script shared with Postman can
 // test `typeof postie !== 'undefined'`: the route the request took (null before it is

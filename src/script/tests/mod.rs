@@ -6,5 +6,6 @@ mod legacy_and_response;
 mod limits;
 mod pm_api;
 mod sandbox_globals;
+mod sandbox_libraries;
 mod support;
 mod vendored;

@@ -139,7 +139,9 @@ fn xml2json_and_xml2js_parse_like_newman() {
             "<r>\n  <a>1</a>\n</r>",
         ]
     );
-    assert_eq!(vendor_chunks_loaded(), ["xml2js"]);
+    // sax, inside xml2js, takes `stream` (with its `events` and `util`) when it is there, as
+    // in Postman's sandbox.
+    assert_eq!(vendor_chunks_loaded(), ["xml2js", "stream", "events", "util"]);
 }
 
 #[test]
@@ -240,12 +242,4 @@ fn ajv_checks_a_response_in_a_typical_postman_test_and_is_loaded_once() {
     assert_eq!(outcome.assertions[1].error.as_ref().map(|e| e.message.as_str()), Some(expected));
     console_of(&mut host, "if (require('ajv') !== require('ajv')) throw new Error('not cached');");
     assert_eq!(vendor_chunks_loaded(), ["ajv"]);
-}
-
-#[test]
-fn unknown_modules_still_fail_clearly() {
-    let mut host = host();
-    let outcome = run_test(&mut host, "require('cheerio');");
-    assert_eq!(outcome.errors.len(), 1);
-    assert_eq!(outcome.errors[0].message, "module 'cheerio' is not supported by postie yet");
 }

@@ -1,0 +1,2 @@
+import process from 'process/browser.js';
+export { process };
