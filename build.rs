@@ -58,6 +58,7 @@ const VENDOR: &[(&str, &str, bool)] = &[
     ("postman-collection", "postman-collection.min.js", true),
     ("backbone", "backbone.min.js", true),
     ("json", "liquid-json.min.js", true),
+    ("sugar", "sugar.min.js", false),
     ("assert", "node-assert.min.js", true),
     ("events", "node-events.min.js", true),
     ("os", "node-os.min.js", true),
@@ -76,12 +77,15 @@ fn main() {
     println!("cargo:rerun-if-changed=src/script/prelude");
     let mut source = String::from("(function (native) {\n'use strict';\n");
     source.push_str(&requirable_vendor());
+    source.push_str(&sugar_methods());
     let version = std::env::var("CARGO_PKG_VERSION").expect("cargo sets CARGO_PKG_VERSION");
     source.push_str(&format!("var POSTIE_VERSION = {version:?};\n"));
     let mut classes = Vec::new();
     // The names build.rs itself declares count too.
     let mut declared: std::collections::HashMap<String, String> =
-        ["REQUIRABLE_VENDOR", "POSTIE_VERSION"].map(|n| (n.to_string(), "build.rs".to_string())).into();
+        ["REQUIRABLE_VENDOR", "SUGAR_METHODS", "SUGAR_VALUES", "POSTIE_VERSION"]
+            .map(|n| (n.to_string(), "build.rs".to_string()))
+            .into();
     for name in FILES {
         let path = format!("src/script/prelude/{name}.js");
         println!("cargo:rerun-if-changed={path}");
@@ -160,6 +164,67 @@ fn requirable_vendor() -> String {
     let names: Vec<String> =
         VENDOR.iter().filter(|(_, _, requirable)| *requirable).map(|(name, _, _)| format!("'{name}': true")).collect();
     format!("var REQUIRABLE_VENDOR = Object.freeze({{ {} }});\n", names.join(", "))
+}
+
+/// The built-ins whose own properties Sugar may add to, by the name the prelude resolves.
+const SUGAR_TARGETS: &[&str] = &[
+    "Object",
+    "Array",
+    "Array.prototype",
+    "String",
+    "String.prototype",
+    "Number",
+    "Number.prototype",
+    "Date",
+    "Date.prototype",
+    "Function.prototype",
+    "RegExp",
+    "RegExp.prototype",
+    "Math",
+    "JSON",
+];
+
+/// `SUGAR_METHODS`: what SugarJS adds to the built-ins of this very QuickJS, found by running
+/// it here and comparing each target's own properties before and after. The prelude puts a
+/// stand-in under each of these names that loads Sugar on its first call, so an engine pays
+/// for Sugar (about 14 ms) only when a script uses it. Methods Sugar replaces (an enhanced
+/// `map`, ...) are not listed: they exist already, and work as before until Sugar loads. Nor
+/// is `SugarMethods`, Sugar's own bookkeeping object on each built-in. The names of the other
+/// values it adds (settings such as `Array.AlphanumericSortOrder`, `Date.utc`) go to
+/// `SUGAR_VALUES`: reading one loads Sugar too.
+fn sugar_methods() -> String {
+    let path = "src/script/vendor/sugar.min.js";
+    let sugar = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("build: cannot read {path}: {e}"));
+    let targets: Vec<String> = SUGAR_TARGETS.iter().map(|t| format!("[{t:?}, {t}]")).collect();
+    let probe = format!(
+        "(function () {{\n\
+         var targets = [{}];\n\
+         var before = targets.map(function (t) {{ return Object.getOwnPropertyNames(t[1]); }});\n\
+         (0, eval)({sugar:?});\n\
+         var added = {{}}, values = {{}};\n\
+         targets.forEach(function (t, i) {{\n\
+           var names = Object.getOwnPropertyNames(t[1]).filter(function (n) {{\n\
+             if (before[i].indexOf(n) >= 0 || n === 'SugarMethods') return false;\n\
+             var value = Object.getOwnPropertyDescriptor(t[1], n).value;\n\
+             if (typeof value === 'function') return true;\n\
+             (values[t[0]] = values[t[0]] || []).push(n);\n\
+             return false;\n\
+           }});\n\
+           if (names.length) added[t[0]] = names.sort();\n\
+         }});\n\
+         return 'var SUGAR_METHODS = ' + JSON.stringify(added) + ';\\nvar SUGAR_VALUES = ' + JSON.stringify(values) + ';\\n';\n\
+         }})()",
+        targets.join(", ")
+    );
+    let runtime = rquickjs::Runtime::new().expect("build: QuickJS runtime");
+    let context = rquickjs::Context::full(&runtime).expect("build: QuickJS context");
+    let added: String = context.with(|ctx| {
+        ctx.eval::<String, _>(probe).unwrap_or_else(|e| {
+            let detail = ctx.catch().as_exception().and_then(|x| x.message()).unwrap_or_default();
+            panic!("build: running {path} to list its methods failed: {e} {detail}")
+        })
+    });
+    added
 }
 
 /// `vendor_table.rs`: the Rust side's table of chunks, included by `script::prelude`.

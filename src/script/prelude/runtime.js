@@ -558,6 +558,8 @@ function finish() {
   return flat;
 }
 
+installSugarStandIns();
+
 G.pm = pm;
 G.postman = legacyPostman;
 G.console = postieConsole;

@@ -7,5 +7,6 @@ mod limits;
 mod pm_api;
 mod sandbox_globals;
 mod sandbox_libraries;
+mod sugar;
 mod support;
 mod vendored;

@@ -46,3 +46,9 @@ mk node-assert.min.js assert/build/assert.js keep:util keep:assert
 mk backbone.min.js backbone
 mk node-os.min.js os-browserify/browser.js
 mk liquid-json.min.js liquid-json
+# Sugar is no module: it adds its methods to the built-in prototypes when it runs, in
+# every engine before any script, as in Postman's sandbox. Minified only.
+./node_modules/.bin/esbuild node_modules/sugar/release/sugar-full.development.js --minify \
+   --banner:js="/* Sugar Library v1.4.1, (c) 2013 Andrew Plummer, MIT license (see THIRD-PARTY.md) */" \
+   --outfile="$vendor/sugar.min.js" --log-level=warning
+wc -c "$vendor/sugar.min.js"
