@@ -104,11 +104,10 @@ fn main() {
             scripts: vec![ScriptSource { origin: "request r".into(), code: code.clone() }],
             vars: maps(&scopes),
             request: ScriptRequest {
-                auth: None,
                 method: "GET".into(),
                 url: format!("http://127.0.0.1:40000/get?n={i}"),
                 headers: vec![("User-Agent".into(), "postie/0.1".into()), ("Accept".into(), "*/*".into())],
-                body: None,
+                ..ScriptRequest::default()
             },
             response: Some(ScriptResponse {
                 code: 200,

@@ -366,6 +366,7 @@ impl Loader<'_> {
                     auth: Default::default(),
                     proxy: None,
                     certificate: None,
+                    description: None,
                 });
             }
             Value::Object(obj) => obj,
@@ -404,7 +405,13 @@ impl Loader<'_> {
         });
         let certificate =
             obj.get("certificate").filter(|c| !c.is_null()).map(|c| Box::new((c.clone(), format!("{at}.certificate"))));
-        Ok(Request { method, url, headers, body, auth, proxy, certificate })
+        // A text, or `{content, type}` as Postman writes one with a format.
+        let description = match obj.get("description") {
+            Some(Value::String(text)) => Some(text.clone()),
+            Some(Value::Object(d)) => d.get("content").and_then(Value::as_str).map(str::to_string),
+            _ => None,
+        };
+        Ok(Request { method, url, headers, body, auth, proxy, certificate, description })
     }
 
     fn auth(&mut self, value: Option<&Value>, at: &str) -> Result<AuthSetting, LoadError> {

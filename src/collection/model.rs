@@ -103,6 +103,8 @@ pub struct Request {
     pub proxy: Option<Box<ProxyConfig>>,
     /// The request's own `certificate` object as written, with its JSON path (loaded by `tls`).
     pub certificate: Option<Box<(Value, String)>>,
+    /// The request's own description (its text, for the legacy `request.description`).
+    pub description: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq)]

@@ -1,7 +1,7 @@
 //! Pure conversions at the lane's seams: the request as scripts see and change it, script
 //! results into report records, and what `http` returns into report events. No I/O.
 
-use crate::collection::{Body, Header, UrlSpec};
+use crate::collection::{Body, FormPart, Header, UrlSpec};
 use crate::http::{PrepareError, PreparedBody, PreparedRequest, Response, SendError};
 use crate::plan::{PlannedRequest, ScriptRef};
 use crate::proxy::Route;
@@ -58,7 +58,50 @@ pub fn template_request(planned: &PlannedRequest) -> ScriptRequest {
             _ => None,
         },
         auth: planned.auth.as_ref().map(|a| auth_json(a, &|t| t.to_string(), None)),
+        form: script_form(r.body.as_ref(), &|t| t.to_string()),
+        description: r.description.clone(),
     }
+}
+
+/// A urlencoded or form-data body parameter by parameter, each text through `resolve`
+/// (as written for pre-request scripts, resolved for test scripts, as in Newman).
+pub fn script_form(body: Option<&Body>, resolve: &dyn Fn(&str) -> String) -> Option<script::ScriptForm> {
+    let (mode, params) = match body? {
+        Body::UrlEncoded(pairs) => (
+            script::FormMode::Urlencoded,
+            pairs
+                .iter()
+                .map(|kv| script::FormParam {
+                    key: resolve(&kv.key),
+                    value: Some(resolve(&kv.value)),
+                    disabled: kv.disabled,
+                    src: Vec::new(),
+                })
+                .collect(),
+        ),
+        Body::FormData(parts) => (
+            script::FormMode::Formdata,
+            parts
+                .iter()
+                .map(|part| match part {
+                    FormPart::Text { key, value, .. } => script::FormParam {
+                        key: resolve(key),
+                        value: Some(resolve(value)),
+                        disabled: false,
+                        src: Vec::new(),
+                    },
+                    FormPart::File { key, src, .. } => script::FormParam {
+                        key: resolve(key),
+                        value: Some(String::new()),
+                        disabled: false,
+                        src: src.iter().map(|s| resolve(s)).collect(),
+                    },
+                })
+                .collect(),
+        ),
+        _ => return None,
+    };
+    Some(script::ScriptForm { mode, params })
 }
 
 /// Applies what a pre-request script changed; untouched parts keep their original form
@@ -120,7 +163,7 @@ pub fn script_request(p: &PreparedRequest) -> ScriptRequest {
             PreparedBody::Text(t) => Some(t.clone()),
             _ => None,
         },
-        auth: None,
+        ..ScriptRequest::default()
     }
 }
 

@@ -9,7 +9,8 @@ use std::sync::Arc;
 use crate::collection::AuthKind;
 use crate::http::oauth2::Block;
 use crate::http::{
-    BodyFiles, ClientKey, ClientPool, FetchedToken, SendError, SendErrorKind, SendOptions, collection_proxy, prepare,
+    BodyFiles, ClientKey, ClientPool, FetchedToken, MultipartValue, PreparedBody, SendError, SendErrorKind,
+    SendOptions, collection_proxy, prepare,
 };
 use crate::plan::{Lane, LaneUnit, PlannedRequest};
 use crate::proxy::Rule;
@@ -22,7 +23,8 @@ use crate::vars::{Scopes, VariableScope};
 use super::context::{LaneContext, client_key, redirect_rules};
 use super::convert::{
     apply_request_changes, auth_json, describe_route, event_of, prepare_error, record_outcome, request_error,
-    response_record, script_request, script_response, script_route, sent_request, sources, template_request,
+    response_record, script_form, script_request, script_response, script_route, sent_request, sources,
+    template_request,
 };
 use super::failover;
 use super::limit::HostLimits;
@@ -415,6 +417,23 @@ impl Worker {
             _ => None,
         };
         after.auth = planned_now.auth.as_ref().map(|a| auth_json(a, &|t| scopes.replace_in(t), token));
+        after.form = script_form(planned_now.request.body.as_ref(), &|t| scopes.replace_in(t));
+        if let (Some(form), PreparedBody::Multipart(parts)) = (&mut after.form, &prepared.body) {
+            // A file part whose file was missing was not sent: the request Newman's test
+            // scripts see lacks it.
+            form.params.retain(|p| {
+                p.src.is_empty()
+                    || parts.iter().any(|part| part.name == p.key && matches!(part.value, MultipartValue::File { .. }))
+            });
+        }
+        match &planned_now.request.body {
+            // A form is read parameter by parameter, as in Newman, not as the encoded text.
+            _ if after.form.is_some() => after.body = None,
+            // An empty raw body is still a raw body (`pm.request.body.mode` is 'raw').
+            Some(crate::collection::Body::Raw { .. }) if after.body.is_none() => after.body = Some(String::new()),
+            _ => {}
+        }
+        after.description = planned_now.request.description.clone();
         let call = ScriptCall {
             phase: ScriptPhase::Test,
             request: after,

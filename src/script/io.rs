@@ -210,9 +210,18 @@ impl Finished {
             }
         }
         if let Some(r) = self.request {
-            // The auth block is the runner's to give; a script reads it, it is not written back.
-            let auth = request.auth.take();
-            *request = ScriptRequest { method: r.method, url: r.url, headers: r.headers, body: r.body, auth };
+            // The auth block is the runner's to give, and the form and description are read
+            // only: a script reads them, they are not written back.
+            let (auth, form, description) = (request.auth.take(), request.form.take(), request.description.take());
+            *request = ScriptRequest {
+                method: r.method,
+                url: r.url,
+                headers: r.headers,
+                body: r.body,
+                auth,
+                form,
+                description,
+            };
         }
         match self.next_request {
             None => {}

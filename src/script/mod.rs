@@ -19,7 +19,7 @@ mod tests;
 
 pub use host::ScriptHost;
 pub use types::{
-    Assertion, AssertionFailure, AssertionStatus, ConsoleLine, Map, NextRequest, ScopeMaps, ScriptError, ScriptEvent,
-    ScriptFailure, ScriptInfo, ScriptInput, ScriptLimits, ScriptOutcome, ScriptRequest, ScriptResponse, ScriptRoute,
-    ScriptServices, ScriptSource, SendRequestError,
+    Assertion, AssertionFailure, AssertionStatus, ConsoleLine, FormMode, FormParam, Map, NextRequest, ScopeMaps,
+    ScriptError, ScriptEvent, ScriptFailure, ScriptForm, ScriptInfo, ScriptInput, ScriptLimits, ScriptOutcome,
+    ScriptRequest, ScriptResponse, ScriptRoute, ScriptServices, ScriptSource, SendRequestError,
 };

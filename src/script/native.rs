@@ -30,6 +30,8 @@ struct RequestOut<'a> {
     headers: &'a [(String, String)],
     body: &'a Option<String>,
     auth: &'a Option<serde_json::Value>,
+    form: &'a Option<crate::script::ScriptForm>,
+    description: &'a Option<String>,
 }
 
 impl RunVars {
@@ -55,7 +57,15 @@ impl RunVars {
     /// The request as JSON text: method, url, headers (pairs), body.
     fn request_text(&self) -> String {
         let r = self.request.borrow();
-        let out = RequestOut { method: &r.method, url: &r.url, headers: &r.headers, body: &r.body, auth: &r.auth };
+        let out = RequestOut {
+            method: &r.method,
+            url: &r.url,
+            headers: &r.headers,
+            body: &r.body,
+            auth: &r.auth,
+            form: &r.form,
+            description: &r.description,
+        };
         // Strings only: serialising cannot fail.
         serde_json::to_string(&out).unwrap_or_else(|_| "null".to_string())
     }
@@ -115,8 +125,13 @@ fn send_request(slot: &ServicesSlot, request_json: &str) -> String {
     let answer = match serde_json::from_str::<OutgoingRequest>(request_json) {
         Err(e) => serde_json::json!({ "error": format!("pm.sendRequest: malformed request: {e}") }),
         Ok(req) => {
-            let request =
-                ScriptRequest { method: req.method, url: req.url, headers: req.headers, body: req.body, auth: None };
+            let request = ScriptRequest {
+                method: req.method,
+                url: req.url,
+                headers: req.headers,
+                body: req.body,
+                ..ScriptRequest::default()
+            };
             match slot.with(|services| services.send_request(request)) {
                 None => serde_json::json!({ "error": "pm.sendRequest is not available here" }),
                 Some(Err(error)) => serde_json::json!({ "error": error.to_string() }),

@@ -352,9 +352,10 @@ var legacyGetters = {
   request: function () {
     var request = currentRequest();
     return {
-      id: run.meta.info.requestId, name: run.meta.info.requestName, method: request.method,
+      id: run.meta.info.requestId, name: run.meta.info.requestName,
+      description: request._description || undefined, method: request.method,
       url: request.url.toString(), headers: request.headers.toObject(false, true),
-      data: request.body ? request.body.toString() : {}
+      data: legacyRequestData(request.body)
     };
   },
   responseBody: function () { var r = currentResponse(); return r ? r.text() : undefined; },
@@ -366,6 +367,28 @@ var legacyGetters = {
   responseTime: function () { var r = currentResponse(); return r ? r.responseTime : undefined; },
   responseCookies: function () { return currentResponse() ? pm.cookies.all() : undefined; }
 };
+// The legacy `request.data`: a raw body's text; a form's enabled parameters as an object,
+// a key given twice or more holding an array (Postman's sandbox starts the array only when
+// the key already holds a truthy value, so an empty first value is replaced instead); `{}`
+// for an empty body or another mode.
+function legacyRequestData(body) {
+  if (!body || body.isEmpty()) return {};
+  if (body.mode === 'raw') return body.raw === undefined || body.raw === null || body.raw === '' ? {} : body.raw;
+  if (body.mode !== 'urlencoded' && body.mode !== 'formdata') return {};
+  var data = {};
+  body[body.mode].all().forEach(function (param) {
+    if (param.disabled) return;
+    var held = data[param.key];
+    if (held) {
+      if (Array.isArray(held)) held.push(param.value);
+      else data[param.key] = [held, param.value];
+    } else {
+      data[param.key] = param.value;
+    }
+  });
+  return data;
+}
+
 Object.keys(legacyGetters).forEach(function (name) {
   Object.defineProperty(G, name, {
     get: function () {

@@ -93,11 +93,26 @@ class HeaderList extends PropertyList {
 
 class QueryList extends PropertyList {
   constructor(items) { super(items, false); }
-  toString() {
-    return this._items.filter(function (i) { return !i.disabled; }).map(function (i) {
-      return i.value === null || i.value === undefined ? i.key : i.key + '=' + i.value;
-    }).join('&');
-  }
+  toString() { return unparseParams(this._items); }
+}
+
+// postman-collection's QueryParam.unparse: enabled parameters as `key=value` joined by `&`,
+// where `&` and `#` (and `=` in a key) outside `{{variables}}` are percent-encoded, so a
+// value cannot end the parameter, and nothing else is.
+function unparseParams(items) {
+  return items.filter(function (i) { return !i.disabled; }).map(function (i) {
+    var key = unparseQueryText(i.key, true);
+    return i.value === null || i.value === undefined ? key : key + '=' + unparseQueryText(i.value, false);
+  }).join('&');
+}
+
+function unparseQueryText(text, isKey) {
+  return String(text).replace(/\{\{[^]*?\}\}|[^{]+|\{/g, function (part) {
+    if (part.length > 3 && part.slice(0, 2) === '{{') return part;
+    return part.replace(isKey ? /[#&=]/g : /[#&]/g, function (c) {
+      return c === '#' ? '%23' : c === '&' ? '%26' : '%3D';
+    });
+  });
 }
 
 function parseQuery(text) {
@@ -165,20 +180,55 @@ class Url {
   toJSON() { return this.toString(); }
 }
 
+// A form body's parameters as postman-collection's QueryParam / FormParam lists hold them.
+function formParamList(params) {
+  var list = new PropertyList([]);
+  (params || []).forEach(function (p) {
+    var item = { key: String(p.key), value: p.value };
+    if (p.disabled) item.disabled = true;
+    if (p.src) { item.type = 'file'; item.src = p.src.length === 1 ? p.src[0] : p.src; }
+    list._items.push(item);
+  });
+  return list;
+}
+
+// A request without a body still has one in Postman's sandbox: empty, with no mode.
+function emptyRequestBody() {
+  var body = new RequestBody(undefined);
+  body.mode = undefined;
+  return body;
+}
+
 class RequestBody {
   constructor(raw) { this.update(raw); }
   update(value) {
     if (value && typeof value === 'object') {
       this.mode = value.mode || 'raw';
       this.raw = value.raw;
+      if (value.urlencoded) this.urlencoded = value.urlencoded instanceof PropertyList ? value.urlencoded : formParamList(value.urlencoded);
+      if (value.formdata) this.formdata = value.formdata instanceof PropertyList ? value.formdata : formParamList(value.formdata);
     } else {
       this.mode = 'raw';
       this.raw = value === undefined || value === null ? undefined : String(value);
     }
   }
-  isEmpty() { return this.raw === undefined || this.raw === ''; }
-  toString() { return this.raw === undefined ? '' : String(this.raw); }
-  toJSON() { return { mode: this.mode, raw: this.raw }; }
+  isEmpty() {
+    if (this.mode === 'urlencoded' || this.mode === 'formdata') return !this[this.mode] || this[this.mode].count() === 0;
+    return this.raw === undefined || this.raw === '';
+  }
+  toString() {
+    // As postman-collection: a urlencoded body unparsed (enabled parameters, not encoded), a
+    // form-data one empty.
+    if (this.mode === 'urlencoded') return this.urlencoded ? unparseParams(this.urlencoded.all()) : '';
+    if (this.mode === 'formdata') return '';
+    return this.raw === undefined ? '' : String(this.raw);
+  }
+  toJSON() {
+    var out = { mode: this.mode };
+    if (this.mode === 'urlencoded' || this.mode === 'formdata') out[this.mode] = this[this.mode] ? this[this.mode].toJSON() : [];
+    else out.raw = this.raw;
+    return out;
+  }
 }
 
 // pm.request.auth: the request's effective auth block, as postman-collection's RequestAuth
@@ -206,7 +256,11 @@ class PostmanRequest {
     this._rawUrl = data.url;
     this._urlBaseline = this._url.toString();
     this.headers = new HeaderList(data.headers);
-    this._body = data.body === null || data.body === undefined ? undefined : new RequestBody(data.body);
+    this._body = data.form ? new RequestBody({ mode: data.form.mode, urlencoded: data.form.mode === 'urlencoded' ? data.form.params : undefined,
+      formdata: data.form.mode === 'formdata' ? data.form.params : undefined })
+      : data.body === null || data.body === undefined ? emptyRequestBody() : new RequestBody(data.body);
+    // The legacy `request.description` reads it.
+    Object.defineProperty(this, '_description', { value: data.description === null ? undefined : data.description, writable: true });
     this.auth = data.auth ? new RequestAuth(data.auth) : undefined;
   }
   get url() { return this._url; }

@@ -46,7 +46,7 @@ pub fn request() -> ScriptRequest {
         url: "https://api.example.test/orders?page=2".to_string(),
         headers: vec![("Content-Type".to_string(), "application/json".to_string())],
         body: Some(r#"{"item":"book"}"#.to_string()),
-        auth: None,
+        ..ScriptRequest::default()
     }
 }
 
