@@ -32,6 +32,7 @@ const FILES: &[&str] = &[
     "variables",
     "crypto",
     "cookie_jar",
+    "legacy",
     "runtime",
 ];
 

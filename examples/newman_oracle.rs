@@ -14,7 +14,8 @@
 //! the base-URL variables the collection never defines. Written per collection to
 //! `fixtures/oracle/<file stem>.json`: the globals given, every verdict (iteration, item,
 //! assertion or script error, pass / fail / skip / error, chai's message with dynamic
-//! values masked) and the method and URL of every request the stand-in answered.
+//! values masked) and the method, URL, headers and body of every request the stand-in
+//! answered.
 
 #[path = "../tests/common/certs.rs"]
 #[allow(dead_code)]
@@ -97,11 +98,7 @@ fn main() {
             continue;
         };
         let verdicts = oracle::verdicts(&report, port);
-        let requests: Vec<Value> = standin
-            .records()
-            .iter()
-            .map(|r| json!({ "method": r.method, "url": oracle::mask(&r.url, port) }))
-            .collect();
+        let requests: Vec<Value> = standin.records().iter().map(|r| oracle::request_record(r, port)).collect();
         let record = json!({
             "collection": path.file_name().map(|n| n.to_string_lossy().into_owned()),
             "newman": "6.2.2",

@@ -16,7 +16,7 @@ use std::collections::BTreeMap;
 
 use common::{certs, fixture, oracle, postie, run, tempdir};
 use postie::testkit::StandIn;
-use serde_json::{Value, json};
+use serde_json::Value;
 
 /// What one list has that the other lacks, counted as multisets: scripts that poll with
 /// timers and `pm.sendRequest` finish in an order that depends on timing, in Newman as in
@@ -135,18 +135,13 @@ fn postie_gives_newmans_verdicts_and_requests_on_the_corpus() {
             newman.iter_mut().for_each(loosen);
         }
         let made_up = oracle::makes_up_data(&collection_text);
-        let url_of = |url: &str| if made_up { oracle::url_shape(url) } else { url.to_string() };
         let our_requests: Vec<Value> = standin
             .records()
             .iter()
-            .map(|q| json!({ "method": q.method, "url": url_of(&oracle::mask(&q.url, port)) }))
+            .map(|q| oracle::comparable_request(&oracle::request_record(q, port), made_up))
             .collect();
-        let their_requests: Vec<Value> = recording["requests"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|q| json!({ "method": q["method"], "url": url_of(q["url"].as_str().unwrap_or_default()) }))
-            .collect();
+        let their_requests: Vec<Value> =
+            recording["requests"].as_array().unwrap().iter().map(|q| oracle::comparable_request(q, made_up)).collect();
         let their_requests = &their_requests;
         let verdict_lines = diff_lines(&newman, &ours);
         let request_lines = diff_lines(their_requests, &our_requests);

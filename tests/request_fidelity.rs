@@ -256,3 +256,127 @@ fn passwords_in_urls_never_reach_reports() {
     }
     assert!(json.contains("sideRequests"), "the script's request is in the report");
 }
+
+/// A form body's Content-Type and a file part that names no file, as Newman 6.2.2 sent them
+/// to a local echo (recorded once): a request's Content-Type that does not fit a urlencoded
+/// body becomes `application/x-www-form-urlencoded`, a form-data body always goes as
+/// `multipart/form-data` with the client's boundary, and a file part without a file is an
+/// empty part with `filename=""`.
+#[test]
+fn form_content_types_and_empty_file_parts_as_newman_sends_them() {
+    let api = EchoServer::start_blocking();
+    let dir = tempdir();
+    let form = |name: &str, file: Value, content_type: Option<&str>| {
+        let mut part = json!({"key": "file", "type": "file"});
+        if !file.is_null() {
+            part["src"] = file;
+        }
+        let header: Vec<Value> =
+            content_type.map(|ct| json!({"key": "Content-Type", "value": ct})).into_iter().collect();
+        json!({"name": name, "request": {"method": "POST", "url": api.url(&format!("/{name}")), "header": header,
+            "body": {"mode": "formdata", "formdata": [{"key": "t", "value": "v", "type": "text"}, part]}}})
+    };
+    let urlencoded = |name: &str, content_type: &str| {
+        json!({"name": name, "request": {"method": "POST", "url": api.url(&format!("/{name}")),
+            "header": [{"key": "Content-Type", "value": content_type}],
+            "body": {"mode": "urlencoded", "urlencoded": [{"key": "a", "value": "1"}]}}})
+    };
+    let collection = json!({
+        "info": {"name": "forms", "schema": "https://schema.getpostman.com/json/collection/v2.1.0/collection.json"},
+        "item": [
+            form("src-empty-array", json!([]), None),
+            form("src-empty-string", json!(""), None),
+            form("src-missing", Value::Null, None),
+            form("ct-urlencoded", json!([]), Some("application/x-www-form-urlencoded")),
+            form("ct-multipart-no-boundary", json!([]), Some("multipart/form-data")),
+            urlencoded("u-json", "application/json"),
+            urlencoded("u-charset", "application/x-www-form-urlencoded; charset=utf-8"),
+            urlencoded("u-upper", "Application/X-WWW-FORM-URLENCODED"),
+        ],
+    });
+    let path = dir.path().join("forms.postman_collection.json");
+    std::fs::write(&path, collection.to_string()).unwrap();
+    let mut cmd = postie(dir.path());
+    cmd.arg("run").arg(&path);
+    let r = run(cmd);
+    assert_eq!(r.code, 0, "{}", r.all());
+    let sent = api.requests();
+    let empty_file = json!([
+        {"name": "t", "filename": null, "contentType": null, "data": "v"},
+        {"name": "file", "filename": "", "contentType": null, "data": ""},
+    ]);
+    for r in &sent[..5] {
+        let content_types: Vec<&str> =
+            r.headers.iter().filter(|(k, _)| k == "content-type").map(|(_, v)| v.as_str()).collect();
+        assert_eq!(content_types.len(), 1, "{}: {content_types:?}", r.path);
+        assert!(content_types[0].starts_with("multipart/form-data; boundary="), "{}: {content_types:?}", r.path);
+        assert_eq!(normalise(r)["parts"], empty_file, "{}", r.path);
+    }
+    let types: Vec<Option<&str>> = sent[5..].iter().map(|r| common::wire::header(r, "content-type")).collect();
+    assert_eq!(
+        types,
+        [
+            Some("application/x-www-form-urlencoded"),
+            Some("application/x-www-form-urlencoded; charset=utf-8"),
+            Some("application/x-www-form-urlencoded"),
+        ]
+    );
+}
+
+/// Bearer and API-key blocks missing what they need, as Newman 6.2.2 sent them (recorded
+/// once against a local echo): an empty token signs nothing (an unresolved one is sent as
+/// written), an API key without a name adds no header, and in the query a missing name or
+/// value leaves `=value` or the name alone.
+#[test]
+fn auth_blocks_missing_values_add_what_newman_adds() {
+    let api = EchoServer::start_blocking();
+    let dir = tempdir();
+    let item = |name: &str, auth: Value| json!({"name": name, "request": {"method": "GET", "url": api.url(&format!("/{name}?a=1")), "auth": auth}});
+    let apikey = |params: Value| json!({"type": "apikey", "apikey": params});
+    let collection = json!({
+        "info": {"name": "auth", "schema": "https://schema.getpostman.com/json/collection/v2.1.0/collection.json"},
+        "variable": [{"key": "empty", "value": ""}],
+        "item": [
+            item("bearer-empty", json!({"type": "bearer", "bearer": [{"key": "token", "value": "{{empty}}"}]})),
+            item("bearer-undefined", json!({"type": "bearer", "bearer": [{"key": "token", "value": "{{nope}}"}]})),
+            item("bearer-none", json!({"type": "bearer"})),
+            item("apikey-empty", apikey(json!([{"key": "key", "value": ""}, {"key": "value", "value": "{{empty}}"}]))),
+            item("apikey-value-only", apikey(json!([{"key": "value", "value": "v"}]))),
+            item("apikey-key-only", apikey(json!([{"key": "key", "value": "X-K"}]))),
+            item("query-value-only", apikey(json!([{"key": "value", "value": "v"}, {"key": "in", "value": "query"}]))),
+            item("query-key-only", apikey(json!([{"key": "key", "value": "k"}, {"key": "in", "value": "query"}]))),
+        ],
+    });
+    let path = dir.path().join("auth.postman_collection.json");
+    std::fs::write(&path, collection.to_string()).unwrap();
+    let mut cmd = postie(dir.path());
+    cmd.arg("run").arg(&path);
+    let r = run(cmd);
+    assert_eq!(r.code, 0, "{}", r.all());
+    let seen: Vec<String> = api
+        .requests()
+        .iter()
+        .map(|r| {
+            let auth: Vec<String> = r
+                .headers
+                .iter()
+                .filter(|(k, _)| k == "authorization" || k.starts_with("x-"))
+                .map(|(k, v)| format!("{k}: {v}"))
+                .collect();
+            format!("{}?{} {auth:?}", r.path, r.query)
+        })
+        .collect();
+    assert_eq!(
+        seen,
+        [
+            "/bearer-empty?a=1 []",
+            "/bearer-undefined?a=1 [\"authorization: Bearer {{nope}}\"]",
+            "/bearer-none?a=1 []",
+            "/apikey-empty?a=1 []",
+            "/apikey-value-only?a=1 []",
+            "/apikey-key-only?a=1 [\"x-k: \"]",
+            "/query-value-only?a=1&=v []",
+            "/query-key-only?a=1&k []",
+        ]
+    );
+}

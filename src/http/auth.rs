@@ -6,7 +6,7 @@
 use base64::Engine as _;
 use url::Url;
 
-use super::prepare::{DigestCredentials, PreparedBody, PreparedRequest, parse_url, set_query_param};
+use super::prepare::{DigestCredentials, PreparedBody, PreparedRequest, parse_url, set_query_pair, set_query_param};
 use crate::collection::{Auth, AuthKind};
 use crate::vars::Scopes;
 
@@ -49,16 +49,27 @@ pub(super) fn apply_auth(
         }
         AuthKind::Bearer => {
             let token = get("token");
+            // As Newman: a block whose token is empty (a variable that resolves to "") signs
+            // nothing, rather than sending `Authorization: Bearer`.
+            if token.is_empty() {
+                return;
+            }
             req.secrets.push(token.clone());
             req.set_header("Authorization", format!("Bearer {token}"));
         }
         AuthKind::ApiKey => {
             let (key, value) = (get("key"), get("value"));
+            // As Newman: nothing to add when both the name and the value are empty.
+            if key.is_empty() && value.is_empty() {
+                return;
+            }
             req.secrets.push(value.clone());
-            let key = if key.is_empty() { "x-api-key".to_string() } else { key };
             if get("in") == "query" {
-                set_query_param(url, &key, &value);
-            } else {
+                // As Newman: `=value` without a name, `key` alone without a value parameter.
+                let given = auth.params.iter().any(|(k, _)| k == "value");
+                set_query_pair(url, &key, given.then_some(value.as_str()));
+            } else if !key.is_empty() {
+                // A header without a name is not sent (Newman's request library drops it).
                 req.set_header(&key, value);
             }
         }

@@ -96,7 +96,17 @@ pub(super) fn build_body(body: &Body, scopes: &Scopes, files: BodyFiles, warning
                     }),
                     FormPart::File { key, src, content_type } => {
                         let key = scopes.replace_in(key);
-                        for s in src {
+                        // A file part that names no file is sent empty, with an empty file
+                        // name, as Newman sends it.
+                        if src.iter().all(|s| s.is_empty()) {
+                            out.push(MultipartPart {
+                                name: key,
+                                value: MultipartValue::File { file_name: String::new(), bytes: Vec::new() },
+                                content_type: None,
+                            });
+                            continue;
+                        }
+                        for s in src.iter().filter(|s| !s.is_empty()) {
                             let (path, read) = files.read(&scopes.replace_in(s));
                             let bytes = match read {
                                 Ok(bytes) => bytes,

@@ -23,8 +23,8 @@ mod trust;
 pub use auth::FetchedToken;
 pub use pool::{ClientKey, ClientPool, DEFAULT_POOL_IDLE_TIMEOUT, HttpProtocol, PoolError, PoolOptions};
 pub use prepare::{
-    BodyFiles, MultipartPart, MultipartValue, PrepareError, PreparedBody, PreparedRequest, collection_proxy, parse_url,
-    prepare, resolve_url, strip_json_comments,
+    BodyFiles, MultipartPart, MultipartValue, PrepareError, PreparedBody, PreparedRequest, add_system_headers,
+    collection_proxy, parse_url, prepare, resolve_url, strip_json_comments,
 };
 pub use redirect::RedirectRules;
 pub use response::{Response, SendError, SendErrorKind};

@@ -309,11 +309,7 @@ pub fn prepare(
         apply_auth(auth, scopes, &mut prepared, &mut url, fetched, &signing);
         prepared.url = url;
     }
-    for (name, value) in implicit_headers() {
-        if !has(&prepared.headers, name) {
-            prepared.headers.push((name.to_string(), value));
-        }
-    }
+    add_system_headers(&mut prepared.headers);
     // Auth may have added a body (OAuth 1.0 parameters into an empty form): decide the
     // form's type and the empty-body length from the body as it is now.
     let form_type = body_spec.and_then(Body::implicit_content_type).filter(|_| form_type_late);
@@ -322,10 +318,35 @@ pub fn prepare(
     {
         prepared.headers.push(("Content-Type".to_string(), ct.to_string()));
     }
+    fit_form_content_type(body_spec, &mut prepared);
     if zero_length && prepared.body.is_empty() && !has(&prepared.headers, "content-length") {
         prepared.headers.push(("Content-Length".to_string(), "0".to_string()));
     }
     Ok(prepared)
+}
+
+/// A form body's Content-Type is the request library's to give, as in Newman
+/// (postman-request): a urlencoded body's header that does not start with
+/// `application/x-www-form-urlencoded` becomes exactly that, and a form-data body's header
+/// goes, so the client writes `multipart/form-data` with the boundary it uses. (Newman keeps
+/// a `multipart/form-data; boundary=...` the request gives and uses that boundary; postie's
+/// client makes its own.)
+fn fit_form_content_type(body_spec: Option<&Body>, prepared: &mut PreparedRequest) {
+    let is_content_type = |(k, _): &(String, String)| k.eq_ignore_ascii_case("content-type");
+    match (body_spec, &prepared.body) {
+        (Some(Body::UrlEncoded(_)), PreparedBody::Text(_)) => {
+            for (_, value) in prepared.headers.iter_mut().filter(|h| is_content_type(h)) {
+                if !value.starts_with("application/x-www-form-urlencoded")
+                    || value["application/x-www-form-urlencoded".len()..]
+                        .starts_with(|c: char| c.is_ascii_alphanumeric() || c == '_')
+                {
+                    *value = "application/x-www-form-urlencoded".to_string();
+                }
+            }
+        }
+        (Some(Body::FormData(_)), PreparedBody::Multipart(_)) => prepared.headers.retain(|h| !is_content_type(h)),
+        _ => {}
+    }
 }
 
 /// A query key or value as postman-url-encoder writes it: controls, space, non-ASCII and
@@ -346,7 +367,15 @@ pub(super) fn query_component(text: &str) -> String {
 /// API-key auth `in: query`, OAuth 2.0's `access_token`); the other parameters keep their
 /// bytes as written.
 pub(super) fn set_query_param(url: &mut Url, key: &str, value: &str) {
-    let pair = format!("{}={}", query_component(key), query_component(value));
+    set_query_pair(url, key, Some(value));
+}
+
+/// [`set_query_param`], where a parameter without a value is written as its key alone.
+pub(super) fn set_query_pair(url: &mut Url, key: &str, value: Option<&str>) {
+    let pair = match value {
+        Some(value) => format!("{}={}", query_component(key), query_component(value)),
+        None => query_component(key),
+    };
     let same_key = |segment: &&str| {
         let name = segment.split('=').next().unwrap_or_default();
         url::form_urlencoded::parse(name.as_bytes()).next().is_some_and(|(k, _)| k == key)
@@ -356,6 +385,17 @@ pub(super) fn set_query_param(url: &mut Url, key: &str, value: &str) {
     kept.push(&pair);
     let query = kept.join("&");
     url.set_query(Some(&query));
+}
+
+/// Newman's system headers (User-Agent, Accept, Cache-Control, Postman-Token,
+/// Accept-Encoding, Connection), each unless the request has it: on every request a run
+/// sends, those of `pm.sendRequest` included.
+pub fn add_system_headers(headers: &mut Vec<(String, String)>) {
+    for (name, value) in implicit_headers() {
+        if !headers.iter().any(|(k, _)| k.eq_ignore_ascii_case(name)) {
+            headers.push((name.to_string(), value));
+        }
+    }
 }
 
 /// Headers Newman's runtime adds unless the request sets them.

@@ -141,10 +141,12 @@ impl ScriptServices for LaneServices<'_> {
             }
         };
         let method = request.method.to_uppercase();
+        let mut headers = request.headers.clone();
+        crate::http::add_system_headers(&mut headers);
         let prepared = PreparedRequest {
             method,
             url: url.clone(),
-            headers: request.headers.clone(),
+            headers,
             body: request.body.map(PreparedBody::Text).unwrap_or_default(),
             digest: None,
             ntlm: None,

@@ -30,6 +30,13 @@ use super::tls::TlsServerError;
 pub struct StandInRecord {
     pub method: String,
     pub url: String,
+    /// The headers as they arrived (names in lower case, `User-Agent` and `Postman-Token`
+    /// left out, as in the echo).
+    #[serde(default)]
+    pub headers: Vec<(String, String)>,
+    /// The body, as text (invalid UTF-8 replaced).
+    #[serde(default)]
+    pub body: String,
 }
 
 type Records = Arc<Mutex<Vec<StandInRecord>>>;
@@ -94,7 +101,16 @@ async fn answer(
     headers.remove("postman-token");
     let mut echo = full_echo(Some(&parts.method), &parts.uri, &headers, &body);
     echo["url"] = serde_json::Value::String(url.clone());
-    records.lock().unwrap_or_else(|p| p.into_inner()).push(StandInRecord { method: parts.method.to_string(), url });
+    let record = StandInRecord {
+        method: parts.method.to_string(),
+        url,
+        headers: headers
+            .iter()
+            .map(|(k, v)| (k.as_str().to_string(), String::from_utf8_lossy(v.as_bytes()).into_owned()))
+            .collect(),
+        body: String::from_utf8_lossy(&body).into_owned(),
+    };
+    records.lock().unwrap_or_else(|p| p.into_inner()).push(record);
     let bytes = serde_json::to_vec(&echo).unwrap_or_default();
     let mut response = Response::new(Full::new(Bytes::from(bytes)));
     response.headers_mut().insert(

@@ -185,3 +185,70 @@ pub fn verdicts(report: &Value, port: u16) -> Vec<Value> {
     }
     out
 }
+
+/// A request the stand-in answered, as the oracle records it: method, URL, headers and body,
+/// each masked with [`mask`] (the stand-in's port, UUIDs, long numbers).
+pub fn request_record(record: &postie::testkit::StandInRecord, port: u16) -> Value {
+    let headers: Vec<Value> = record.headers.iter().map(|(k, v)| json!([k, mask(v, port)])).collect();
+    json!({
+        "method": record.method,
+        "url": mask(&record.url, port),
+        "headers": headers,
+        "body": mask(&record.body, port),
+    })
+}
+
+/// How two recorded requests compare: headers as a sorted list of `name: value` lines (the
+/// order of headers is not compared), a multipart boundary (each runner makes its own) and
+/// the Content-Length it changes masked. For a collection that makes up data, URLs keep their
+/// query names only ([`url_shape`]), header values their shape, and a body its JSON shape
+/// (keys and types) or its length.
+pub fn comparable_request(request: &Value, made_up: bool) -> Value {
+    let url = request["url"].as_str().unwrap_or_default();
+    let mut body = request["body"].as_str().unwrap_or_default().to_string();
+    let mut boundary = None;
+    let mut headers: Vec<String> = Vec::new();
+    for pair in request["headers"].as_array().into_iter().flatten() {
+        let name = pair[0].as_str().unwrap_or_default().to_ascii_lowercase();
+        let mut value = pair[1].as_str().unwrap_or_default().to_string();
+        if name == "content-type"
+            && let Some(at) = value.find("boundary=")
+        {
+            boundary = Some(value[at + 9..].trim_matches('"').to_string());
+            value = format!("{}boundary=<boundary>", &value[..at]);
+        }
+        headers.push(format!("{name}: {}", if made_up { shape(&value) } else { value }));
+    }
+    if let Some(b) = boundary.filter(|b| !b.is_empty()) {
+        body = body.replace(&b, "<boundary>");
+        for h in headers.iter_mut().filter(|h| h.starts_with("content-length: ")) {
+            *h = "content-length: <multipart>".to_string();
+        }
+    }
+    headers.sort();
+    if made_up {
+        body = match serde_json::from_str::<Value>(&body) {
+            Ok(v) => json_shape(&v).to_string(),
+            Err(_) if body.is_empty() => body,
+            Err(_) => "<text>".to_string(),
+        };
+    }
+    json!({
+        "method": request["method"],
+        "url": if made_up { url_shape(url) } else { url.to_string() },
+        "headers": headers,
+        "body": body,
+    })
+}
+
+/// A JSON value's keys and types, its values left out (`{{$randomBoolean}}` makes booleans up too).
+fn json_shape(value: &Value) -> Value {
+    match value {
+        Value::Object(map) => Value::Object(map.iter().map(|(k, v)| (k.clone(), json_shape(v))).collect()),
+        Value::Array(items) => Value::Array(items.iter().map(json_shape).collect()),
+        Value::String(_) => json!("<string>"),
+        Value::Number(_) => json!("<number>"),
+        Value::Bool(_) => json!("<bool>"),
+        Value::Null => Value::Null,
+    }
+}
