@@ -16,6 +16,9 @@ pub struct QueryParam {
 pub struct UrlSpec {
     pub raw: Option<String>,
     pub protocol: Option<String>,
+    /// The object's `auth` as `user` or `user:password`, written before the host (Newman
+    /// then sends it as Basic authorization).
+    pub auth: Option<String>,
     /// Host segments joined with `.`.
     pub host: Option<String>,
     pub port: Option<String>,
@@ -46,6 +49,10 @@ impl UrlSpec {
         if let Some(protocol) = self.protocol.as_deref().filter(|p| !p.is_empty()) {
             out.push_str(protocol.trim_end_matches("://").trim_end_matches(':'));
             out.push_str("://");
+        }
+        if let Some(auth) = &self.auth {
+            out.push_str(auth);
+            out.push('@');
         }
         out.push_str(host);
         if let Some(port) = self.port.as_deref().filter(|p| !p.is_empty()) {
@@ -179,6 +186,7 @@ pub(super) fn parse_url(value: &Value) -> Result<UrlSpec, String> {
             Ok(UrlSpec {
                 raw: opt_text(obj.get("raw")),
                 protocol: opt_text(obj.get("protocol")),
+                auth: url_auth(obj.get("auth")),
                 host: joined(obj.get("host"), "."),
                 port: opt_text(obj.get("port")),
                 path: joined(obj.get("path"), "/"),
@@ -189,6 +197,17 @@ pub(super) fn parse_url(value: &Value) -> Result<UrlSpec, String> {
         }
         _ => Err("expected a URL string or an object with `raw`, `host`, `path`, `query`".into()),
     }
+}
+
+/// A URL object's `auth`, as postman-collection writes it: the user, then `:password`
+/// when there is one; nothing without a user.
+fn url_auth(auth: Option<&Value>) -> Option<String> {
+    let auth = auth?.as_object()?;
+    let user = opt_text(auth.get("user")).filter(|u| !u.is_empty())?;
+    Some(match opt_text(auth.get("password")).filter(|p| !p.is_empty()) {
+        Some(password) => format!("{user}:{password}"),
+        None => user,
+    })
 }
 
 #[cfg(test)]
@@ -207,6 +226,11 @@ mod tests {
                 "https://api.example.com:8443/v1/users/:id?a=1&flag#top",
             ),
             (json!({"host":"{{base}}","path":"/items"}), "{{base}}/items"),
+            (
+                json!({"protocol":"https","auth":{"user":"us@r","password":"p@ss"},"host":["h"],"path":["get"]}),
+                "https://us@r:p@ss@h/get",
+            ),
+            (json!({"protocol":"http","auth":{"user":"u"},"host":["h"]}), "http://u@h"),
             (json!({"host":["{{base}}"],"path":[{"type":"string","value":"x"}]}), "{{base}}/x"),
             (json!(null), ""),
         ];

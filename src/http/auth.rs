@@ -6,7 +6,9 @@
 use base64::Engine as _;
 use url::Url;
 
-use super::prepare::{DigestCredentials, PreparedBody, PreparedRequest, parse_url, set_query_pair, set_query_param};
+use super::prepare::{
+    DigestCredentials, DigestFields, PreparedBody, PreparedRequest, parse_url, set_query_pair, set_query_param,
+};
 use crate::collection::{Auth, AuthKind};
 use crate::vars::Scopes;
 
@@ -96,7 +98,28 @@ pub(super) fn apply_auth(
         AuthKind::Digest => {
             let password = get("password");
             req.secrets.push(password.clone());
-            req.digest = Some(DigestCredentials { username: get("username"), password });
+            let creds = DigestCredentials {
+                username: get("username"),
+                password,
+                algorithm: get("algorithm"),
+                block: DigestFields {
+                    realm: get("realm"),
+                    nonce: get("nonce"),
+                    qop: get("qop"),
+                    nonce_count: get("nonceCount"),
+                    client_nonce: get("clientNonce"),
+                    opaque: get("opaque"),
+                },
+            };
+            // As Newman: a block that already holds a realm and a nonce signs the first
+            // request with them; otherwise the server's challenge is answered (send.rs).
+            if creds.signs_ahead() {
+                match digest_header(&creds, &creds.block, req) {
+                    Ok(value) => req.set_header("Authorization", value),
+                    Err(why) => req.warnings.push(format!("digest auth: {why}; the request is sent unsigned")),
+                }
+            }
+            req.digest = Some(creds);
         }
         AuthKind::AwsV4 => sign_awsv4(&get, req, url),
         AuthKind::Hawk => sign_hawk(&get, req, url),
@@ -500,4 +523,44 @@ fn remove_query_params(url: &mut Url, names: &[&str]) {
         .collect();
     let joined = kept.join("&");
     url.set_query(if joined.is_empty() { None } else { Some(&joined) });
+}
+
+impl DigestCredentials {
+    /// Whether the block holds what the first request needs (as Newman's `pre` hook asks).
+    pub fn signs_ahead(&self) -> bool {
+        !self.username.is_empty() && !self.block.realm.is_empty() && !self.block.nonce.is_empty()
+    }
+}
+
+/// The Digest `Authorization` value for `req` from the block's credentials and `fields`
+/// (the block's own, or those of a server's challenge).
+pub(super) fn digest_header(
+    creds: &DigestCredentials,
+    fields: &DigestFields,
+    req: &PreparedRequest,
+) -> Result<String, String> {
+    let mut uri = req.url.path().to_string();
+    if let Some(q) = req.url.query() {
+        uri.push('?');
+        uri.push_str(q);
+    }
+    let body: &[u8] = match &req.body {
+        PreparedBody::Text(t) => t.as_bytes(),
+        PreparedBody::Bytes(b) => b,
+        _ => &[],
+    };
+    super::sign::digest::header(&super::sign::digest::DigestParams {
+        username: &creds.username,
+        password: &creds.password,
+        realm: &fields.realm,
+        nonce: &fields.nonce,
+        algorithm: &creds.algorithm,
+        qop: &fields.qop,
+        nonce_count: &fields.nonce_count,
+        client_nonce: &fields.client_nonce,
+        opaque: &fields.opaque,
+        method: &req.method,
+        uri: &uri,
+        body,
+    })
 }

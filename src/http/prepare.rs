@@ -77,6 +77,22 @@ impl PreparedBody {
 pub struct DigestCredentials {
     pub username: String,
     pub password: String,
+    /// The block's `algorithm` (empty means MD5).
+    pub algorithm: String,
+    /// What the block itself holds of what a server's challenge gives.
+    pub block: DigestFields,
+}
+
+/// The fields of a Digest exchange that come from the server (or a block that kept them),
+/// resolved; empty when not given.
+#[derive(Clone, Debug, Default)]
+pub struct DigestFields {
+    pub realm: String,
+    pub nonce: String,
+    pub qop: String,
+    pub nonce_count: String,
+    pub client_nonce: String,
+    pub opaque: String,
 }
 
 #[derive(Clone, Debug)]

@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 use super::decode::{DecodeError, decode};
 use super::diagnose::{classify, proxy_status_error};
 use super::pool::{ClientKey, ClientPool, RouteClients};
-use super::prepare::{MultipartValue, PreparedBody, PreparedRequest};
+use super::prepare::{DigestCredentials, DigestFields, MultipartValue, PreparedBody, PreparedRequest};
 use super::reconnect::tracked;
 use super::redirect::{Hop, RedirectRules, next_hop};
 use super::response::{Response, SendError, SendErrorKind};
@@ -206,11 +206,15 @@ pub async fn send(
         && response.status() == reqwest::StatusCode::UNAUTHORIZED
         && let Some(challenge) = response.headers().get(reqwest::header::WWW_AUTHENTICATE).and_then(|v| v.to_str().ok())
         && challenge.trim_start().to_ascii_lowercase().starts_with("digest")
+        && let Some(fields) = challenge_fields(challenge, digest)
     {
         // The answer goes on the request as a header of its own, so a redirect to another
         // host drops it as it drops any Authorization.
         let mut answered = req.clone();
-        answered.set_header("Authorization", digest_answer(challenge, req, &digest.username, &digest.password)?);
+        let value = super::auth::digest_header(digest, &fields, req).map_err(|why| {
+            SendError::new(SendErrorKind::DigestAuth, format!("cannot answer the digest challenge: {why}"))
+        })?;
+        answered.set_header("Authorization", value);
         if let Some(jar) = jar(pool, opts) {
             add_jar_cookies(&mut answered, jar, hops.own_cookie.as_deref());
         }
@@ -546,24 +550,35 @@ async fn connect_challenge_wants_relay(key: &ClientKey, url: &url::Url) -> bool 
         .any(|c| c.scheme == "ntlm" || c.scheme == "negotiate")
 }
 
-fn digest_answer(challenge: &str, req: &PreparedRequest, user: &str, pass: &str) -> Result<String, SendError> {
-    let fail = |m: String| SendError::new(SendErrorKind::DigestAuth, m);
-    let mut prompt =
-        digest_auth::parse(challenge).map_err(|e| fail(format!("cannot read the server's digest challenge: {e}")))?;
-    let mut uri = req.url.path().to_string();
-    if let Some(q) = req.url.query() {
-        uri.push('?');
-        uri.push_str(q);
+/// What a `WWW-Authenticate: Digest` challenge gives for the answer, as Newman's runtime
+/// takes it: realm, nonce, and opaque and qop when present; with a qop (the server's or the
+/// block's) a fresh 8-character client nonce and nonce count `00000001`. `None` when the
+/// block already held every field the server sent (Newman then does not answer again).
+fn challenge_fields(challenge: &str, creds: &DigestCredentials) -> Option<DigestFields> {
+    use super::sign::digest::challenge_field;
+    let field = |name: &str| challenge_field(challenge, name).unwrap_or_default();
+    let (realm, nonce, qop, opaque) = (field("realm"), field("nonce"), field("qop"), field("opaque"));
+    let block = &creds.block;
+    let held = !block.realm.is_empty()
+        && !block.nonce.is_empty()
+        && (qop.is_empty() || !block.qop.is_empty())
+        && (opaque.is_empty() || !block.opaque.is_empty());
+    if held {
+        return None;
     }
-    let method = digest_auth::HttpMethod::from(req.method.as_str());
-    let body = match &req.body {
-        PreparedBody::Text(t) => Some(t.as_bytes()),
-        PreparedBody::Bytes(b) => Some(b.as_slice()),
-        _ => None,
+    let qop = if qop.is_empty() { block.qop.clone() } else { qop };
+    let (nonce_count, client_nonce) = if qop.is_empty() {
+        (block.nonce_count.clone(), block.client_nonce.clone())
+    } else {
+        let cnonce: String = (0..8)
+            .map(|_| {
+                char::from(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"[rand::random_range(0..62)])
+            })
+            .collect();
+        ("00000001".to_string(), cnonce)
     };
-    let ctx = digest_auth::AuthContext::new_with_method(user, pass, &uri, body, method);
-    let answer = prompt.respond(&ctx).map_err(|e| fail(format!("cannot answer the digest challenge: {e}")))?;
-    Ok(answer.to_header_string())
+    let opaque = if opaque.is_empty() { block.opaque.clone() } else { opaque };
+    Some(DigestFields { realm, nonce, qop, nonce_count, client_nonce, opaque })
 }
 
 /// `Proxy-Connection: close` from a proxy forwarding plain http: hyper honours `Connection:

@@ -3,6 +3,7 @@
 
 pub mod asap;
 pub mod awsv4;
+pub mod digest;
 pub mod edgegrid;
 pub mod hawk;
 pub mod jwt;
