@@ -65,6 +65,7 @@ fn execution() -> Execution {
         route_rule: "no proxy configured".into(),
         attempts: Vec::new(),
         side_requests: Vec::new(),
+        challenge: None,
         assertions: vec![AssertionRecord { name: "ok".into(), status: AssertionStatus::Passed, error: None }],
         script_errors: Vec::new(),
         console: Vec::new(),

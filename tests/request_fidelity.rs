@@ -439,3 +439,34 @@ fn digest_blocks_with_realm_and_nonce_sign_as_newman_does() {
     ];
     assert_eq!(seen, newman.map(|h| h.map(str::to_string)));
 }
+
+/// A digest challenge counts as Newman 6.2.2 counts it (checked once against a local server
+/// that challenges): a request of its own in `run.stats.requests`, its response in the
+/// timings and `run.transfers`, a line of its own before the answered request's.
+#[test]
+fn a_digest_challenge_counts_as_a_request_as_in_newman() {
+    let api = EchoServer::start_blocking();
+    let dir = tempdir();
+    let collection = json!({
+        "info": {"name": "digest", "schema": "https://schema.getpostman.com/json/collection/v2.1.0/collection.json"},
+        "item": [{"name": "challenged", "request": {"method": "GET", "url": api.url("/digest-auth/auth/ada/dpw"),
+            "auth": {"type": "digest", "digest": [{"key": "username", "value": "ada"}, {"key": "password", "value": "dpw"}]}}}],
+    });
+    let path = dir.path().join("digest.postman_collection.json");
+    std::fs::write(&path, collection.to_string()).unwrap();
+    let mut cmd = postie(dir.path());
+    cmd.arg("run").arg(&path).args(["-r", "cli,json", "--reporter-json-export", "r.json"]);
+    let r = run(cmd);
+    assert_eq!(r.code, 0, "{}", r.all());
+    let report: Value = serde_json::from_str(&std::fs::read_to_string(dir.path().join("r.json")).unwrap()).unwrap();
+    assert_eq!(report["run"]["stats"]["requests"]["total"], 2);
+    let execution = &report["run"]["executions"][0];
+    assert_eq!(execution["authChallenge"]["code"], 401);
+    assert_eq!(execution["response"]["code"], 200);
+    let challenge_bytes = execution["authChallenge"]["countedSize"].as_u64().unwrap();
+    let response_bytes = execution["response"]["responseSize"].as_u64().unwrap();
+    assert_eq!(report["run"]["transfers"]["responseTotal"].as_u64(), Some(challenge_bytes + response_bytes));
+    let lines: Vec<&str> = r.stdout.lines().filter(|l| l.contains("/digest-auth/auth/ada/")).collect();
+    assert_eq!(lines.len(), 2, "{}", r.stdout);
+    assert!(lines[0].contains("[401 Unauthorized, "), "{lines:?}");
+}

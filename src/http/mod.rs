@@ -8,6 +8,7 @@ mod auth;
 mod body;
 mod decode;
 mod diagnose;
+mod digest_exchange;
 pub mod fetch;
 mod mime;
 pub mod oauth2;
@@ -27,6 +28,6 @@ pub use prepare::{
     collection_proxy, parse_url, prepare, resolve_url, strip_json_comments,
 };
 pub use redirect::RedirectRules;
-pub use response::{Response, SendError, SendErrorKind};
+pub use response::{Challenge, Response, SendError, SendErrorKind};
 pub use send::{SendOptions, send};
 pub use trust::{TlsFileError, TrustStore, load_ca_bundle};

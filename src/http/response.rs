@@ -22,6 +22,20 @@ pub struct Response {
     pub reconnected: bool,
     /// Where the response came from: the request's URL, or the last redirect's.
     pub url: url::Url,
+    /// The server's digest challenge (its 401), when one was answered: Newman counts and
+    /// shows it as a request of its own. `time` is then this response's own.
+    pub challenge: Option<Box<Challenge>>,
+}
+
+/// The response that carried a digest challenge.
+#[derive(Clone, Debug)]
+pub struct Challenge {
+    pub code: u16,
+    pub reason: String,
+    pub headers: Vec<(String, String)>,
+    /// Its body (at most 1 MiB of it).
+    pub body: Vec<u8>,
+    pub time: Duration,
 }
 
 /// Why a request got no (usable) response.

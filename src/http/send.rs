@@ -5,8 +5,9 @@ use std::time::{Duration, Instant};
 
 use super::decode::{DecodeError, decode};
 use super::diagnose::{classify, proxy_status_error};
+use super::digest_exchange::{challenge_fields, read_challenge};
 use super::pool::{ClientKey, ClientPool, RouteClients};
-use super::prepare::{DigestCredentials, DigestFields, MultipartValue, PreparedBody, PreparedRequest};
+use super::prepare::{MultipartValue, PreparedBody, PreparedRequest};
 use super::reconnect::tracked;
 use super::redirect::{Hop, RedirectRules, next_hop};
 use super::response::{Response, SendError, SendErrorKind};
@@ -202,11 +203,12 @@ pub async fn send(
     }
     let mut hops = Hops { pool, clients: &clients, key, opts, started, reconnected, own_cookie };
     let (mut response, mut url) = hops.follow(req, response).await?;
+    let mut challenge = None;
     if let Some(digest) = &req.digest
         && response.status() == reqwest::StatusCode::UNAUTHORIZED
-        && let Some(challenge) = response.headers().get(reqwest::header::WWW_AUTHENTICATE).and_then(|v| v.to_str().ok())
-        && challenge.trim_start().to_ascii_lowercase().starts_with("digest")
-        && let Some(fields) = challenge_fields(challenge, digest)
+        && let Some(header) = response.headers().get(reqwest::header::WWW_AUTHENTICATE).and_then(|v| v.to_str().ok())
+        && header.trim_start().to_ascii_lowercase().starts_with("digest")
+        && let Some(fields) = challenge_fields(header, digest)
     {
         // The answer goes on the request as a header of its own, so a redirect to another
         // host drops it as it drops any Authorization.
@@ -218,6 +220,8 @@ pub async fn send(
         if let Some(jar) = jar(pool, opts) {
             add_jar_cookies(&mut answered, jar, hops.own_cookie.as_deref());
         }
+        challenge = Some(Box::new(read_challenge(response, hops.started).await));
+        hops.started = Instant::now();
         let second = match hops.send(&answered).await? {
             Ok(r) => r,
             Err(e) => {
@@ -288,7 +292,7 @@ pub async fn send(
             Err(e) => return Err(failed(classify(&e, &key.route, &url).await, reconnected)),
         }
     }
-    let time = started.elapsed();
+    let time = hops.started.elapsed();
     let mut warnings = Vec::new();
     let encoding = headers.iter().find(|(k, _)| k.eq_ignore_ascii_case("content-encoding")).map(|(_, v)| v.as_str());
     if !body.is_empty() {
@@ -302,7 +306,7 @@ pub async fn send(
         }
     }
     let size = body.len() as u64;
-    Ok(Response { code, reason, headers, body, time, size, http_version, tls, warnings, reconnected, url })
+    Ok(Response { code, reason, headers, body, time, size, http_version, tls, warnings, reconnected, url, challenge })
 }
 
 /// The exchanges of one request after its first: redirect hops and authentication legs,
@@ -550,37 +554,6 @@ async fn connect_challenge_wants_relay(key: &ClientKey, url: &url::Url) -> bool 
         .any(|c| c.scheme == "ntlm" || c.scheme == "negotiate")
 }
 
-/// What a `WWW-Authenticate: Digest` challenge gives for the answer, as Newman's runtime
-/// takes it: realm, nonce, and opaque and qop when present; with a qop (the server's or the
-/// block's) a fresh 8-character client nonce and nonce count `00000001`. `None` when the
-/// block already held every field the server sent (Newman then does not answer again).
-fn challenge_fields(challenge: &str, creds: &DigestCredentials) -> Option<DigestFields> {
-    use super::sign::digest::challenge_field;
-    let field = |name: &str| challenge_field(challenge, name).unwrap_or_default();
-    let (realm, nonce, qop, opaque) = (field("realm"), field("nonce"), field("qop"), field("opaque"));
-    let block = &creds.block;
-    let held = !block.realm.is_empty()
-        && !block.nonce.is_empty()
-        && (qop.is_empty() || !block.qop.is_empty())
-        && (opaque.is_empty() || !block.opaque.is_empty());
-    if held {
-        return None;
-    }
-    let qop = if qop.is_empty() { block.qop.clone() } else { qop };
-    let (nonce_count, client_nonce) = if qop.is_empty() {
-        (block.nonce_count.clone(), block.client_nonce.clone())
-    } else {
-        let cnonce: String = (0..8)
-            .map(|_| {
-                char::from(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"[rand::random_range(0..62)])
-            })
-            .collect();
-        ("00000001".to_string(), cnonce)
-    };
-    let opaque = if opaque.is_empty() { block.opaque.clone() } else { opaque };
-    Some(DigestFields { realm, nonce, qop, nonce_count, client_nonce, opaque })
-}
-
 /// `Proxy-Connection: close` from a proxy forwarding plain http: hyper honours `Connection:
 /// close` itself but not this older header, which some proxies send instead.
 fn asks_to_close(headers: &reqwest::header::HeaderMap) -> bool {
@@ -591,7 +564,7 @@ fn asks_to_close(headers: &reqwest::header::HeaderMap) -> bool {
 }
 
 /// `content-type` → `Content-Type`, as Newman shows response headers.
-fn title_case(name: &str) -> String {
+pub(super) fn title_case(name: &str) -> String {
     name.split('-')
         .map(|part| {
             let mut c = part.chars();

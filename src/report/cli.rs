@@ -153,6 +153,12 @@ impl Reporter for CliReporter {
         // Failures are numbered in the order the summary lists them (`Summary::record`).
         self.script_errors(e, ScriptPhase::PreRequest)?;
         self.side_requests(e, ScriptPhase::PreRequest)?;
+        if let (Some(req), Some(c)) = (&e.request, &e.challenge) {
+            // The digest challenge's exchange, a line of its own as Newman prints it.
+            let status = self.paint("31", &format!("{} {}", c.code, c.reason));
+            let (size, time) = (human_size(c.displayed_size), human_ms(c.time.as_secs_f64() * 1000.0));
+            self.write(format!("  {} {} [{status}, {size}, {time}]", req.method, req.url))?;
+        }
         if let Some(req) = &e.request {
             let detail = match (&e.response, &e.error) {
                 (Some(r), _) => {

@@ -184,6 +184,9 @@ pub struct Execution {
     pub attempts: Vec<AttemptRecord>,
     /// Requests the item's scripts sent, in the order they were sent.
     pub side_requests: Vec<SideRequest>,
+    /// The server's digest challenge, answered before `response`: Newman counts and shows it
+    /// as a request of its own (same method and URL).
+    pub challenge: Option<SideResponse>,
     pub assertions: Vec<AssertionRecord>,
     pub script_errors: Vec<ScriptErrorRecord>,
     pub console: Vec<ConsoleRecord>,
@@ -213,6 +216,7 @@ impl Execution {
             route_rule: String::new(),
             attempts: Vec::new(),
             side_requests: Vec::new(),
+            challenge: None,
             assertions: Vec::new(),
             script_errors: Vec::new(),
             console: Vec::new(),

@@ -155,6 +155,11 @@ impl Summary {
         if !e.skipped {
             s.requests.add(e.error.is_some());
         }
+        // Newman counts a digest challenge's exchange as a request, and its response in the
+        // timings and transfers.
+        if e.challenge.is_some() {
+            s.requests.add(false);
+        }
         for side in &e.side_requests {
             s.requests.add(side.outcome.is_err());
             if !side.route_rule.is_empty() {
@@ -181,6 +186,9 @@ impl Summary {
         }
         if let Some(r) = &e.response {
             self.add_response(r.time, counted_size(&r.headers, r.size));
+        }
+        if let Some(c) = &e.challenge {
+            self.add_response(c.time, c.counted_size);
         }
         // Newman's timings and transfers count the responses scripts got too.
         for side in &e.side_requests {

@@ -81,6 +81,7 @@ pub fn exec(iteration: usize, position: usize, id: &str, full_name: &str, ms: u6
         route_rule: "no proxy configured".to_string(),
         attempts: Vec::new(),
         side_requests: Vec::new(),
+        challenge: None,
         assertions: Vec::new(),
         script_errors: Vec::new(),
         console: Vec::new(),

@@ -2,12 +2,12 @@
 //! results into report records, and what `http` returns into report events. No I/O.
 
 use crate::collection::{Body, FormPart, Header, UrlSpec};
-use crate::http::{PrepareError, PreparedBody, PreparedRequest, Response, SendError};
+use crate::http::{Challenge, PrepareError, PreparedBody, PreparedRequest, Response, SendError};
 use crate::plan::{PlannedRequest, ScriptRef};
 use crate::proxy::Route;
 use crate::report::{
     AssertionRecord, AssertionStatus, ConsoleRecord, Execution, RequestError, ResponseRecord, ScriptErrorRecord,
-    ScriptPhase, SentRequest,
+    ScriptPhase, SentRequest, SideResponse,
 };
 use crate::script::{self, ScriptEvent, ScriptOutcome, ScriptRequest, ScriptResponse, ScriptRoute, ScriptSource};
 
@@ -240,9 +240,53 @@ pub fn script_route(route: &Route, rule: &str) -> ScriptRoute {
     }
 }
 
-/// The response as reports record it.
+/// What reports keep of a response a run counts beside an item's own (a script's request,
+/// a digest challenge).
+pub fn side_response(r: &ResponseRecord) -> SideResponse {
+    SideResponse {
+        code: r.code,
+        reason: r.reason.clone(),
+        time: r.time,
+        size: r.size,
+        displayed_size: r.displayed_size(),
+        counted_size: crate::report::counted_size(&r.headers, r.size),
+    }
+}
+
+/// A digest challenge's response as reports count it.
+pub fn challenge_response(c: Challenge) -> SideResponse {
+    let size = c.body.len() as u64;
+    side_response(&ResponseRecord {
+        code: c.code,
+        reason: c.reason,
+        headers: c.headers,
+        body: c.body,
+        time: c.time,
+        size,
+        http_version: String::new(),
+        tls: None,
+        warnings: Vec::new(),
+        reconnected: false,
+        body_truncated: false,
+    })
+}
+
+/// The response as reports record it (its digest challenge, if any, is taken first).
 pub fn response_record(r: Response) -> ResponseRecord {
-    let Response { code, reason, headers, body, time, size, http_version, tls, warnings, reconnected, url: _ } = r;
+    let Response {
+        code,
+        reason,
+        headers,
+        body,
+        time,
+        size,
+        http_version,
+        tls,
+        warnings,
+        reconnected,
+        url: _,
+        challenge: _,
+    } = r;
     ResponseRecord {
         code,
         reason,

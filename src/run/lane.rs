@@ -22,8 +22,8 @@ use crate::vars::{Scopes, VariableScope};
 
 use super::context::{LaneContext, client_key, redirect_rules};
 use super::convert::{
-    apply_request_changes, auth_json, describe_route, event_of, prepare_error, record_outcome, request_error,
-    response_record, script_form, script_request, script_response, script_route, sent_request, sources,
+    apply_request_changes, auth_json, challenge_response, describe_route, event_of, prepare_error, record_outcome,
+    request_error, response_record, script_form, script_request, script_response, script_route, sent_request, sources,
     template_request,
 };
 use super::failover;
@@ -403,6 +403,7 @@ impl Worker {
         match result {
             Ok(mut response) => {
                 execution.warnings.append(&mut response.warnings);
+                execution.challenge = response.challenge.take().map(|c| challenge_response(*c));
                 jar_cookies = Some(self.pool.jar().for_url(&response.url));
                 execution.response = Some(response_record(response));
             }

@@ -135,6 +135,7 @@ mod tests {
             warnings: Vec::new(),
             reconnected: false,
             url: url::Url::parse("http://127.0.0.1/").expect("literal URL"),
+            challenge: None,
         })
     }
 

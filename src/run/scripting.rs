@@ -167,14 +167,7 @@ impl ScriptServices for LaneServices<'_> {
         };
         let result = self.side.send_blocking(&key, &prepared, &opts, &self.ctx.cancel).map(response_record);
         let outcome = match &result {
-            Ok(r) => Ok(crate::report::SideResponse {
-                code: r.code,
-                reason: r.reason.clone(),
-                time: r.time,
-                size: r.size,
-                displayed_size: r.displayed_size(),
-                counted_size: crate::report::counted_size(&r.headers, r.size),
-            }),
+            Ok(r) => Ok(super::convert::side_response(r)),
             Err(e) => Err(crate::report::RequestError {
                 kind: e.kind.as_str().to_string(),
                 message: e.message.clone(),

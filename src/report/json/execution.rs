@@ -126,6 +126,11 @@ pub(super) fn execution_json(e: &Execution, body_limit: usize) -> Value {
     if e.reconnected() {
         out.insert("reconnected".into(), Value::from(true));
     }
+    if let Some(c) = &e.challenge {
+        // Not in Newman's layout (Newman lists the item's execution again): the digest
+        // challenge answered before the response, which run.stats counts as a request.
+        out.insert("authChallenge".into(), side_response_json(c));
+    }
     if !e.side_requests.is_empty() {
         // Not in Newman's layout (Newman lists the item's execution again for each): the
         // requests its scripts sent, which run.stats and run.failures count.
@@ -143,12 +148,9 @@ fn side_request_json(side: &SideRequest) -> Value {
     out.insert("routeRule".into(), Value::from(side.route_rule.as_str()));
     match &side.outcome {
         Ok(r) => {
-            out.insert("code".into(), Value::from(r.code));
-            out.insert("status".into(), Value::from(r.reason.as_str()));
-            out.insert("responseTime".into(), Value::from(millis(r.time)));
-            out.insert("responseSize".into(), Value::from(r.size));
-            out.insert("displayedSize".into(), Value::from(r.displayed_size));
-            out.insert("countedSize".into(), Value::from(r.counted_size));
+            if let Value::Object(fields) = side_response_json(r) {
+                out.extend(fields);
+            }
         }
         Err(err) => {
             out.insert("requestError".into(), json!({ "name": err.kind, "message": err.message }));
@@ -157,17 +159,45 @@ fn side_request_json(side: &SideRequest) -> Value {
     Value::Object(out)
 }
 
+fn side_response_json(r: &SideResponse) -> Value {
+    json!({
+        "code": r.code,
+        "status": r.reason,
+        "responseTime": millis(r.time),
+        "responseSize": r.size,
+        "displayedSize": r.displayed_size,
+        "countedSize": r.counted_size,
+    })
+}
+
+fn text(v: &Value, key: &str) -> String {
+    v.get(key).and_then(Value::as_str).unwrap_or_default().to_string()
+}
+
+/// Milliseconds as written in a report (a bad or negative value reads as zero).
+fn duration(v: Option<&Value>) -> std::time::Duration {
+    std::time::Duration::from_secs_f64(
+        v.and_then(Value::as_f64).filter(|ms| ms.is_finite() && *ms >= 0.0).unwrap_or(0.0) / 1000.0,
+    )
+}
+
+fn side_response_from(x: &Value) -> SideResponse {
+    let size = |key: &str| x.get(key).and_then(Value::as_u64).unwrap_or(0);
+    SideResponse {
+        code: x.get("code").and_then(Value::as_u64).and_then(|c| u16::try_from(c).ok()).unwrap_or(0),
+        reason: text(x, "status"),
+        time: duration(x.get("responseTime")),
+        size: size("responseSize"),
+        displayed_size: size("displayedSize"),
+        counted_size: size("countedSize"),
+    }
+}
+
 /// The inverse of `execution_json`: an execution read back from a report (merge-reports
 /// replays shard reports through the reporters). What the report does not keep (secrets,
 /// TLS details) stays empty; cut bodies stay cut.
 pub fn execution_from_json(v: &Value) -> Execution {
-    let text = |v: &Value, key: &str| v.get(key).and_then(Value::as_str).unwrap_or_default().to_string();
     let number = |v: &Value, key: &str| v.get(key).and_then(Value::as_u64).unwrap_or(0) as usize;
-    let duration = |v: Option<&Value>| {
-        std::time::Duration::from_secs_f64(
-            v.and_then(Value::as_f64).filter(|ms| ms.is_finite() && *ms >= 0.0).unwrap_or(0.0) / 1000.0,
-        )
-    };
     let pairs = |v: Option<&Value>| -> Vec<(String, String)> {
         v.and_then(Value::as_array)
             .map(|list| list.iter().map(|h| (text(h, "key"), text(h, "value"))).collect())
@@ -275,25 +305,13 @@ pub fn execution_from_json(v: &Value) -> Execution {
         .map(|list| {
             list.iter()
                 .map(|x| {
-                    let size = |key: &str| x.get(key).and_then(Value::as_u64).unwrap_or(0);
                     let outcome = match x.get("requestError").filter(|r| r.is_object()) {
                         Some(err) => Err(RequestError {
                             kind: text(err, "name"),
                             message: text(err, "message"),
                             reconnected: false,
                         }),
-                        None => Ok(SideResponse {
-                            code: x
-                                .get("code")
-                                .and_then(Value::as_u64)
-                                .and_then(|c| u16::try_from(c).ok())
-                                .unwrap_or(0),
-                            reason: text(x, "status"),
-                            time: duration(x.get("responseTime")),
-                            size: size("responseSize"),
-                            displayed_size: size("displayedSize"),
-                            counted_size: size("countedSize"),
-                        }),
+                        None => Ok(side_response_from(x)),
                     };
                     let phase =
                         if text(x, "script") == "prerequest" { ScriptPhase::PreRequest } else { ScriptPhase::Test };
@@ -309,6 +327,7 @@ pub fn execution_from_json(v: &Value) -> Execution {
                 .collect()
         })
         .unwrap_or_default();
+    e.challenge = v.get("authChallenge").filter(|c| c.is_object()).map(side_response_from);
     e.attempts = v
         .get("attempts")
         .and_then(Value::as_array)
@@ -370,6 +389,25 @@ mod tests {
         let written = execution_json(&e, 1 << 16);
         let back = execution_from_json(&written);
         assert_eq!(back.side_requests, e.side_requests);
+        assert_eq!(execution_json(&back, 1 << 16), written);
+    }
+
+    #[test]
+    fn a_digest_challenge_is_read_back_as_written() {
+        let (_, runs) = crate::report::testdata::mixed_run();
+        let mut e = runs[0].clone();
+        e.challenge = Some(SideResponse {
+            code: 401,
+            reason: "Unauthorized".into(),
+            time: std::time::Duration::from_millis(4),
+            size: 24,
+            displayed_size: 207,
+            counted_size: 24,
+        });
+        let written = execution_json(&e, 1 << 16);
+        assert_eq!(written["authChallenge"]["code"], 401);
+        let back = execution_from_json(&written);
+        assert_eq!(back.challenge, e.challenge);
         assert_eq!(execution_json(&back, 1 << 16), written);
     }
 
