@@ -42,6 +42,19 @@ impl CliReporter {
         Ok(())
     }
 
+    /// What a phase's scripts printed (`console.debug` only with `--verbose`).
+    fn console(&mut self, e: &Execution, phase: ScriptPhase) -> Result<(), ReportError> {
+        if self.opts.no_console {
+            return Ok(());
+        }
+        let verbose = self.opts.verbose;
+        for c in e.console.iter().filter(|c| c.phase == phase && (c.level != "debug" || verbose)) {
+            let line = self.paint("2", &format!("  ┊ {}", c.text));
+            self.write(line)?;
+        }
+        Ok(())
+    }
+
     /// The requests a phase's scripts sent, a line each as for the item's own (Newman
     /// prints them as they complete), a failure numbered with the rest.
     fn side_requests(&mut self, e: &Execution, phase: ScriptPhase) -> Result<(), ReportError> {
@@ -143,13 +156,7 @@ impl Reporter for CliReporter {
         if self.opts.verbose {
             self.write(format!("  route: {}", e.route))?;
         }
-        if !self.opts.no_console {
-            let verbose = self.opts.verbose;
-            for c in e.console.iter().filter(|c| c.level != "debug" || verbose) {
-                let line = self.paint("2", &format!("  ┊ {}", c.text));
-                self.write(line)?;
-            }
-        }
+        self.console(e, ScriptPhase::PreRequest)?;
         // Failures are numbered in the order the summary lists them (`Summary::record`).
         self.script_errors(e, ScriptPhase::PreRequest)?;
         self.side_requests(e, ScriptPhase::PreRequest)?;
@@ -197,6 +204,7 @@ impl Reporter for CliReporter {
             let line = self.paint("31", &format!("  {}. {}: {}", self.failure_no, err.kind, err.message));
             self.write(line)?;
         }
+        self.console(e, ScriptPhase::Test)?;
         self.script_errors(e, ScriptPhase::Test)?;
         self.side_requests(e, ScriptPhase::Test)?;
         if !self.opts.no_assertions {

@@ -164,6 +164,9 @@ pub struct ScriptErrorRecord {
 pub struct ConsoleRecord {
     pub level: String,
     pub text: String,
+    /// The script that printed it: the CLI shows a test script's lines after the request's,
+    /// as Newman does.
+    pub phase: ScriptPhase,
 }
 
 #[derive(Clone, Debug)]

@@ -135,7 +135,11 @@ pub fn mixed_run() -> (RunInfo, Vec<Execution>) {
             a.assertions.push(pass("has order id"));
         }
         a.assertions.push(skip("legacy check"));
-        a.console.push(ConsoleRecord { level: "log".to_string(), text: format!("created in iteration {it}") });
+        a.console.push(ConsoleRecord {
+            level: "log".to_string(),
+            text: format!("created in iteration {it}"),
+            phase: ScriptPhase::Test,
+        });
         runs.push(a);
 
         if it == 0 {

@@ -193,7 +193,7 @@ pub fn record_outcome(execution: &mut Execution, phase: ScriptPhase, outcome: &S
         });
     }
     for c in &outcome.console {
-        execution.console.push(ConsoleRecord { level: c.level.clone(), text: c.text.clone() });
+        execution.console.push(ConsoleRecord { level: c.level.clone(), text: c.text.clone(), phase });
     }
     for e in &outcome.errors {
         execution.script_errors.push(ScriptErrorRecord {

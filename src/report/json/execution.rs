@@ -107,7 +107,7 @@ pub(super) fn execution_json(e: &Execution, body_limit: usize) -> Value {
     if let Some(list) = script_errors(e, ScriptPhase::Test) {
         out.insert("testScript".into(), list);
     }
-    let console = e.console.iter().map(|c| json!({ "level": c.level, "text": c.text }));
+    let console = e.console.iter().map(|c| json!({ "level": c.level, "text": c.text, "script": c.phase.as_str() }));
     out.insert("console".into(), console.collect());
     out.insert("warnings".into(), e.warnings.iter().map(|w| Value::from(w.as_str())).collect());
     out.insert("skipped".into(), Value::from(e.skipped));
@@ -179,6 +179,11 @@ fn duration(v: Option<&Value>) -> std::time::Duration {
     std::time::Duration::from_secs_f64(
         v.and_then(Value::as_f64).filter(|ms| ms.is_finite() && *ms >= 0.0).unwrap_or(0.0) / 1000.0,
     )
+}
+
+/// A record's `script` (`prerequest` or `test`; a report without it reads as test).
+fn phase_of(v: &Value) -> ScriptPhase {
+    if text(v, "script") == "prerequest" { ScriptPhase::PreRequest } else { ScriptPhase::Test }
 }
 
 fn side_response_from(x: &Value) -> SideResponse {
@@ -287,7 +292,11 @@ pub fn execution_from_json(v: &Value) -> Execution {
     e.console = v
         .get("console")
         .and_then(Value::as_array)
-        .map(|list| list.iter().map(|c| ConsoleRecord { level: text(c, "level"), text: text(c, "text") }).collect())
+        .map(|list| {
+            list.iter()
+                .map(|c| ConsoleRecord { level: text(c, "level"), text: text(c, "text"), phase: phase_of(c) })
+                .collect()
+        })
         .unwrap_or_default();
     e.warnings = v
         .get("warnings")
@@ -313,10 +322,8 @@ pub fn execution_from_json(v: &Value) -> Execution {
                         }),
                         None => Ok(side_response_from(x)),
                     };
-                    let phase =
-                        if text(x, "script") == "prerequest" { ScriptPhase::PreRequest } else { ScriptPhase::Test };
                     SideRequest {
-                        phase,
+                        phase: phase_of(x),
                         method: text(x, "method"),
                         url: text(x, "url"),
                         route: text(x, "route"),

@@ -1,6 +1,59 @@
 // legacy.js: Postman's legacy sandbox interface: the `postman` object (setters that store
 // text, getResponseHeader/Cookie, setNextRequest) and the legacy globals (`tests`,
-// `responseBody`, `request`, `environment`, ...), read from the run in progress.
+// `responseBody`, `request`, `environment`, ...), read from the run in progress, and the
+// deprecation warnings Newman prints when a script uses them.
+
+// Newman 6.2.2 (postman-sandbox 4.7.1) warns, once per script and name, when a script reads,
+// writes or calls a legacy global that holds an object or a function (`responseBody`, a
+// string, never warns); `postman` warns under the name of its most used method.
+var LEGACY_ALTERNATIVES = {
+  tests: 'pm.test()', globals: 'pm.globals', environment: 'pm.environment', data: 'pm.iterationData',
+  request: 'pm.request', responseCookies: 'pm.cookies', responseHeaders: 'pm.response.headers',
+  responseTime: 'pm.response.responseTime', responseCode: 'pm.response.code', responseBody: 'pm.response.text()',
+  iteration: 'pm.info.iteration', _: "require('lodash')", CryptoJS: "require('crypto-js')", atob: "require('atob')",
+  btoa: "require('btoa')", tv4: "require('ajv')", xml2Json: "require('xml2js')", Backbone: "require('backbone')",
+  cheerio: "require('cheerio')", 'postman.setNextRequest': 'pm.execution.setNextRequest()'
+};
+
+function warnLegacy(key) {
+  if (!run) return;
+  var warned = run.legacyWarned || (run.legacyWarned = Object.create(null));
+  if (warned[key]) return;
+  warned[key] = true;
+  var alternative = LEGACY_ALTERNATIVES[key];
+  postieConsole.warn(alternative ? 'Using "' + key + '" is deprecated. Use "' + alternative + '" instead.'
+    : 'Using "' + key + '" is deprecated.');
+}
+
+// A legacy function that warns when called (`atob`, `xml2Json`); the `postman` object's
+// methods warn the same way, under its name. Plain functions rather than proxies: globals
+// that hold a proxy made every engine's memory grow run after run.
+function legacyFunction(key, fn) {
+  return function () {
+    warnLegacy(key);
+    return fn.apply(this, arguments);
+  };
+}
+
+function legacyPostmanObject() {
+  var out = {};
+  Object.keys(legacyPostman).forEach(function (name) {
+    out[name] = legacyFunction('postman.setNextRequest', legacyPostman[name]);
+  });
+  return out;
+}
+
+// `value` as a script sees it under the legacy name `key`: the same object or function,
+// warning on use.
+function legacyProxy(key, value) {
+  if (!value || (typeof value !== 'object' && typeof value !== 'function')) return value;
+  var readKey = key === 'postman' ? 'postman.setNextRequest' : key;
+  return new Proxy(value, {
+    get: function (target, prop) { warnLegacy(readKey); return target[prop]; },
+    set: function (target, prop, v) { warnLegacy(key); target[prop] = v; return true; },
+    apply: function (target, thisArg, args) { warnLegacy(key); return target.apply(thisArg, args); }
+  });
+}
 
 // The legacy setters store a truthy value as its text (`1` → "1", `true` → "true", an
 // object → "[object Object]") and keep a falsy one as it is (`0`, `''`, `false`, `null`,
@@ -77,11 +130,18 @@ function installLegacyGlobals() {
     Object.defineProperty(G, name, {
       get: function () {
         if (!run) return undefined;
-        var legacy = run.legacy;
-        if (!own(legacy, name)) legacy[name] = legacyGetters[name]();
-        return legacy[name];
+        var legacy = run.legacy, shown = run.legacyShown || (run.legacyShown = {});
+        if (!own(legacy, name)) {
+          legacy[name] = legacyGetters[name]();
+          shown[name] = legacyProxy(name, legacy[name]);
+        }
+        return shown[name];
       },
-      set: function (value) { if (run) run.legacy[name] = value; },
+      set: function (value) {
+        if (!run) return;
+        run.legacy[name] = value;
+        (run.legacyShown || (run.legacyShown = {}))[name] = value;
+      },
       configurable: true
     });
   });

@@ -352,7 +352,7 @@ function begin(meta, response, body) {
     state = runState = {
       meta: { event: null, assertionBase: 0, environmentName: null, info: null, route: null },
       requestText: null, responseData: undefined, body: null, slots: null,
-      scopeObjects: null, view: null, request: null, response: undefined, jarCookies: null, legacy: null,
+      scopeObjects: null, view: null, request: null, response: undefined, jarCookies: null, legacy: null, legacyShown: null, legacyWarned: null,
       assertions: null, console: null, errors: null, timers: null, origin: 0,
       nextRequest: null, nextRequestSet: false, skipRequest: false, exportedRequest: null
     };
@@ -375,6 +375,8 @@ function begin(meta, response, body) {
   state.response = undefined;
   state.jarCookies = null;
   state.legacy = {};
+  state.legacyShown = {};
+  state.legacyWarned = Object.create(null);
   state.assertions = [];
   state.console = [];
   state.errors = [];
@@ -391,6 +393,8 @@ function runScript(fn, origin) {
   run.origin = origin;
   rememberScript(origin, fn);
   run.legacy = {};
+  run.legacyShown = {};
+  run.legacyWarned = Object.create(null);
   try {
     var result = fn.call(G);
     if (result && typeof result.then === 'function') {
@@ -504,11 +508,11 @@ function finish() {
 installSugarStandIns();
 
 G.pm = pm;
-G.postman = legacyPostman;
+G.postman = legacyPostmanObject();
 G.console = postieConsole;
 Object.keys(timerGlobals).forEach(function (name) { G[name] = timerGlobals[name]; });
-G.atob = atob;
-G.btoa = btoa;
+G.atob = legacyFunction('atob', atob);
+G.btoa = legacyFunction('btoa', btoa);
 G.Buffer = Buffer;
 G.require = requireModule;
 // Postman's sandbox gives every script lodash 3 as `_` (`require('lodash')` is lodash 4),
@@ -520,7 +524,7 @@ function lazyGlobal(name, chunk) {
   Object.defineProperty(G, name, {
     get: function () {
       if (vendorLoading) return undefined;
-      var library = vendorModule(chunk);
+      var library = legacyProxy(name, vendorModule(chunk));
       setGlobal(name, library);
       return library;
     },
@@ -547,12 +551,12 @@ Object.defineProperty(G, 'postie', {
 
 // Postman's legacy `xml2Json`: xml2js with the options of Postman's sandbox, which parses
 // synchronously with them; what it cannot parse gives undefined, as there.
-G.xml2Json = function xml2Json(text) {
+G.xml2Json = legacyFunction('xml2Json', function xml2Json(text) {
   var result;
   var options = { explicitArray: false, async: false, trim: true, mergeAttrs: false };
   vendorModule('xml2js').parseString(text, options, function (error, value) { result = value; });
   return result;
-};
+});
 
 function setGlobal(name, value) {
   Object.defineProperty(G, name, { value: value, writable: true, enumerable: true, configurable: true });

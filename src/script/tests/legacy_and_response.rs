@@ -184,3 +184,28 @@ fn response_json_throws_like_json_parse_and_json_assertion_reports_it() {
     let second = outcome.assertions[1].error.as_ref().unwrap();
     assert_eq!(second.message, "expected response body to be a valid json but got error Unexpected token '<' at 1:1");
 }
+
+#[test]
+fn legacy_globals_warn_once_per_script_as_newman_does() {
+    // The script and the warnings Newman 6.2.2 printed for it (recorded once): a global
+    // holding an object or a function warns when read, written or called, once per script;
+    // `typeof` does not read it, and `postman` warns as `postman.setNextRequest`.
+    let code = "tests['a'] = responseCode.code === 200; tests['b'] = true; \
+                var x = _.isString('a'); var h = CryptoJS.MD5('a').toString(); \
+                postman.setEnvironmentVariable('k', 1); console.log('done', typeof cheerio, typeof responseBody);";
+    let mut host = host();
+    let resp = response(200, "OK", &[], "{}");
+    let outcome = host.run(input(ScriptEvent::Test, &[code, code], Some(resp)), &FakeServices::default());
+    assert!(outcome.errors.is_empty(), "{:?}", outcome.errors);
+    let once = [
+        ("warn", "Using \"responseCode\" is deprecated. Use \"pm.response.code\" instead."),
+        ("warn", "Using \"tests\" is deprecated. Use \"pm.test()\" instead."),
+        ("warn", "Using \"_\" is deprecated. Use \"require('lodash')\" instead."),
+        ("warn", "Using \"CryptoJS\" is deprecated. Use \"require('crypto-js')\" instead."),
+        ("warn", "Using \"postman.setNextRequest\" is deprecated. Use \"pm.execution.setNextRequest()\" instead."),
+        ("log", "done function string"),
+    ];
+    let lines: Vec<(&str, &str)> = outcome.console.iter().map(|c| (c.level.as_str(), c.text.as_str())).collect();
+    assert_eq!(lines, [once, once].concat(), "each script warns again");
+    assert_eq!(outcome.assertions.len(), 4);
+}

@@ -288,7 +288,7 @@ fn require_modules_and_crypto_js_digests() {
     let mut host = host();
     let outcome = host.run(input(ScriptEvent::Test, &[code], None), &FakeServices::default());
     assert!(outcome.errors.is_empty(), "{:?}", outcome.errors);
-    let lines: Vec<_> = outcome.console.iter().map(|c| c.text.as_str()).collect();
+    let lines = printed(&outcome);
     assert_eq!(
         lines,
         [

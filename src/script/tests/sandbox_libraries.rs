@@ -151,7 +151,7 @@ fn every_library_gives_newmans_results() {
             if expression.starts_with('{') { expression.to_string() } else { format!("{{ return {expression}; }}") };
         let code = format!("{HARNESS}\nshow(function () {body});");
         let outcome = run_test(&mut host, &code);
-        let got: Vec<_> = outcome.console.iter().map(|c| c.text.as_str()).collect();
+        let got = printed(&outcome);
         if !outcome.errors.is_empty() || got != [*expected] {
             mismatches.push(format!("{label}: got {got:?} {:?}, Newman: {expected:?}", outcome.errors));
         }
@@ -168,7 +168,7 @@ fn legacy_library_globals_load_on_first_use_and_can_be_replaced() {
          CryptoJS = 1; console.log(CryptoJS);",
     );
     assert!(outcome.errors.is_empty(), "{:?}", outcome.errors);
-    let got: Vec<_> = outcome.console.iter().map(|c| c.text.as_str()).collect();
+    let got = printed(&outcome);
     assert_eq!(got, ["object function function", "1"]);
 }
 

@@ -59,7 +59,7 @@ fn sugar_methods_give_newmans_results() {
              catch (e) {{ v = 'THROW ' + e.name + ': ' + e.message; }} console.log(v);"
         );
         let outcome = run_test(&mut host, &code);
-        let got: Vec<_> = outcome.console.iter().map(|c| c.text.as_str()).collect();
+        let got = printed(&outcome);
         if !outcome.errors.is_empty() || got != [*expected] {
             mismatches.push(format!("{label}: got {got:?} {:?}, Newman: {expected:?}", outcome.errors));
         }

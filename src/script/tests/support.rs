@@ -82,3 +82,14 @@ pub fn run_test(host: &mut ScriptHost, code: &str) -> ScriptOutcome {
     let resp = response(200, "OK", &[("Content-Type", "application/json; charset=utf-8")], body);
     host.run(input(ScriptEvent::Test, &[code], Some(resp)), &FakeServices::default())
 }
+
+/// What a script printed, without the deprecation warnings Newman prints for legacy globals
+/// (`Using "CryptoJS" is deprecated. ...`; `legacy_and_response.rs` checks those).
+pub fn printed(outcome: &ScriptOutcome) -> Vec<&str> {
+    outcome
+        .console
+        .iter()
+        .filter(|c| !(c.level == "warn" && c.text.starts_with("Using \"") && c.text.contains("\" is deprecated.")))
+        .map(|c| c.text.as_str())
+        .collect()
+}

@@ -12,7 +12,7 @@ fn console_of(host: &mut ScriptHost, code: &str) -> Vec<String> {
     assert!(outcome.errors.is_empty(), "{:?}", outcome.errors);
     let failed: Vec<_> = outcome.assertions.iter().filter(|a| a.status != AssertionStatus::Passed).collect();
     assert!(failed.is_empty(), "{failed:?}");
-    outcome.console.iter().map(|c| c.text.clone()).collect()
+    printed(&outcome).into_iter().map(str::to_string).collect()
 }
 
 /// The chunks loaded on demand: Sugar is loaded by every engine as it starts.

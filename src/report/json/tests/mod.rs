@@ -109,7 +109,7 @@ fn the_report_has_newmans_keys() {
     assert_eq!(first["response"]["responseTime"], 120.0);
     assert_eq!(first["response"]["responseSize"], 12);
     assert_eq!(first["route"], "direct");
-    assert_eq!(first["console"], json!([{ "level": "log", "text": "created in iteration 0" }]));
+    assert_eq!(first["console"], json!([{ "level": "log", "text": "created in iteration 0", "script": "test" }]));
     assert_eq!(
         first["assertions"],
         json!([
