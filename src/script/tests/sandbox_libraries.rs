@@ -131,31 +131,14 @@ const NEWMAN_RESULTS: &[(&str, &str, &str)] = &[
     (r#"liquid-json-bom"#, r#"require('json').parse('\ufeff{"a":1}').a"#, r#"1"#),
 ];
 
-const HARNESS: &str = r#"
+const SETUP: &str = r#"
 var key = CryptoJS.enc.Hex.parse('000102030405060708090a0b0c0d0e0f');
 var iv = CryptoJS.enc.Hex.parse('101112131415161718191a1b1c1d1e1f');
-function show(f) {
-  var v;
-  try { v = f(); v = typeof v === 'string' ? v : JSON.stringify(v); }
-  catch (e) { v = 'THROW ' + e.name + ': ' + e.message; }
-  console.log(v);
-}
 "#;
 
 #[test]
 fn every_library_gives_newmans_results() {
-    let mut host = host();
-    let mut mismatches = Vec::new();
-    for (label, expression, expected) in NEWMAN_RESULTS {
-        let body =
-            if expression.starts_with('{') { expression.to_string() } else { format!("{{ return {expression}; }}") };
-        let code = format!("{HARNESS}\nshow(function () {body});");
-        let outcome = run_test(&mut host, &code);
-        let got = printed(&outcome);
-        if !outcome.errors.is_empty() || got != [*expected] {
-            mismatches.push(format!("{label}: got {got:?} {:?}, Newman: {expected:?}", outcome.errors));
-        }
-    }
+    let mismatches = newman_table_mismatches(&mut host(), SETUP, NEWMAN_RESULTS);
     assert!(mismatches.is_empty(), "{}", mismatches.join("\n"));
 }
 

@@ -49,21 +49,7 @@ fn sugar_loaded() -> bool {
 
 #[test]
 fn sugar_methods_give_newmans_results() {
-    let mut host = host();
-    let mut mismatches = Vec::new();
-    for (label, expression, expected) in NEWMAN_RESULTS {
-        let body =
-            if expression.starts_with('{') { expression.to_string() } else { format!("{{ return {expression}; }}") };
-        let code = format!(
-            "var v; try {{ v = (function () {body})(); v = typeof v === 'string' ? v : JSON.stringify(v); }} \
-             catch (e) {{ v = 'THROW ' + e.name + ': ' + e.message; }} console.log(v);"
-        );
-        let outcome = run_test(&mut host, &code);
-        let got = printed(&outcome);
-        if !outcome.errors.is_empty() || got != [*expected] {
-            mismatches.push(format!("{label}: got {got:?} {:?}, Newman: {expected:?}", outcome.errors));
-        }
-    }
+    let mismatches = newman_table_mismatches(&mut host(), "", NEWMAN_RESULTS);
     assert!(mismatches.is_empty(), "{}", mismatches.join("\n"));
 }
 

@@ -93,3 +93,25 @@ pub fn printed(outcome: &ScriptOutcome) -> Vec<&str> {
         .map(|c| c.text.as_str())
         .collect()
 }
+
+/// Runs each `(label, expression, expected)` after `setup` and returns one line per
+/// expression whose printed result differs: a string as is, anything else as JSON, a throw
+/// as `THROW name: message` (how the Newman tables record what Newman 6.2.2 gave). An
+/// expression starting with `{` is a function body that returns the value.
+pub fn newman_table_mismatches(host: &mut ScriptHost, setup: &str, table: &[(&str, &str, &str)]) -> Vec<String> {
+    let mut mismatches = Vec::new();
+    for (label, expression, expected) in table {
+        let body =
+            if expression.starts_with('{') { expression.to_string() } else { format!("{{ return {expression}; }}") };
+        let code = format!(
+            "{setup}\nvar v; try {{ v = (function () {body})(); v = typeof v === 'string' ? v : JSON.stringify(v); }} \
+             catch (e) {{ v = 'THROW ' + e.name + ': ' + e.message; }} console.log(v);"
+        );
+        let outcome = run_test(host, &code);
+        let got = printed(&outcome);
+        if !outcome.errors.is_empty() || got != [*expected] {
+            mismatches.push(format!("{label}: got {got:?} {:?}, Newman: {expected:?}", outcome.errors));
+        }
+    }
+    mismatches
+}
