@@ -11,14 +11,16 @@ var sugarLoaded = false;
 var SUGAR_KEEPS_NATIVE = [['Object', 'values'], ['Array.prototype', 'at'], ['Array.prototype', 'find'],
   ['Array.prototype', 'findIndex'], ['String.prototype', 'at']];
 
-// Built-ins Sugar enhances, and when a call needs Sugar's version: until Sugar has run, a call
-// the native method answers alike goes to it, and any other loads Sugar first
+// Built-ins Sugar enhances, and when a call needs Sugar's version: a call the native method
+// answers alike goes to it, before and after Sugar has run, and any other goes to Sugar's
 // (`[{ a: 1 }].map('a')`, `Object.keys(o, fn)`, `'Hello'.startsWith('hel', 0, false)`).
+// `Object.keys` with a second argument that is no function (`list.map(Object.keys)`) is
+// native, as with the Sugar build in Newman's sandbox.
 var SUGAR_ENHANCES = {
   'Array.prototype': {
     map: nativeTakesFunction, filter: nativeTakesFunction, every: nativeTakesFunction, some: nativeTakesFunction
   },
-  Object: { keys: function (args) { return args.length < 2; } },
+  Object: { keys: function (args) { return args.length < 2 || typeof args[1] !== 'function'; } },
   'String.prototype': { startsWith: nativeTakesText, endsWith: nativeTakesText }
 };
 
@@ -43,24 +45,34 @@ function loadSugar() {
     if (standIn && standIn.sugarStandIn) delete target[name];
     else own.push([target, name, descriptor]);
   });
+  // Sugar builds its versions over the natives; the stand-ins then stay, and dispatch.
+  var standIns = [];
   Object.keys(SUGAR_ENHANCES).forEach(function (path) {
     var target = sugarTarget(path);
     Object.keys(SUGAR_ENHANCES[path]).forEach(function (name) {
-      if (target[name] && target[name].sugarStandIn) target[name] = target[name].sugarNative;
+      if (!(target[name] && target[name].sugarStandIn)) return;
+      standIns.push([target, name, target[name]]);
+      target[name] = target[name].sugarNative;
     });
   });
   vendorModule('sugar');
+  standIns.forEach(function (s) {
+    s[2].sugarVersion = s[0][s[1]];
+    s[0][s[1]] = s[2];
+  });
   sugarNatives.concat(own).forEach(function (kept) { Object.defineProperty(kept[0], kept[1], kept[2]); });
 }
 
 function eachSugarName(visit) {
   [[SUGAR_METHODS, true], [SUGAR_VALUES, false]].forEach(function (table) {
     Object.keys(table[0]).forEach(function (path) {
-      var target = sugarTarget(path);
-      table[0][path].forEach(function (name) { visit(target, name, table[1]); });
+      var target = sugarTarget(path), onPrototype = isPrototypePath(path);
+      table[0][path].forEach(function (name) { visit(target, name, table[1], onPrototype); });
     });
   });
 }
+
+function isPrototypePath(path) { return path.slice(-10) === '.prototype'; }
 
 function installSugarStandIns() {
   SUGAR_KEEPS_NATIVE.forEach(function (entry) {
@@ -68,26 +80,29 @@ function installSugarStandIns() {
     sugarNatives.push([target, entry[1], Object.getOwnPropertyDescriptor(target, entry[1])]);
   });
   Object.keys(SUGAR_ENHANCES).forEach(function (path) {
-    var target = sugarTarget(path), table = SUGAR_ENHANCES[path];
+    var target = sugarTarget(path), table = SUGAR_ENHANCES[path], onPrototype = isPrototypePath(path);
     Object.keys(table).forEach(function (name) {
       var native = target[name], nativeAnswers = table[name];
       var standIn = function () {
         if (nativeAnswers(arguments)) return native.apply(this, arguments);
         loadSugar();
-        return this[name].apply(this, arguments);
+        return standIn.sugarVersion.apply(onPrototype ? this : target, arguments);
       };
       Object.defineProperty(standIn, 'sugarStandIn', { value: true });
       Object.defineProperty(standIn, 'sugarNative', { value: native });
+      Object.defineProperty(standIn, 'sugarVersion', { value: native, writable: true });
       Object.defineProperty(standIn, 'name', { value: name });
       Object.defineProperty(standIn, 'length', { value: native.length });
       Object.defineProperty(target, name, { value: standIn, writable: true, configurable: true, enumerable: false });
     });
   });
-  eachSugarName(function (target, name, isMethod) {
+  eachSugarName(function (target, name, isMethod, onPrototype) {
     if (isMethod) {
+      // A static method (`Date.create`) is often handed over as a callback
+      // (`list.map(Date.create)`): it is called on its constructor, whatever `this` is.
       var standIn = function () {
         loadSugar();
-        return this[name].apply(this, arguments);
+        return onPrototype ? this[name].apply(this, arguments) : target[name].apply(target, arguments);
       };
       Object.defineProperty(standIn, 'sugarStandIn', { value: true });
       Object.defineProperty(target, name, { value: standIn, writable: true, configurable: true, enumerable: false });

@@ -73,6 +73,23 @@ fn an_engine_runs_sugar_only_when_a_script_uses_it() {
 }
 
 #[test]
+fn static_methods_work_when_handed_over_as_callbacks() {
+    // As in Newman: `Object.isString` and an enhanced `Object.keys` called without their
+    // constructor as `this`, before and after Sugar has run.
+    let mut host = host();
+    for _ in 0..2 {
+        let outcome = run_test(
+            &mut host,
+            "console.log(JSON.stringify([['a', 1].filter(Object.isString), \
+             ['2020-01-02'].map(function (t) { return Date.create(t).getUTCFullYear(); }), \
+             [{ a: 1 }, { b: 2 }].map(Object.keys)]));",
+        );
+        assert!(outcome.errors.is_empty(), "{:?}", outcome.errors);
+        assert_eq!(printed(&outcome), [r#"[["a"],[2020],[["a"],["b"]]]"#]);
+    }
+}
+
+#[test]
 fn a_scripts_own_definition_stays_when_sugar_runs() {
     let mut host = host();
     let outcome = run_test(
