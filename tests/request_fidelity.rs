@@ -470,3 +470,37 @@ fn a_digest_challenge_counts_as_a_request_as_in_newman() {
     assert_eq!(lines.len(), 2, "{}", r.stdout);
     assert!(lines[0].contains("[401 Unauthorized, "), "{lines:?}");
 }
+
+/// Credentials of a URL object go into the URL encoded and reach the server as Basic
+/// authorization, and URL credentials give way to an auth block's header, as Newman 6.2.2
+/// sent them (recorded once against a local echo).
+#[test]
+fn url_credentials_are_sent_as_newman_sends_them() {
+    let api = EchoServer::start_blocking();
+    let port = api.addr().port();
+    let dir = tempdir();
+    let object = |path: &str, auth: Value| json!({"protocol": "http", "auth": auth, "host": ["127", "0", "0", "1"], "port": port.to_string(), "path": [path]});
+    let collection = json!({
+        "info": {"name": "cred", "schema": "https://schema.getpostman.com/json/collection/v2.1.0/collection.json"},
+        "item": [
+            {"name": "obj", "request": {"method": "GET", "url": object("obj", json!({"user": "us@r", "password": "p@ssword"}))}},
+            {"name": "pw-only", "request": {"method": "GET", "url": object("pwonly", json!({"password": "p"}))}},
+            {"name": "with-bearer", "request": {"method": "GET", "url": format!("http://a:b@127.0.0.1:{port}/bearer"),
+                "auth": {"type": "bearer", "bearer": [{"key": "token", "value": "tok"}]}}},
+        ],
+    });
+    let path = dir.path().join("cred.postman_collection.json");
+    std::fs::write(&path, collection.to_string()).unwrap();
+    let mut cmd = postie(dir.path());
+    cmd.arg("run").arg(&path).args(["-r", "json", "--reporter-json-export", "r.json"]);
+    let r = run(cmd);
+    assert_eq!(r.code, 0, "{}", r.all());
+    let seen: Vec<Vec<String>> = api
+        .requests()
+        .iter()
+        .map(|r| r.headers.iter().filter(|(k, _)| k == "authorization").map(|(_, v)| v.clone()).collect())
+        .collect();
+    assert_eq!(seen, [vec!["Basic dXNAcjpwQHNzd29yZA=="], vec!["Basic OnA="], vec!["Bearer tok"]]);
+    let report = std::fs::read_to_string(dir.path().join("r.json")).unwrap();
+    assert!(!report.contains("p@ssword") && !report.contains("p%40ssword"), "the password is masked");
+}

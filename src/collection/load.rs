@@ -13,8 +13,9 @@ use super::body::parse_body;
 use super::credentials;
 use super::error::LoadError;
 use super::header::parse_headers;
-use super::model::{Collection, Event, Folder, Item, Listen, Node, ProxyConfig, Request, SchemaVersion};
+use super::model::{Collection, Event, Folder, Item, Listen, Node, Request, SchemaVersion};
 use super::raw::RawDocument;
+use super::request_parts::{description_text, request_proxy};
 use super::stream::{self, Expected, NodeBuilder, ReadError, RootParts};
 use super::url_spec::{UrlSpec, parse_url};
 
@@ -294,10 +295,15 @@ impl Loader<'_> {
     /// A password written in a request's URL is a credential from the start, as an auth
     /// block's is: the JSON report's copy of the collection is written before any request.
     fn remember_url_password(&mut self, url: &str) {
-        if let Some(password) = credentials::url_password(url)
-            && !self.secrets.contains(&password)
-        {
-            self.secrets.push(password);
+        if let Some(password) = credentials::url_password(url) {
+            self.remember_secret(&password);
+        }
+    }
+
+    /// A literal credential (one with `{{variables}}` is masked once resolved, as it is sent).
+    fn remember_secret(&mut self, value: &str) {
+        if !value.is_empty() && !value.contains("{{") && !self.secrets.iter().any(|s| s == value) {
+            self.secrets.push(value.to_string());
         }
     }
 
@@ -386,31 +392,13 @@ impl Loader<'_> {
         let body =
             parse_body(obj.get("body").unwrap_or(&Value::Null)).map_err(|m| self.shape(&format!("{at}.body"), m))?;
         let auth = self.auth(obj.get("auth"), &format!("{at}.auth"))?;
-        let proxy = obj.get("proxy").and_then(Value::as_object).map(|p| {
-            Box::new(ProxyConfig {
-                match_pattern: p.get("match").and_then(Value::as_str).unwrap_or("http+https://*/*").to_string(),
-                host: p.get("host").and_then(Value::as_str).unwrap_or("").to_string(),
-                port: p
-                    .get("port")
-                    .and_then(|v| v.as_u64().or_else(|| v.as_str().and_then(|s| s.parse().ok())))
-                    .and_then(|p| u16::try_from(p).ok())
-                    .unwrap_or(8080),
-                tunnel: p.get("tunnel").and_then(Value::as_bool).unwrap_or(false),
-                disabled: p.get("disabled").and_then(Value::as_bool).unwrap_or(false),
-                credentials: p.get("authenticate").and_then(Value::as_bool).unwrap_or(false).then(|| {
-                    let text = |k: &str| p.get(k).and_then(Value::as_str).unwrap_or("").to_string();
-                    (text("username"), crate::secret::Secret::new(text("password")))
-                }),
-            })
-        });
+        let proxy = obj.get("proxy").and_then(request_proxy);
         let certificate =
             obj.get("certificate").filter(|c| !c.is_null()).map(|c| Box::new((c.clone(), format!("{at}.certificate"))));
-        // A text, or `{content, type}` as Postman writes one with a format.
-        let description = match obj.get("description") {
-            Some(Value::String(text)) => Some(text.clone()),
-            Some(Value::Object(d)) => d.get("content").and_then(Value::as_str).map(str::to_string),
-            _ => None,
-        };
+        let description = obj.get("description").and_then(description_text);
+        if let Some(password) = url.auth.as_ref().and_then(|a| a.password.as_ref()) {
+            self.remember_secret(password);
+        }
         Ok(Request { method, url, headers, body, auth, proxy, certificate, description })
     }
 

@@ -12,6 +12,7 @@ mod header;
 mod load;
 mod model;
 mod raw;
+mod request_parts;
 mod source;
 mod stream;
 mod url_spec;

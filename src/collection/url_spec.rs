@@ -16,9 +16,10 @@ pub struct QueryParam {
 pub struct UrlSpec {
     pub raw: Option<String>,
     pub protocol: Option<String>,
-    /// The object's `auth` as `user` or `user:password`, written before the host (Newman
-    /// then sends it as Basic authorization).
-    pub auth: Option<String>,
+    /// The object's `auth` (`user`, `password`, each possibly with `{{variables}}`): put
+    /// into the URL once resolved, percent-encoded, as Newman does (which then sends Basic
+    /// authorization). Kept out of `template()`, so no report shows it.
+    pub auth: Option<UrlAuth>,
     /// Host segments joined with `.`.
     pub host: Option<String>,
     pub port: Option<String>,
@@ -49,10 +50,6 @@ impl UrlSpec {
         if let Some(protocol) = self.protocol.as_deref().filter(|p| !p.is_empty()) {
             out.push_str(protocol.trim_end_matches("://").trim_end_matches(':'));
             out.push_str("://");
-        }
-        if let Some(auth) = &self.auth {
-            out.push_str(auth);
-            out.push('@');
         }
         out.push_str(host);
         if let Some(port) = self.port.as_deref().filter(|p| !p.is_empty()) {
@@ -199,15 +196,19 @@ pub(super) fn parse_url(value: &Value) -> Result<UrlSpec, String> {
     }
 }
 
-/// A URL object's `auth`, as postman-collection writes it: the user, then `:password`
-/// when there is one; nothing without a user.
-fn url_auth(auth: Option<&Value>) -> Option<String> {
+/// A URL object's credentials.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct UrlAuth {
+    pub user: String,
+    pub password: Option<String>,
+}
+
+/// A URL object's `auth`, when it names a user or a password.
+fn url_auth(auth: Option<&Value>) -> Option<UrlAuth> {
     let auth = auth?.as_object()?;
-    let user = opt_text(auth.get("user")).filter(|u| !u.is_empty())?;
-    Some(match opt_text(auth.get("password")).filter(|p| !p.is_empty()) {
-        Some(password) => format!("{user}:{password}"),
-        None => user,
-    })
+    let user = opt_text(auth.get("user")).unwrap_or_default();
+    let password = opt_text(auth.get("password"));
+    (!user.is_empty() || password.as_deref().is_some_and(|p| !p.is_empty())).then_some(UrlAuth { user, password })
 }
 
 #[cfg(test)]
@@ -226,11 +227,11 @@ mod tests {
                 "https://api.example.com:8443/v1/users/:id?a=1&flag#top",
             ),
             (json!({"host":"{{base}}","path":"/items"}), "{{base}}/items"),
+            // credentials stay out of the text (resolve_url puts them in, encoded)
             (
                 json!({"protocol":"https","auth":{"user":"us@r","password":"p@ss"},"host":["h"],"path":["get"]}),
-                "https://us@r:p@ss@h/get",
+                "https://h/get",
             ),
-            (json!({"protocol":"http","auth":{"user":"u"},"host":["h"]}), "http://u@h"),
             (json!({"host":["{{base}}"],"path":[{"type":"string","value":"x"}]}), "{{base}}/x"),
             (json!(null), ""),
         ];

@@ -154,7 +154,13 @@ pub fn resolve_url(req: &PlannedRequest, scopes: &Scopes) -> Result<Url, Prepare
     if !spec.variables.is_empty() {
         text = replace_path_variables(&text, &spec.variables, scopes);
     }
-    parse_url(&protect_query_whitespace(text.trim_start()))
+    let mut url = parse_url(&protect_query_whitespace(text.trim_start()))?;
+    if let Some(auth) = &spec.auth {
+        // Encoded by the URL itself, so a `/`, `@` or `:` in a password stays in it.
+        let _ = url.set_username(&scopes.replace_in(&auth.user));
+        let _ = url.set_password(auth.password.as_deref().map(|p| scopes.replace_in(p)).as_deref());
+    }
+    Ok(url)
 }
 
 /// Whitespace in the query is data (a value ending in a newline is sent as `%0A`, as by

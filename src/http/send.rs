@@ -98,7 +98,14 @@ fn build(
     let method = reqwest::Method::from_bytes(req.method.as_bytes()).map_err(|_| {
         SendError::new(SendErrorKind::InvalidMethod, format!("`{}` is not a valid HTTP method", req.method))
     })?;
-    let mut b = client.request(method, req.url.clone());
+    // The client turns credentials in the URL into Basic authorization; as in Newman's
+    // request library, only when the request has no Authorization of its own.
+    let mut url = req.url.clone();
+    if req.header("authorization").is_some() && (!url.username().is_empty() || url.password().is_some()) {
+        let _ = url.set_username("");
+        let _ = url.set_password(None);
+    }
+    let mut b = client.request(method, url);
     for (k, v) in &req.headers {
         b = b.header(k.as_str(), v.as_str());
     }
