@@ -98,7 +98,7 @@ pub(super) fn build_body(body: &Body, scopes: &Scopes, files: BodyFiles, warning
                         let key = scopes.replace_in(key);
                         // A file part that names no file is sent empty, with an empty file
                         // name, as Newman sends it.
-                        if src.iter().all(|s| s.is_empty()) {
+                        if src.iter().all(|s| scopes.replace_in(s).is_empty()) {
                             out.push(MultipartPart {
                                 name: key,
                                 value: MultipartValue::File { file_name: String::new(), bytes: Vec::new() },
@@ -106,7 +106,7 @@ pub(super) fn build_body(body: &Body, scopes: &Scopes, files: BodyFiles, warning
                             });
                             continue;
                         }
-                        for s in src.iter().filter(|s| !s.is_empty()) {
+                        for s in src.iter().filter(|s| !scopes.replace_in(s).is_empty()) {
                             let (path, read) = files.read(&scopes.replace_in(s));
                             let bytes = match read {
                                 Ok(bytes) => bytes,

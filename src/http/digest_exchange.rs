@@ -19,10 +19,13 @@ pub(super) fn challenge_fields(challenge: &str, creds: &DigestCredentials) -> Op
     let field = |name: &str| challenge_field(challenge, name).unwrap_or_default();
     let (realm, nonce, qop, opaque) = (field("realm"), field("nonce"), field("qop"), field("opaque"));
     let block = &creds.block;
+    // Newman asks for a client nonce and nonce count too when a qop applies.
+    let with_qop = !qop.is_empty() || !block.qop.is_empty();
     let held = !block.realm.is_empty()
         && !block.nonce.is_empty()
         && (qop.is_empty() || !block.qop.is_empty())
-        && (opaque.is_empty() || !block.opaque.is_empty());
+        && (opaque.is_empty() || !block.opaque.is_empty())
+        && (!with_qop || (!block.client_nonce.is_empty() && !block.nonce_count.is_empty()));
     if held {
         return None;
     }
@@ -63,4 +66,33 @@ pub(super) async fn read_challenge(mut response: reqwest::Response, started: Ins
     }
     let time: Duration = started.elapsed();
     Challenge { code, reason, headers, body, time }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn creds(block: DigestFields) -> DigestCredentials {
+        DigestCredentials { username: "u".into(), password: "p".into(), algorithm: String::new(), block }
+    }
+
+    #[test]
+    fn a_challenge_is_answered_unless_the_block_held_everything_it_gives() {
+        let challenge = r#"Digest realm="r", nonce="n", qop="auth", opaque="o""#;
+        let fresh = challenge_fields(challenge, &creds(DigestFields::default())).unwrap();
+        assert_eq!((fresh.realm.as_str(), fresh.nonce.as_str(), fresh.qop.as_str()), ("r", "n", "auth"));
+        assert_eq!((fresh.opaque.as_str(), fresh.nonce_count.as_str()), ("o", "00000001"));
+        assert_eq!(fresh.client_nonce.len(), 8);
+        // Realm, nonce, qop and opaque held, but no client nonce and count: answered again.
+        let partly = DigestFields {
+            realm: "r".into(),
+            nonce: "n".into(),
+            qop: "auth".into(),
+            opaque: "o".into(),
+            ..Default::default()
+        };
+        assert!(challenge_fields(challenge, &creds(partly.clone())).is_some());
+        let all = DigestFields { nonce_count: "00000001".into(), client_nonce: "c".into(), ..partly };
+        assert!(challenge_fields(challenge, &creds(all)).is_none(), "Newman does not answer again");
+    }
 }

@@ -211,23 +211,34 @@ pub async fn send(
     let mut hops = Hops { pool, clients: &clients, key, opts, started, reconnected, own_cookie };
     let (mut response, mut url) = hops.follow(req, response).await?;
     let mut challenge = None;
-    if let Some(digest) = &req.digest
-        && response.status() == reqwest::StatusCode::UNAUTHORIZED
-        && let Some(header) = response.headers().get(reqwest::header::WWW_AUTHENTICATE).and_then(|v| v.to_str().ok())
-        && header.trim_start().to_ascii_lowercase().starts_with("digest")
-        && let Some(fields) = challenge_fields(header, digest)
-    {
+    let mut warnings = Vec::new();
+    // As Newman: a 401 or 403 with a Digest challenge among its WWW-Authenticate headers.
+    let answer = req.digest.as_ref().filter(|_| matches!(response.status().as_u16(), 401 | 403)).and_then(|digest| {
+        let header = response
+            .headers()
+            .get_all(reqwest::header::WWW_AUTHENTICATE)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .find(|h| h.trim_start().to_ascii_lowercase().starts_with("digest"))?;
+        let fields = challenge_fields(header, digest)?;
+        // Newman replays the request unsigned when it cannot sign (and warns).
+        Some(super::auth::digest_header(digest, &fields, req).map_err(|why| {
+            warnings.push(format!("digest auth: {why}; the request is sent again unsigned"));
+        }))
+    });
+    if let Some(value) = answer {
         // The answer goes on the request as a header of its own, so a redirect to another
         // host drops it as it drops any Authorization.
         let mut answered = req.clone();
-        let value = super::auth::digest_header(digest, &fields, req).map_err(|why| {
-            SendError::new(SendErrorKind::DigestAuth, format!("cannot answer the digest challenge: {why}"))
-        })?;
-        answered.set_header("Authorization", value);
+        if let Ok(value) = value {
+            answered.set_header("Authorization", value);
+        }
         if let Some(jar) = jar(pool, opts) {
             add_jar_cookies(&mut answered, jar, hops.own_cookie.as_deref());
         }
         challenge = Some(Box::new(read_challenge(response, hops.started).await));
+        // The answer is a request of its own, as Newman replays it: its own time and its own
+        // --timeout-request.
         hops.started = Instant::now();
         let second = match hops.send(&answered).await? {
             Ok(r) => r,
@@ -300,7 +311,6 @@ pub async fn send(
         }
     }
     let time = hops.started.elapsed();
-    let mut warnings = Vec::new();
     let encoding = headers.iter().find(|(k, _)| k.eq_ignore_ascii_case("content-encoding")).map(|(_, v)| v.as_str());
     if !body.is_empty() {
         match decode(encoding, &body, MAX_BODY_BYTES) {
