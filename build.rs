@@ -109,6 +109,8 @@ fn main() {
     );
     compile(&out, "inspect", INSPECT_MODULE_NAME, &inspect);
     write_vendor_table(&out);
+    let stems: std::collections::HashSet<String> = VENDOR.iter().map(|(_, file, _)| vendor_stem(file)).collect();
+    assert_eq!(stems.len(), VENDOR.len(), "build: two vendored files map to the same chunk stem");
     for (_, file, _) in VENDOR {
         let path = format!("src/script/vendor/{file}");
         println!("cargo:rerun-if-changed={path}");

@@ -516,8 +516,10 @@ G.btoa = legacyFunction('btoa', btoa);
 G.Buffer = Buffer;
 G.require = requireModule;
 // Postman's sandbox gives every script lodash 3 as `_` (`require('lodash')` is lodash 4),
-// and tv4, crypto-js, cheerio and Backbone as globals. Read, such a global loads its library and becomes a plain global; assigned,
-// it becomes that value, so a script's own `_ = ...` works as with any global. Both lodash
+// and tv4, crypto-js, cheerio and Backbone as globals. Read, such a global loads its
+// library and becomes a plain global (the library behind a proxy that prints Newman's
+// deprecation warning); assigned, it becomes that value, so a script's own `_ = ...` works
+// as with any global. Both lodash
 // versions read the global `_` while loading (to restore it on `noConflict`): they see
 // nothing rather than loading lodash 3 for nothing, or themselves over and over.
 function lazyGlobal(name, chunk) {
