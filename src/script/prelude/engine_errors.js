@@ -393,3 +393,39 @@ JSON.parse = function parse(text, reviver) {
     throw jsonError(message);
   }
 };
+
+// ---- callbacks handed to array methods ----
+// V8 names a callback that is no function by its value (`abc is not a function`,
+// `#<Object> is not a function`); QuickJS says only `not a function`, and the value is gone
+// by the time the error is worded. The array methods scripts hand callbacks to check first.
+// (`map`, `filter`, `some` and `every` take Sugar's matchers instead: see sugar.js.)
+function v8ValueName(value) {
+  if (typeof value === 'symbol') return value.toString();
+  if (value === null || typeof value !== 'object') return String(value);
+  var tag = Object.prototype.toString.call(value);
+  if (Array.isArray(value) || value instanceof RegExp || value instanceof Date) return tag;
+  var proto = Object.getPrototypeOf(value);
+  var ctor = proto && proto.constructor;
+  return typeof ctor === 'function' && ctor.name ? '#<' + ctor.name + '>' : tag;
+}
+
+function guardCallback(name, accepts, message) {
+  var native = Array.prototype[name];
+  if (typeof native !== 'function') return;
+  var guard = function (fn) {
+    if (!accepts(fn)) throw new TypeError(message || v8ValueName(fn) + ' is not a function');
+    return native.apply(this, arguments);
+  };
+  Object.defineProperty(guard, 'name', { value: name });
+  Object.defineProperty(guard, 'length', { value: native.length });
+  Object.defineProperty(Array.prototype, name, { value: guard, writable: true, configurable: true, enumerable: false });
+}
+
+function isFunction(fn) { return typeof fn === 'function'; }
+
+['find', 'findIndex', 'findLast', 'findLastIndex', 'forEach', 'reduce', 'reduceRight'].forEach(function (name) {
+  guardCallback(name, isFunction);
+});
+guardCallback('flatMap', isFunction, 'flatMap mapper function is not callable');
+guardCallback('sort', function (fn) { return fn === undefined || typeof fn === 'function'; },
+  'The comparison function must be either a function or undefined');
