@@ -319,3 +319,41 @@ fn legacy_request_data_and_description_read_as_in_newman() {
     ];
     assert_eq!(names, newman);
 }
+
+/// A pre-request script's changes to a form body are sent, as Newman 6.2.2 sent them for
+/// the same collection (recorded once against a local echo): a parameter added, one removed,
+/// one changed, and a disabled one still left out; a form-data part added.
+#[test]
+fn pre_request_changes_to_a_form_body_are_sent() {
+    let api = EchoServer::start_blocking();
+    let dir = tempdir();
+    let urlencoded = json!({"mode": "urlencoded", "urlencoded": [
+        {"key": "a", "value": "1"}, {"key": "drop", "value": "2"}, {"key": "off", "value": "3", "disabled": true}]});
+    let collection = json!({
+        "info": {"name": "form changes", "schema": "https://schema.getpostman.com/json/collection/v2.1.0/collection.json"},
+        "item": [
+            {"name": "u", "request": {"method": "POST", "url": api.url("/post"), "body": urlencoded},
+             "event": [{"listen": "prerequest", "script": {"exec": [
+                "pm.request.body.urlencoded.add({key: 'added', value: 'v&1'});",
+                "pm.request.body.urlencoded.remove('drop');",
+                "pm.request.body.urlencoded.each(function (p) { if (p.key === 'a') p.value = 'changed'; });"]}}]},
+            {"name": "f", "request": {"method": "POST", "url": api.url("/post"),
+                "body": {"mode": "formdata", "formdata": [{"key": "t", "value": "v", "type": "text"}]}},
+             "event": [{"listen": "prerequest", "script": {"exec": [
+                "pm.request.body.formdata.add({key: 'extra', value: 'x', type: 'text'});"]}}]},
+        ],
+    });
+    let path = dir.path().join("form.postman_collection.json");
+    std::fs::write(&path, collection.to_string()).unwrap();
+    let mut cmd = postie(dir.path());
+    cmd.arg("run").arg(&path);
+    let r = run(cmd);
+    assert_eq!(r.code, 0, "{}", r.all());
+    let sent = api.requests();
+    assert_eq!(String::from_utf8_lossy(&sent[0].body), "a=changed&added=v%261");
+    let multipart = String::from_utf8_lossy(&sent[1].body);
+    assert!(
+        multipart.contains("name=\"t\"\r\n\r\nv\r\n") && multipart.contains("name=\"extra\"\r\n\r\nx\r\n"),
+        "{multipart}"
+    );
+}

@@ -1,7 +1,7 @@
 //! Pure conversions at the lane's seams: the request as scripts see and change it, script
 //! results into report records, and what `http` returns into report events. No I/O.
 
-use crate::collection::{Body, FormPart, Header, UrlSpec};
+use crate::collection::{Body, FormPart, Header, KeyValue, UrlSpec};
 use crate::http::{Challenge, PrepareError, PreparedBody, PreparedRequest, Response, SendError};
 use crate::plan::{PlannedRequest, ScriptRef};
 use crate::proxy::Route;
@@ -60,6 +60,37 @@ pub fn template_request(planned: &PlannedRequest) -> ScriptRequest {
         auth: planned.auth.as_ref().map(|a| auth_json(a, &|t| t.to_string(), None)),
         form: script_form(r.body.as_ref(), &|t| t.to_string()),
         description: r.description.clone(),
+    }
+}
+
+/// The body a pre-request script's form makes; a part keeps the content type its key had.
+fn form_body(form: &script::ScriptForm, old: Option<&Body>) -> Body {
+    let text = |v: &Option<String>| v.clone().unwrap_or_default();
+    match form.mode {
+        script::FormMode::Urlencoded => Body::UrlEncoded(
+            form.params
+                .iter()
+                .map(|p| KeyValue { key: p.key.clone(), value: text(&p.value), disabled: p.disabled })
+                .collect(),
+        ),
+        script::FormMode::Formdata => {
+            let old_type = |key: &str| match old {
+                Some(Body::FormData(parts)) => parts.iter().find_map(|part| match part {
+                    FormPart::Text { key: k, content_type, .. } | FormPart::File { key: k, content_type, .. }
+                        if k == key =>
+                    {
+                        content_type.clone()
+                    }
+                    _ => None,
+                }),
+                _ => None,
+            };
+            let part = |p: &script::FormParam| match p.src.is_empty() {
+                true => FormPart::Text { key: p.key.clone(), value: text(&p.value), content_type: old_type(&p.key) },
+                false => FormPart::File { key: p.key.clone(), src: p.src.clone(), content_type: old_type(&p.key) },
+            };
+            Body::FormData(form.params.iter().filter(|p| !p.disabled).map(part).collect())
+        }
     }
 }
 
@@ -130,7 +161,11 @@ pub fn apply_request_changes(
             .chain(disabled)
             .collect();
     }
-    if after.body != before.body {
+    if after.form != before.form
+        && let Some(form) = &after.form
+    {
+        r.body = Some(form_body(form, r.body.as_ref()));
+    } else if after.body != before.body {
         let language = match &r.body {
             Some(Body::Raw { language, .. }) => language.clone(),
             _ => None,

@@ -146,6 +146,8 @@ pub(super) struct FinishedRequest {
     pub(super) url: String,
     pub(super) headers: Vec<(String, String)>,
     pub(super) body: Option<String>,
+    #[serde(default)]
+    pub(super) form: Option<crate::script::ScriptForm>,
 }
 
 #[derive(Deserialize)]
@@ -210,9 +212,9 @@ impl Finished {
             }
         }
         if let Some(r) = self.request {
-            // The auth block is the runner's to give, and the form and description are read
-            // only: a script reads them, they are not written back.
-            let (auth, form, description) = (request.auth.take(), request.form.take(), request.description.take());
+            // The auth block is the runner's to give, and the description is read only.
+            let (auth, description) = (request.auth.take(), request.description.take());
+            let form = r.form;
             *request = ScriptRequest {
                 method: r.method,
                 url: r.url,

@@ -74,20 +74,21 @@ pub struct ScriptRequest {
     /// The effective auth block (`pm.request.auth`): `{type, <type>: [{key, value}]}`.
     pub auth: Option<serde_json::Value>,
     /// A urlencoded or form-data body, parameter by parameter (`pm.request.body.urlencoded`,
-    /// the legacy `request.data`); `body` is then `None`. Read by scripts, not written back.
+    /// the legacy `request.data`); `body` is then `None`. A pre-request script's changes to
+    /// it are sent.
     pub form: Option<ScriptForm>,
     /// The request's own description (the legacy `request.description`).
     pub description: Option<String>,
 }
 
 /// A form body as scripts see it.
-#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ScriptForm {
     pub mode: FormMode,
     pub params: Vec<FormParam>,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum FormMode {
     Urlencoded,
@@ -96,13 +97,13 @@ pub enum FormMode {
 
 /// One parameter: a text value, or a file part (`src` its files; its value is empty, as in
 /// Newman).
-#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct FormParam {
     pub key: String,
     pub value: Option<String>,
-    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub disabled: bool,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub src: Vec<String>,
 }
 

@@ -297,8 +297,18 @@ function exportRequest(request) {
     headers: request.headers.all().filter(function (h) { return !h.disabled; }).map(function (h) {
       return [String(h.key), h.value === undefined || h.value === null ? '' : String(h.value)];
     }),
-    body: body === undefined || body.raw === undefined || body.raw === null ? null : String(body.raw)
+    body: body === undefined || body.raw === undefined || body.raw === null ? null : String(body.raw),
+    form: body !== undefined && (body.mode === 'urlencoded' || body.mode === 'formdata') && body[body.mode]
+      ? { mode: body.mode, params: body[body.mode].all().map(exportFormParam) } : null
   };
+}
+
+function exportFormParam(p) {
+  var value = p.value === undefined || p.value === null ? (p.src ? '' : null) : String(p.value);
+  var out = { key: String(p.key), value: value };
+  if (p.disabled) out.disabled = true;
+  if (p.src) out.src = [].concat(p.src).map(String);
+  return out;
 }
 
 function parseSetCookie(text) {
