@@ -26,6 +26,11 @@ pub struct PlannedRequest {
     pub request: std::sync::Arc<Request>,
     /// The effective auth after inheritance; `None` means no auth.
     pub auth: Option<Auth>,
+    /// Where an inherited auth block is defined (`collection`, or a folder's id): what it
+    /// learns from a server (a digest challenge's realm and nonce) is shared by every request
+    /// that inherits it, as Newman writes it back into the block. `None` for the request's
+    /// own block.
+    pub shared_auth: Option<String>,
     pub prerequest: Vec<ScriptRef>,
     pub test: Vec<ScriptRef>,
     /// `protocolProfileBehavior` merged collection → folders → item, nearest wins.
@@ -133,12 +138,14 @@ pub fn build(collection: &Collection, folders: &[String]) -> Result<Plan, PlanEr
             }
         }
         let mut auth = &collection.auth;
+        let mut shared_auth = Some("collection".to_string());
         let mut profile = collection.protocol_profile.clone();
         let mut prerequest = scripts(&collection.events, Listen::PreRequest, "collection");
         let mut test = scripts(&collection.events, Listen::Test, "collection");
         for folder in &parents {
             if folder.auth != AuthSetting::Inherit {
                 auth = &folder.auth;
+                shared_auth = Some(format!("folder {}", folder.id));
             }
             profile.extend(folder.protocol_profile.clone());
             let origin = format!("folder \"{}\"", folder.name);
@@ -147,6 +154,7 @@ pub fn build(collection: &Collection, folders: &[String]) -> Result<Plan, PlanEr
         }
         if item.request.auth != AuthSetting::Inherit {
             auth = &item.request.auth;
+            shared_auth = None;
         }
         profile.extend(item.protocol_profile.clone());
         let origin = format!("request \"{}\"", item.name);
@@ -162,6 +170,7 @@ pub fn build(collection: &Collection, folders: &[String]) -> Result<Plan, PlanEr
                 AuthSetting::Auth(a) => Some(a.clone()),
                 _ => None,
             },
+            shared_auth,
             prerequest,
             test,
             profile,

@@ -504,3 +504,45 @@ fn url_credentials_are_sent_as_newman_sends_them() {
     let report = std::fs::read_to_string(dir.path().join("r.json")).unwrap();
     assert!(!report.contains("p@ssword") && !report.contains("p%40ssword"), "the password is masked");
 }
+
+/// What a digest challenge teaches an inherited auth block is kept, as Newman 6.2.2 keeps it
+/// (checked once against a local server that challenges): the collection's block learns on
+/// the first request, and every later request that inherits it, in every iteration, signs
+/// ahead with the count going up; a request's own block learns afresh each time.
+#[test]
+fn an_inherited_digest_block_remembers_the_challenge_as_in_newman() {
+    let api = EchoServer::start_blocking();
+    let dir = tempdir();
+    let digest =
+        json!({"type": "digest", "digest": [{"key": "username", "value": "ada"}, {"key": "password", "value": "dpw"}]});
+    let url = api.url("/digest-auth/auth/ada/dpw");
+    let collection = json!({
+        "info": {"name": "digest", "schema": "https://schema.getpostman.com/json/collection/v2.1.0/collection.json"},
+        "auth": digest,
+        "item": [
+            {"name": "a", "request": {"method": "GET", "url": url}},
+            {"name": "b", "request": {"method": "GET", "url": url}},
+            {"name": "own", "request": {"method": "GET", "url": url, "auth": digest}},
+        ],
+    });
+    let path = dir.path().join("digest.postman_collection.json");
+    std::fs::write(&path, collection.to_string()).unwrap();
+    let mut cmd = postie(dir.path());
+    cmd.arg("run").arg(&path).args(["-n", "2"]);
+    let r = run(cmd);
+    assert_eq!(r.code, 0, "{}", r.all());
+    let codes: Vec<&str> = r
+        .stdout
+        .lines()
+        .filter(|l| l.contains("/digest-auth/auth/ada/"))
+        .map(|l| if l.contains("[401 ") { "401" } else { "200" })
+        .collect();
+    assert_eq!(codes, ["401", "200", "200", "401", "200", "200", "200", "401", "200"], "{}", r.stdout);
+    let counts: Vec<String> = api
+        .requests()
+        .iter()
+        .filter_map(|q| common::wire::header(q, "authorization"))
+        .filter_map(|h| h.split(", ").find(|p| p.starts_with("nc=")).map(str::to_string))
+        .collect();
+    assert_eq!(counts, ["nc=00000001", "nc=00000002", "nc=00000001", "nc=00000003", "nc=00000004", "nc=00000001"]);
+}

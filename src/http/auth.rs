@@ -534,7 +534,7 @@ impl DigestCredentials {
 
 /// The Digest `Authorization` value for `req` from the block's credentials and `fields`
 /// (the block's own, or those of a server's challenge).
-pub(super) fn digest_header(
+pub fn digest_header(
     creds: &DigestCredentials,
     fields: &DigestFields,
     req: &PreparedRequest,

@@ -65,7 +65,7 @@ pub(super) async fn read_challenge(mut response: reqwest::Response, started: Ins
         }
     }
     let time: Duration = started.elapsed();
-    Challenge { code, reason, headers, body, time }
+    Challenge { code, reason, headers, body, time, answered: None }
 }
 
 #[cfg(test)]

@@ -21,11 +21,11 @@ mod send;
 pub mod sign;
 mod trust;
 
-pub use auth::FetchedToken;
+pub use auth::{FetchedToken, digest_header};
 pub use pool::{ClientKey, ClientPool, DEFAULT_POOL_IDLE_TIMEOUT, HttpProtocol, PoolError, PoolOptions};
 pub use prepare::{
-    BodyFiles, MultipartPart, MultipartValue, PrepareError, PreparedBody, PreparedRequest, add_system_headers,
-    collection_proxy, parse_url, prepare, resolve_url, strip_json_comments,
+    BodyFiles, DigestCredentials, DigestFields, MultipartPart, MultipartValue, PrepareError, PreparedBody,
+    PreparedRequest, add_system_headers, collection_proxy, parse_url, prepare, resolve_url, strip_json_comments,
 };
 pub use redirect::RedirectRules;
 pub use response::{Challenge, Response, SendError, SendErrorKind};

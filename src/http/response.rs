@@ -36,6 +36,8 @@ pub struct Challenge {
     /// Its body (at most 1 MiB of it).
     pub body: Vec<u8>,
     pub time: Duration,
+    /// What the answer was signed with (`None` when it went unsigned).
+    pub answered: Option<super::prepare::DigestFields>,
 }
 
 /// Why a request got no (usable) response.

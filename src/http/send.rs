@@ -222,21 +222,25 @@ pub async fn send(
             .find(|h| h.trim_start().to_ascii_lowercase().starts_with("digest"))?;
         let fields = challenge_fields(header, digest)?;
         // Newman replays the request unsigned when it cannot sign (and warns).
-        Some(super::auth::digest_header(digest, &fields, req).map_err(|why| {
+        let signed = super::auth::digest_header(digest, &fields, req).map_err(|why| {
             warnings.push(format!("digest auth: {why}; the request is sent again unsigned"));
-        }))
+        });
+        Some((fields, signed))
     });
-    if let Some(value) = answer {
+    if let Some((fields, value)) = answer {
         // The answer goes on the request as a header of its own, so a redirect to another
         // host drops it as it drops any Authorization.
         let mut answered = req.clone();
+        let signed = value.is_ok();
         if let Ok(value) = value {
             answered.set_header("Authorization", value);
         }
         if let Some(jar) = jar(pool, opts) {
             add_jar_cookies(&mut answered, jar, hops.own_cookie.as_deref());
         }
-        challenge = Some(Box::new(read_challenge(response, hops.started).await));
+        let mut read = read_challenge(response, hops.started).await;
+        read.answered = signed.then_some(fields);
+        challenge = Some(Box::new(read));
         // The answer is a request of its own, as Newman replays it: its own time and its own
         // --timeout-request.
         hops.started = Instant::now();

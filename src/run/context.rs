@@ -22,6 +22,8 @@ pub struct LaneContext {
     pub dead_proxies: Arc<super::failover::DeadProxies>,
     /// OAuth 2.0 tokens the run fetched.
     pub tokens: super::oauth2::TokenCache,
+    /// What digest challenges taught inherited auth blocks.
+    pub digests: super::digest_memory::DigestMemory,
 }
 
 /// The client settings for a request to `url` on `route`: the planned request's own

@@ -260,7 +260,7 @@ impl Worker {
         let files = BodyFiles { dir: &self.ctx.options.working_dir, confined: self.ctx.options.confine_files };
         let (fetched, oauth2_block, token_error, token_was_new) =
             self.oauth2_token(planned_now, scopes, &mut execution).await;
-        let prepared = match prepare(planned_now, scopes, files, &fetched) {
+        let mut prepared = match prepare(planned_now, scopes, files, &fetched) {
             Ok(p) => p,
             Err(e) => {
                 execution.error = Some(prepare_error(&e));
@@ -279,6 +279,8 @@ impl Worker {
                 return (execution, flow);
             }
         };
+        let digest_owner = planned_now.shared_auth.as_deref();
+        let digest_ahead = self.ctx.digests.sign_ahead(digest_owner, &mut prepared);
         execution.warnings.extend(prepared.warnings.iter().cloned());
         execution.secrets.extend(prepared.secrets.iter().cloned());
         execution.secrets.extend(url_password(&prepared.url));
@@ -402,6 +404,7 @@ impl Worker {
         let mut jar_cookies = None;
         match result {
             Ok(mut response) => {
+                self.ctx.digests.learn(digest_owner, digest_ahead, &response);
                 execution.warnings.append(&mut response.warnings);
                 execution.challenge = response.challenge.take().map(|c| challenge_response(*c));
                 jar_cookies = Some(self.pool.jar().for_url(&response.url));

@@ -10,6 +10,7 @@
 mod cancel;
 mod context;
 mod convert;
+mod digest_memory;
 mod failover;
 pub use failover::DEFAULT_RETRY_AFTER as DEFAULT_PROXY_RETRY_AFTER;
 mod lane;
@@ -157,6 +158,7 @@ pub fn run(
         cancel: cancel.clone(),
         dead_proxies,
         tokens: Default::default(),
+        digests: Default::default(),
     });
     let start_scopes = scopes.clone();
     let next = Arc::new(AtomicUsize::new(0));
