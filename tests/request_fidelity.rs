@@ -6,7 +6,7 @@
 mod common;
 
 use common::wire::normalise;
-use common::{fixture, postie, run, tempdir};
+use common::{fixture, postie, run, run_collection, tempdir};
 use postie::testkit::EchoServer;
 use serde_json::{Value, json};
 
@@ -294,11 +294,7 @@ fn form_content_types_and_empty_file_parts_as_newman_sends_them() {
             urlencoded("u-upper", "Application/X-WWW-FORM-URLENCODED"),
         ],
     });
-    let path = dir.path().join("forms.postman_collection.json");
-    std::fs::write(&path, collection.to_string()).unwrap();
-    let mut cmd = postie(dir.path());
-    cmd.arg("run").arg(&path);
-    let r = run(cmd);
+    let r = run_collection(dir.path(), &collection, &[]);
     assert_eq!(r.code, 0, "{}", r.all());
     let sent = api.requests();
     let empty_file = json!([
@@ -347,11 +343,7 @@ fn auth_blocks_missing_values_add_what_newman_adds() {
             item("query-key-only", apikey(json!([{"key": "key", "value": "k"}, {"key": "in", "value": "query"}]))),
         ],
     });
-    let path = dir.path().join("auth.postman_collection.json");
-    std::fs::write(&path, collection.to_string()).unwrap();
-    let mut cmd = postie(dir.path());
-    cmd.arg("run").arg(&path);
-    let r = run(cmd);
+    let r = run_collection(dir.path(), &collection, &[]);
     assert_eq!(r.code, 0, "{}", r.all());
     let seen: Vec<String> = api
         .requests()
@@ -412,11 +404,7 @@ fn digest_blocks_with_realm_and_nonce_sign_as_newman_does() {
             item("norealm", json!({"username": "postman", "password": "password", "nonce": "n"})),
         ],
     });
-    let path = dir.path().join("digest.postman_collection.json");
-    std::fs::write(&path, collection.to_string()).unwrap();
-    let mut cmd = postie(dir.path());
-    cmd.arg("run").arg(&path);
-    let _ = run(cmd);
+    let _ = run_collection(dir.path(), &collection, &[]);
     let seen: Vec<Option<String>> =
         api.requests().iter().map(|r| common::wire::header(r, "authorization").map(str::to_string)).collect();
     let newman = [
@@ -452,11 +440,7 @@ fn a_digest_challenge_counts_as_a_request_as_in_newman() {
         "item": [{"name": "challenged", "request": {"method": "GET", "url": api.url("/digest-auth/auth/ada/dpw"),
             "auth": {"type": "digest", "digest": [{"key": "username", "value": "ada"}, {"key": "password", "value": "dpw"}]}}}],
     });
-    let path = dir.path().join("digest.postman_collection.json");
-    std::fs::write(&path, collection.to_string()).unwrap();
-    let mut cmd = postie(dir.path());
-    cmd.arg("run").arg(&path).args(["-r", "cli,json", "--reporter-json-export", "r.json"]);
-    let r = run(cmd);
+    let r = run_collection(dir.path(), &collection, &["-r", "cli,json", "--reporter-json-export", "r.json"]);
     assert_eq!(r.code, 0, "{}", r.all());
     let report: Value = serde_json::from_str(&std::fs::read_to_string(dir.path().join("r.json")).unwrap()).unwrap();
     assert_eq!(report["run"]["stats"]["requests"]["total"], 2);
@@ -489,11 +473,7 @@ fn url_credentials_are_sent_as_newman_sends_them() {
                 "auth": {"type": "bearer", "bearer": [{"key": "token", "value": "tok"}]}}},
         ],
     });
-    let path = dir.path().join("cred.postman_collection.json");
-    std::fs::write(&path, collection.to_string()).unwrap();
-    let mut cmd = postie(dir.path());
-    cmd.arg("run").arg(&path).args(["-r", "json", "--reporter-json-export", "r.json"]);
-    let r = run(cmd);
+    let r = run_collection(dir.path(), &collection, &["-r", "json", "--reporter-json-export", "r.json"]);
     assert_eq!(r.code, 0, "{}", r.all());
     let seen: Vec<Vec<String>> = api
         .requests()
@@ -525,11 +505,7 @@ fn an_inherited_digest_block_remembers_the_challenge_as_in_newman() {
             {"name": "own", "request": {"method": "GET", "url": url, "auth": digest}},
         ],
     });
-    let path = dir.path().join("digest.postman_collection.json");
-    std::fs::write(&path, collection.to_string()).unwrap();
-    let mut cmd = postie(dir.path());
-    cmd.arg("run").arg(&path).args(["-n", "2"]);
-    let r = run(cmd);
+    let r = run_collection(dir.path(), &collection, &["-n", "2"]);
     assert_eq!(r.code, 0, "{}", r.all());
     let codes: Vec<&str> = r
         .stdout

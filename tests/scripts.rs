@@ -6,7 +6,7 @@ mod common;
 
 use std::path::{Path, PathBuf};
 
-use common::{fixture, postie, run, tempdir};
+use common::{fixture, postie, run, run_collection, tempdir};
 use postie::testkit::{EchoServer, RecordingProxy};
 use serde_json::{Value, json};
 
@@ -292,11 +292,7 @@ fn legacy_request_data_and_description_read_as_in_newman() {
             item("form-exists", form(&existing.to_string_lossy()), json!({"content": "described *md*"})),
         ],
     });
-    let path = dir.path().join("legacy.postman_collection.json");
-    std::fs::write(&path, collection.to_string()).unwrap();
-    let mut cmd = postie(dir.path());
-    cmd.arg("run").arg(&path).args(["-r", "json", "--reporter-json-export", "r.json"]);
-    let r = run(cmd);
+    let r = run_collection(dir.path(), &collection, &["-r", "json", "--reporter-json-export", "r.json"]);
     assert_eq!(r.code, 0, "{}", r.all());
     let report: Value = serde_json::from_str(&std::fs::read_to_string(dir.path().join("r.json")).unwrap()).unwrap();
     let names: Vec<String> =
@@ -343,11 +339,7 @@ fn pre_request_changes_to_a_form_body_are_sent() {
                 "pm.request.body.formdata.add({key: 'extra', value: 'x', type: 'text'});"]}}]},
         ],
     });
-    let path = dir.path().join("form.postman_collection.json");
-    std::fs::write(&path, collection.to_string()).unwrap();
-    let mut cmd = postie(dir.path());
-    cmd.arg("run").arg(&path);
-    let r = run(cmd);
+    let r = run_collection(dir.path(), &collection, &[]);
     assert_eq!(r.code, 0, "{}", r.all());
     let sent = api.requests();
     assert_eq!(String::from_utf8_lossy(&sent[0].body), "a=changed&added=v%261");

@@ -66,6 +66,15 @@ pub fn run(mut cmd: Command) -> RunResult {
     }
 }
 
+/// Writes `collection` into `dir` and runs `postie run` on it with `args`.
+pub fn run_collection(dir: &Path, collection: &serde_json::Value, args: &[&str]) -> RunResult {
+    let path = dir.join("collection.postman_collection.json");
+    std::fs::write(&path, collection.to_string()).expect("write the collection");
+    let mut cmd = postie(dir);
+    cmd.arg("run").arg(&path).args(args);
+    run(cmd)
+}
+
 pub fn tempdir() -> tempfile::TempDir {
     tempfile::tempdir().expect("a temp dir")
 }
