@@ -31,7 +31,7 @@ pub struct SentRequest {
     pub body_truncated: bool,
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Default)]
 pub struct ResponseRecord {
     pub code: u16,
     pub reason: String,

@@ -298,11 +298,7 @@ pub fn challenge_response(c: Challenge) -> SideResponse {
         body: c.body,
         time: c.time,
         size,
-        http_version: String::new(),
-        tls: None,
-        warnings: Vec::new(),
-        reconnected: false,
-        body_truncated: false,
+        ..ResponseRecord::default()
     })
 }
 
